@@ -1,0 +1,53 @@
+# 焦作职工服务平台 — the two commands are `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test venv migrate seed worker beat lint check-deploy bench clean
+
+$(VENV)/.installed: requirements.txt
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "需要 $(PYTHON)"; exit 1; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements.txt
+	@touch $@
+
+venv: $(VENV)/.installed
+
+# A working portal on SQLite with demonstration data, at http://127.0.0.1:8000
+run: venv
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py seed_demo
+	@echo ""
+	@echo "焦作职工服务平台: http://$(HOST):$(PORT)/   工作台: http://$(HOST):$(PORT)/console/   管理后台: http://$(HOST):$(PORT)/admin/"
+	@echo ""
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+# The whole suite. With DATABASE_URL and REDIS_URL set it runs on PostgreSQL with a real Celery worker.
+test: venv
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+migrate: venv
+	DEBUG=1 $(PY) manage.py migrate
+
+seed: venv
+	DEBUG=1 $(PY) manage.py seed_demo
+
+worker: venv
+	$(VENV)/bin/celery -A jiaozuo_union worker -l info -Q default,notifications,reports,matching
+
+beat: venv
+	$(VENV)/bin/celery -A jiaozuo_union beat -l info
+
+lint: venv
+	$(VENV)/bin/ruff check .
+
+check-deploy: venv
+	DEBUG=0 SECRET_KEY=$${SECRET_KEY:-check-deploy-$$(head -c 48 /dev/urandom | base64)} ALLOWED_HOSTS=example.cn \
+		$(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from apps.core.admin import ScopedAdminMixin
+
+from .models import SmsVerification, User
+
+
+@admin.register(User)
+class UserAdmin(ScopedAdminMixin, BaseUserAdmin):
+    scope_field = "organization"
+    list_display = ["username", "real_name", "organization", "is_active", "is_staff", "last_login"]
+    list_filter = ["is_active", "is_staff", "groups", "organization__org_type"]
+    search_fields = ["username", "real_name", "phone"]
+    list_select_related = ["organization"]
+    readonly_fields = ["id_number_masked", "phone_verified_at", "last_login", "date_joined"]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        ("个人信息", {"fields": ("real_name", "phone", "phone_verified_at", "email", "id_number_masked")}),
+        ("组织与角色", {"fields": ("organization", "groups", "is_active", "is_staff")}),
+        ("时间", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "real_name", "organization", "password1", "password2")}),
+    )
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser and obj is not None:
+            fieldsets = (*fieldsets, ("超级权限", {"fields": ("is_superuser", "user_permissions")}))
+        return fieldsets
+
+
+@admin.register(SmsVerification)
+class SmsVerificationAdmin(admin.ModelAdmin):
+    list_display = ["phone", "purpose", "created_at", "expires_at", "attempts", "consumed_at"]
+    readonly_fields = ["phone", "purpose", "code_digest", "created_at", "expires_at", "attempts", "consumed_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _sync_roles(sender, **kwargs) -> None:
+    from .roles import sync_roles
+
+    sync_roles()
+
+
+class AccountsConfig(AppConfig):
+    name = "apps.accounts"
+    verbose_name = "账号与角色"
+    default_auto_field = "django.db.models.BigAutoField"
+    role_permissions = {
+        "city_office": ["accounts.view_user", "accounts.change_user", "accounts.add_user"],
+        "county_staff": ["accounts.view_user", "accounts.change_user", "accounts.add_user"],
+    }
+
+    def ready(self) -> None:
+        # Role groups follow the permissions every installed app declares; kept in step after migrate.
+        post_migrate.connect(_sync_roles, dispatch_uid="accounts.sync_roles")
+

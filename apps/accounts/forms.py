@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+
+from apps.core.validators import normalize_mobile, normalize_resident_id
+
+FAILED_LOGIN_MESSAGE = "账号或密码不正确。连续输错 5 次将暂停登录 15 分钟。"
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": FAILED_LOGIN_MESSAGE,
+        "inactive": FAILED_LOGIN_MESSAGE,
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].label = "手机号或用户名"
+        self.fields["username"].widget.attrs.update({"autocomplete": "username", "inputmode": "text"})
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"].strip()
+        try:
+            return normalize_mobile(username)
+        except ValidationError:
+            return username
+
+
+class PhoneCodeMixin(forms.Form):
+    phone = forms.CharField(label="手机号码", max_length=20,
+                            widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
+    code = forms.CharField(label="短信验证码", max_length=6, required=False,
+                           widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}))
+
+    def clean_phone(self) -> str:
+        return normalize_mobile(self.cleaned_data["phone"])
+
+
+class RegisterForm(PhoneCodeMixin):
+    real_name = forms.CharField(label="真实姓名", max_length=30)
+    password1 = forms.CharField(label="密码", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password2 = forms.CharField(label="再次输入密码", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    agree = forms.BooleanField(label="我已阅读并同意《用户协议》和《个人信息保护说明》")
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("code"):
+            self.add_error("code", "请输入短信验证码。")
+        if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
+            self.add_error("password2", "两次输入的密码不一致。")
+        return data
+
+
+class PasswordResetForm(PhoneCodeMixin):
+    password1 = forms.CharField(label="新密码", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password2 = forms.CharField(label="再次输入新密码", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("code"):
+            self.add_error("code", "请输入短信验证码。")
+        if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
+            self.add_error("password2", "两次输入的密码不一致。")
+        return data
+
+
+class SendCodeForm(forms.Form):
+    phone = forms.CharField(label="手机号码", max_length=20)
+
+    def clean_phone(self) -> str:
+        return normalize_mobile(self.cleaned_data["phone"])
+
+
+class ProfileForm(forms.Form):
+    real_name = forms.CharField(label="真实姓名", max_length=30)
+    email = forms.EmailField(label="电子邮箱", required=False, help_text="选填，用于接收通知邮件")
+    id_number = forms.CharField(
+        label="身份证号码", max_length=18, required=False,
+        help_text="选填。申请补贴、帮扶时需要；仅加密保存，页面上只显示前四位和后四位。",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", "保存"))
+
+    def clean_id_number(self) -> str:
+        value = self.cleaned_data["id_number"].strip()
+        return normalize_resident_id(value) if value else ""

@@ -1,0 +1,27 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "apps.core"
+    verbose_name = "基础数据"
+    default_auto_field = "django.db.models.BigAutoField"
+    # Permissions each role holds in this app (see apps.accounts.roles).
+    role_permissions = {
+        "city_office": ["core.use_console", "core.manage_enterprises", "core.view_audit",
+                        "core.view_organization", "core.view_enterprise", "core.change_enterprise",
+                        "core.add_enterprise", "core.view_auditlog"],
+        "city_department": ["core.use_console", "core.manage_enterprises", "core.view_organization",
+                            "core.view_enterprise"],
+        "county_staff": ["core.use_console", "core.manage_enterprises", "core.view_audit",
+                         "core.view_organization", "core.view_enterprise", "core.change_enterprise",
+                         "core.add_enterprise", "core.view_auditlog"],
+        "grassroots_staff": ["core.use_console", "core.manage_enterprises", "core.view_enterprise"],
+        "volunteer_lawyer": [],
+        "counsellor": [],
+    }
+
+    def ready(self) -> None:
+        from .registry import NavItem, nav_items
+
+        nav_items.register(NavItem(label="工作台", url_name="core:console", order=900, icon="speedometer2",
+                                   staff_only=True))

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+
+from .models import Enterprise, Organization
+from .selectors import organizations_for_user
+from .validators import normalize_credit_code
+
+
+class EnterpriseForm(forms.ModelForm):
+    class Meta:
+        model = Enterprise
+        fields = [
+            "name", "credit_code", "district", "industry", "size", "employee_count",
+            "address", "has_union", "union", "contact_name", "contact_phone",
+        ]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        visible = organizations_for_user(user)
+        root = user.organization
+        districts = Organization.objects.filter(org_type=Organization.Type.COUNTY)
+        if root is not None and root.org_type != Organization.Type.CITY:
+            # Staff below the city register enterprises in their own county.
+            county = root.county
+            districts = districts.filter(pk=county.pk) if county and county.org_type == "county" else districts
+        self.fields["district"].queryset = districts.order_by("code")
+        self.fields["union"].queryset = visible.filter(org_type=Organization.Type.GRASSROOTS)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", "保存"))
+
+    def clean_credit_code(self) -> str:
+        return normalize_credit_code(self.cleaned_data["credit_code"])

@@ -1,0 +1,138 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from .validators import validate_credit_code
+
+
+class Organization(models.Model):
+    """A union organisation. The tree is kept as a materialised path of codes for fast subtrees."""
+
+    class Type(models.TextChoices):
+        CITY = "city", "市总工会"
+        COUNTY = "county", "县（市、区）总工会"
+        INDUSTRY = "industry", "产业工会"
+        GRASSROOTS = "grassroots", "基层工会"
+
+    name = models.CharField("名称", max_length=100)
+    code = models.CharField("代码", max_length=32, unique=True, help_text="唯一，仅字母、数字")
+    org_type = models.CharField("类型", max_length=16, choices=Type.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name="上级组织", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    path = models.CharField("路径", max_length=255, unique=True, editable=False)
+    depth = models.PositiveSmallIntegerField("层级", default=0, editable=False)
+    contact_phone = models.CharField("联系电话", max_length=32, blank=True)
+    address = models.CharField("地址", max_length=200, blank=True)
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "工会组织"
+        verbose_name_plural = "工会组织"
+        ordering = ["path"]
+        indexes = [
+            models.Index(fields=["path"], name="core_org_path_like", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["org_type"], name="core_org_type"),
+        ]
+        permissions = [
+            ("use_console", "使用工作台"),
+            ("manage_enterprises", "管理企业信息"),
+            ("view_audit", "查看审计日志"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_within(self, ancestor: Organization) -> bool:
+        """True when this organisation is ``ancestor`` or below it."""
+        return self.path.startswith(ancestor.path)
+
+    @property
+    def county(self) -> Organization | None:
+        """The county-level (or industry) union this organisation belongs to, if any."""
+        if self.org_type in (self.Type.COUNTY, self.Type.INDUSTRY):
+            return self
+        node = self.parent
+        while node is not None and node.org_type not in (self.Type.COUNTY, self.Type.INDUSTRY):
+            node = node.parent
+        return node
+
+
+class Enterprise(models.Model):
+    class Size(models.TextChoices):
+        MICRO = "micro", "微型"
+        SMALL = "small", "小型"
+        MEDIUM = "medium", "中型"
+        LARGE = "large", "大型"
+
+    name = models.CharField("企业名称", max_length=120, db_index=True)
+    credit_code = models.CharField(
+        "统一社会信用代码", max_length=18, unique=True, validators=[validate_credit_code]
+    )
+    district = models.ForeignKey(
+        Organization,
+        verbose_name="所在县（市、区）",
+        on_delete=models.PROTECT,
+        related_name="district_enterprises",
+        limit_choices_to={"org_type": Organization.Type.COUNTY},
+    )
+    industry = models.CharField("行业", max_length=50)
+    size = models.CharField("规模", max_length=10, choices=Size.choices)
+    employee_count = models.PositiveIntegerField("职工人数", default=0)
+    address = models.CharField("地址", max_length=200, blank=True)
+    has_union = models.BooleanField("已建工会", default=False)
+    union = models.ForeignKey(
+        Organization,
+        verbose_name="所属基层工会",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="enterprises",
+    )
+    contact_name = models.CharField("联系人", max_length=30, blank=True)
+    contact_phone = models.CharField("联系电话", max_length=20, blank=True)
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "企业"
+        verbose_name_plural = "企业"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AuditLog(models.Model):
+    """Append-only record of sensitive actions. Never edited or deleted (a trigger refuses it on PostgreSQL)."""
+
+    class Outcome(models.TextChoices):
+        SUCCESS = "success", "成功"
+        DENIED = "denied", "拒绝"
+        FAILED = "failed", "失败"
+
+    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.PROTECT
+    )
+    actor_repr = models.CharField("操作人名称", max_length=150, blank=True)
+    organization = models.ForeignKey(
+        Organization, verbose_name="所属组织", null=True, blank=True, on_delete=models.PROTECT
+    )
+    action = models.CharField("操作", max_length=80, db_index=True)
+    target_type = models.CharField("对象类型", max_length=80, blank=True)
+    target_id = models.CharField("对象编号", max_length=64, blank=True)
+    target_repr = models.CharField("对象", max_length=200, blank=True)
+    before = models.JSONField("变更前", null=True, blank=True)
+    after = models.JSONField("变更后", null=True, blank=True)
+    ip_address = models.GenericIPAddressField("IP 地址", null=True, blank=True)
+    outcome = models.CharField("结果", max_length=10, choices=Outcome.choices, default=Outcome.SUCCESS)
+
+    class Meta:
+        verbose_name = "审计日志"
+        verbose_name_plural = "审计日志"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["target_type", "target_id"], name="core_audit_target")]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_repr} {self.action}"

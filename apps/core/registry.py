@@ -1,0 +1,89 @@
+"""Places where other apps plug into core without core importing them.
+
+Each app registers its providers in ``AppConfig.ready()``:
+
+    from apps.core.registry import console_todos, my_records, home_sections, NavItem, nav_items
+    nav_items.register(NavItem(label="招聘求职", url_name="recruitment:job_list", order=10))
+    console_todos.register(todos_for_console)     # fn(user) -> list[TodoItem]
+    my_records.register(my_applications)          # fn(user) -> MySection | None
+    home_sections.register(latest_jobs)           # fn(request) -> HomeSection | None
+
+A provider must run a fixed number of queries, whatever the number of rows.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    order: int = 100
+    icon: str = "circle"
+    staff_only: bool = False
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class TodoItem:
+    """One line of the staff to-do list: e.g. 待审核岗位 12 → link."""
+
+    label: str
+    count: int
+    url: str
+    group: str = ""
+
+
+@dataclass
+class RecordRow:
+    title: str
+    url: str = ""
+    status: str = ""
+    when: Any = None
+    status_tone: str = "secondary"
+
+
+@dataclass
+class MySection:
+    """A block on /me/: the person's own records of one kind."""
+
+    title: str
+    rows: list[RecordRow] = field(default_factory=list)
+    more_url: str = ""
+    empty_text: str = "暂无记录"
+    order: int = 100
+
+
+@dataclass
+class HomeSection:
+    title: str
+    rows: list[RecordRow] = field(default_factory=list)
+    more_url: str = ""
+    order: int = 100
+
+
+class Registry:
+    def __init__(self) -> None:
+        self._items: list[Any] = []
+
+    def register(self, item: Any) -> Any:
+        if item not in self._items:
+            self._items.append(item)
+        return item
+
+    def unregister(self, item: Any) -> None:
+        self._items.remove(item)
+
+    def __iter__(self):
+        return iter(list(self._items))
+
+
+nav_items = Registry()
+console_todos: Registry = Registry()
+my_records: Registry = Registry()
+home_sections: Registry = Registry()
+
+Provider = Callable[..., Any]

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from .models import AuditLog, Enterprise, Organization
+from .scoping import org_scope_q
+
+
+def organizations_for_user(user) -> QuerySet[Organization]:
+    """The organisations this user may see: their own and everything below it."""
+    return Organization.objects.filter(org_scope_q(user)).select_related("parent")
+
+
+def counties() -> QuerySet[Organization]:
+    """The eleven county-level unions, in code order, for filters and reports."""
+    return Organization.objects.filter(org_type=Organization.Type.COUNTY).order_by("code")
+
+
+def enterprises_for_user(user) -> QuerySet[Enterprise]:
+    """Enterprises in the user's district subtree or attached to a union in their subtree."""
+    return (
+        Enterprise.objects.filter(org_scope_q(user, "district") | org_scope_q(user, "union"))
+        .select_related("district", "union")
+    )
+
+
+def get_organization_for_user(user, pk: int) -> Organization:
+    try:
+        return organizations_for_user(user).get(pk=pk)
+    except Organization.DoesNotExist:
+        raise Http404 from None
+
+
+def get_enterprise_for_user(user, pk: int) -> Enterprise:
+    try:
+        return enterprises_for_user(user).get(pk=pk)
+    except Enterprise.DoesNotExist:
+        raise Http404 from None
+
+
+def audit_for_user(user) -> QuerySet[AuditLog]:
+    return AuditLog.objects.filter(org_scope_q(user, "organization")).select_related("actor", "organization")

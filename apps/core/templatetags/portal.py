@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from django import template
+
+from apps.core import validators
+from apps.core.uploads import private_file_url
+
+register = template.Library()
+
+
+@register.filter
+def mask_id(value: str) -> str:
+    return validators.mask_resident_id(value or "")
+
+
+@register.filter
+def mask_phone(value: str) -> str:
+    return validators.mask_mobile(value or "")
+
+
+@register.filter
+def mask_name(value: str) -> str:
+    return validators.mask_name(value or "")
+
+
+@register.simple_tag
+def file_url(obj, field_name: str) -> str:
+    return private_file_url(obj, field_name)
+
+
+@register.inclusion_tag("includes/pagination.html", takes_context=True)
+def paginate(context, page_obj):
+    """Page links that keep the current query string (filters, search)."""
+    query = context["request"].GET.copy()
+    query.pop("page", None)
+    return {"page_obj": page_obj, "query": query.urlencode()}

@@ -1,0 +1,49 @@
+import uuid
+
+from django.apps import AppConfig
+
+
+def _greet_new_user(sender, user, **kwargs) -> None:
+    from django.urls import reverse
+
+    from .services import notify
+
+    notify(
+        recipients=[user],
+        title="欢迎加入焦作职工服务平台",
+        body=(f"{user.get_short_name()}，您好！您已成功注册。在这里可以求职、参加线上培训、咨询律师、"
+              "申请补贴与帮扶、网上入会。完善个人信息后，办理各项业务更方便。"),
+        link=reverse("core:me"),
+        # One welcome per person, however often the event is delivered.
+        key=uuid.uuid5(uuid.NAMESPACE_URL, f"jiaozuo-union/welcome/{user.pk}"),
+    )
+
+
+def _my_messages(user):
+    from django.urls import reverse
+
+    from apps.core.registry import MySection, RecordRow
+
+    from .selectors import inbox_for_user
+
+    rows = [
+        RecordRow(title=n.title, url=reverse("notifications:open", args=[n.pk]), when=n.created_at,
+                  status="未读" if n.read_at is None else "已读",
+                  status_tone="danger" if n.read_at is None else "secondary")
+        for n in inbox_for_user(user)[:5]
+    ]
+    return MySection(title="我的消息", rows=rows, more_url=reverse("notifications:inbox"), order=900,
+                     empty_text="暂无消息")
+
+
+class NotificationsConfig(AppConfig):
+    name = "apps.notifications"
+    verbose_name = "通知"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from apps.accounts.signals import user_registered
+        from apps.core.registry import my_records
+
+        user_registered.connect(_greet_new_user, dispatch_uid="notifications.greet_new_user")
+        my_records.register(_my_messages)

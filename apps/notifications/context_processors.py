@@ -1,0 +1,6 @@
+from .selectors import unread_count
+
+
+def inbox(request) -> dict:
+    user = getattr(request, "user", None)
+    return {"unread_notifications": unread_count(user) if user is not None else 0}

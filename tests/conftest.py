@@ -1,0 +1,147 @@
+"""Shared fixtures: the organisation tree, the personas, service availability.
+
+Personas (CONVENTIONS.md): ``worker`` and ``other_worker``; ``xiuwu_staff`` (修武县 union staff,
+county role) and ``grassroots_staff`` (a grassroots union in 修武县); ``boai_staff`` (staff of
+another district, 博爱县); ``city_staff`` (the city federation's office).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+from dataclasses import dataclass
+
+import pytest
+
+from apps.accounts.roles import Role
+from apps.core.models import Organization
+
+from .factories import EnterpriseFactory, UserFactory, make_organization, make_staff
+
+IN_CI = os.environ.get("CI") == "true"
+
+
+def require(available: bool, reason: str) -> None:
+    """Skip a test whose service is missing, except under CI=true where that is a failure."""
+    if available:
+        return
+    if IN_CI:
+        pytest.fail(f"{reason}（CI=true 时必须具备）")
+    pytest.skip(reason)
+
+
+def _port_open(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def require_postgres() -> None:
+    from django.db import connection
+
+    require(connection.vendor == "postgresql", "需要 PostgreSQL（设置 DATABASE_URL）")
+
+
+def require_redis() -> None:
+    from django.conf import settings
+
+    require(bool(settings.REDIS_URL), "需要 Redis（设置 REDIS_URL）")
+
+
+CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
+
+
+def require_chromium() -> None:
+    require(CHROMIUM is not None, "需要 Debian 的 chromium 软件包（apt-get install chromium）")
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery(request):
+    """Tasks run in-process unless a test starts a real worker (marker ``celery_worker``)."""
+    from jiaozuo_union.celery import app
+
+    if request.node.get_closest_marker("celery_worker"):
+        yield
+        return
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@dataclass
+class Tree:
+    city: Organization
+    xiuwu: Organization
+    boai: Organization
+    xiuwu_grassroots: Organization
+    boai_grassroots: Organization
+    industry: Organization
+
+
+@pytest.fixture
+def org_tree(db) -> Tree:
+    city = make_organization("焦作市总工会", Organization.Type.CITY, code="410800")
+    xiuwu = make_organization("修武县总工会", Organization.Type.COUNTY, city, code="410821")
+    boai = make_organization("博爱县总工会", Organization.Type.COUNTY, city, code="410822")
+    industry = make_organization("焦作市能源化工工会", Organization.Type.INDUSTRY, city, code="IND01")
+    return Tree(
+        city=city,
+        xiuwu=xiuwu,
+        boai=boai,
+        xiuwu_grassroots=make_organization("修武县恒达机械工会", parent=xiuwu, code="410821G01"),
+        boai_grassroots=make_organization("博爱县铸造工会", parent=boai, code="410822G01"),
+        industry=industry,
+    )
+
+
+@pytest.fixture
+def worker(db):
+    return UserFactory(username="13900000001", real_name="张伟")
+
+
+@pytest.fixture
+def other_worker(db):
+    return UserFactory(username="13900000002", real_name="王芳")
+
+
+@pytest.fixture
+def city_staff(org_tree):
+    return make_staff(org_tree.city, Role.CITY_OFFICE, username="city_office", is_staff=True)
+
+
+@pytest.fixture
+def xiuwu_staff(org_tree):
+    return make_staff(org_tree.xiuwu, Role.COUNTY_STAFF, username="xiuwu_staff", is_staff=True)
+
+
+@pytest.fixture
+def boai_staff(org_tree):
+    return make_staff(org_tree.boai, Role.COUNTY_STAFF, username="boai_staff", is_staff=True)
+
+
+@pytest.fixture
+def grassroots_staff(org_tree):
+    return make_staff(org_tree.xiuwu_grassroots, Role.GRASSROOTS_STAFF, username="grassroots_staff")
+
+
+@pytest.fixture
+def xiuwu_enterprise(org_tree):
+    return EnterpriseFactory(name="修武县恒达机械制造有限公司", district=org_tree.xiuwu,
+                             union=org_tree.xiuwu_grassroots, has_union=True)
+
+
+@pytest.fixture
+def boai_enterprise(org_tree):
+    return EnterpriseFactory(name="博爱县铸造有限公司", district=org_tree.boai,
+                             union=org_tree.boai_grassroots, has_union=True)
