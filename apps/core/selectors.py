@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
+from .indicators import Indicator, period_bounds, subtree_totals
 from .models import AuditLog, Enterprise, Organization
 from .scoping import org_scope_q
 
@@ -41,3 +42,21 @@ def get_enterprise_for_user(user, pk: int) -> Enterprise:
 
 def audit_for_user(user) -> QuerySet[AuditLog]:
     return AuditLog.objects.filter(org_scope_q(user, "organization")).select_related("actor", "organization")
+
+
+def _enterprises_registered(organizations, start, end):
+    since, until = period_bounds(start, end)
+    return subtree_totals(Enterprise.objects.filter(created_at__gte=since, created_at__lt=until),
+                          org_field="district", organizations=organizations)
+
+
+def _enterprises_with_union(organizations, start, end):
+    return subtree_totals(Enterprise.objects.filter(has_union=True), org_field="district",
+                          organizations=organizations)
+
+
+INDICATORS = [
+    Indicator(key="core.enterprises_registered", label="新登记企业数", unit="家", compute=_enterprises_registered),
+    Indicator(key="core.enterprises_with_union", label="已建会企业数（期末）", unit="家",
+              compute=_enterprises_with_union),
+]

@@ -1,0 +1,79 @@
+"""Indicators: numbers computed from live data for an organisation's subtree and a period.
+
+Each app lists its indicators in ``apps/<app>/selectors.py`` as a module-level
+``INDICATORS: list[Indicator]``; ``all_indicators()`` collects them from the installed apps,
+so the implementation-report workbench can pre-fill them and an app not yet built offers none.
+
+``compute(organizations, start, end)`` answers for several organisations at once (a fixed number
+of queries, whatever their count) and returns ``{organization.pk: value}``, each value counting
+the organisation's whole subtree over the dates ``start``..``end`` inclusive.
+``subtree_totals`` builds that single query for the common case.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.apps import apps
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from .models import Organization
+
+Number = int | Decimal
+Compute = Callable[[Sequence[Organization], date, date], dict[int, Number]]
+Link = Callable[[Organization, date, date], str]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str  # "recruitment.jobs_published": app label, then a name
+    label: str  # "发布岗位数"
+    unit: str  # "个", "人", "元", "%"
+    compute: Compute
+    link: Link | None = None  # the page listing the records behind the number
+    description: str = ""
+
+
+def all_indicators() -> dict[str, Indicator]:
+    found: dict[str, Indicator] = {}
+    for config in apps.get_app_configs():
+        if not config.name.startswith("apps.") or find_spec(f"{config.name}.selectors") is None:
+            continue
+        for indicator in getattr(import_module(f"{config.name}.selectors"), "INDICATORS", []):
+            found[indicator.key] = indicator
+    return found
+
+
+def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    """Aware datetimes covering whole local days ``start``..``end``."""
+    tz = timezone.get_current_timezone()
+    return (timezone.make_aware(datetime.combine(start, time.min), tz),
+            timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min), tz))
+
+
+def subtree_totals(
+    queryset: QuerySet,
+    *,
+    org_field: str,
+    organizations: Sequence[Organization],
+    value: str | None = None,
+) -> dict[int, Number]:
+    """One query: for each organisation, count (or sum ``value`` over) the rows in its subtree.
+
+    ``org_field`` is the path from the row to its Organization, e.g. ``"enterprise__district"``.
+    """
+    aggregates = {}
+    for organization in organizations:
+        in_subtree = Q(**{f"{org_field}__path__startswith": organization.path})
+        aggregates[f"o{organization.pk}"] = (
+            Sum(value, filter=in_subtree) if value else Count("pk", filter=in_subtree)
+        )
+    if not aggregates:
+        return {}
+    result = queryset.aggregate(**aggregates)
+    return {organization.pk: result[f"o{organization.pk}"] or 0 for organization in organizations}
