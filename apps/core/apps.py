@@ -1,6 +1,14 @@
 from django.apps import AppConfig
 
 
+def _sync_periodic_tasks(sender, **kwargs) -> None:
+    # Once, after django_celery_beat's own tables exist.
+    if sender.label == "django_celery_beat":
+        from .schedules import sync_periodic_tasks
+
+        sync_periodic_tasks()
+
+
 class CoreConfig(AppConfig):
     name = "apps.core"
     verbose_name = "基础数据"
@@ -21,7 +29,10 @@ class CoreConfig(AppConfig):
     }
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from .registry import NavItem, nav_items
+        post_migrate.connect(_sync_periodic_tasks, dispatch_uid="core.sync_periodic_tasks")
 
         nav_items.register(NavItem(label="工作台", url_name="core:console", order=900, icon="speedometer2",
                                    staff_only=True))
