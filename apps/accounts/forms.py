@@ -4,6 +4,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
 from apps.core.validators import normalize_mobile, normalize_resident_id
@@ -42,32 +43,39 @@ class PhoneCodeMixin(forms.Form):
         return normalize_mobile(self.cleaned_data["phone"])
 
 
-class RegisterForm(PhoneCodeMixin):
+class NewPasswordMixin(PhoneCodeMixin):
+    """Code required, the two passwords equal, and the password rules shown next to the field."""
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("code"):
+            self.add_error("code", "请输入短信验证码。")
+        password = data.get("password1")
+        if password and data.get("password2") and password != data["password2"]:
+            self.add_error("password2", "两次输入的密码不一致。")
+        elif password:
+            from .models import User
+
+            try:
+                validate_password(password, User(username=data.get("phone", ""), real_name=data.get("real_name", "")))
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+
+class RegisterForm(NewPasswordMixin):
     real_name = forms.CharField(label="真实姓名", max_length=30)
-    password1 = forms.CharField(label="密码", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password1 = forms.CharField(label="密码", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+                                help_text="至少 8 位，包含小写字母、大写字母、数字、符号中的至少三类")
     password2 = forms.CharField(label="再次输入密码", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
-    agree = forms.BooleanField(label="我已阅读并同意《用户协议》和《个人信息保护说明》")
-
-    def clean(self):
-        data = super().clean()
-        if not data.get("code"):
-            self.add_error("code", "请输入短信验证码。")
-        if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
-            self.add_error("password2", "两次输入的密码不一致。")
-        return data
+    agree = forms.BooleanField(label="我已阅读并同意《用户协议》和《个人信息保护说明》",
+                               error_messages={"required": "请阅读并同意用户协议和个人信息保护说明。"})
 
 
-class PasswordResetForm(PhoneCodeMixin):
-    password1 = forms.CharField(label="新密码", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+class PasswordResetForm(NewPasswordMixin):
+    password1 = forms.CharField(label="新密码", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+                                help_text="至少 8 位，包含小写字母、大写字母、数字、符号中的至少三类")
     password2 = forms.CharField(label="再次输入新密码", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
-
-    def clean(self):
-        data = super().clean()
-        if not data.get("code"):
-            self.add_error("code", "请输入短信验证码。")
-        if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
-            self.add_error("password2", "两次输入的密码不一致。")
-        return data
 
 
 class SendCodeForm(forms.Form):
