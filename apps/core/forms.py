@@ -27,6 +27,9 @@ class EnterpriseForm(forms.ModelForm):
             county = root.county
             districts = districts.filter(pk=county.pk) if county and county.org_type == "county" else districts
         self.fields["district"].queryset = districts.order_by("code")
+        if len(self.fields["district"].queryset) == 1 and not self.instance.pk:
+            self.fields["district"].initial = self.fields["district"].queryset[0].pk
+        self.fields["credit_code"].help_text = "18 位，末位为校验码，例如 91410800MA00000000"
         self.fields["union"].queryset = visible.filter(org_type=Organization.Type.GRASSROOTS)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", "保存"))
