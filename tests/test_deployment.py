@@ -13,7 +13,8 @@ STRONG_KEY = "k9#Q2v!x7Lp@4zR8s^W1m&N6c*E3b(T5y)U0o-I9a_H2g+J7d=F4"
 
 
 def _manage(*args: str, **env_overrides: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "HTTPS", "DJANGO_ALLOW_ASYNC_UNSAFE")}
+    dropped = ("SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "HTTPS", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.update(env_overrides)
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=120)

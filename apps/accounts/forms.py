@@ -43,6 +43,9 @@ class PhoneCodeMixin(forms.Form):
         return normalize_mobile(self.cleaned_data["phone"])
 
 
+NEW_PASSWORD = forms.PasswordInput(attrs={"autocomplete": "new-password"})
+
+
 class NewPasswordMixin(PhoneCodeMixin):
     """Code required, the two passwords equal, and the password rules shown next to the field."""
 
@@ -65,17 +68,17 @@ class NewPasswordMixin(PhoneCodeMixin):
 
 class RegisterForm(NewPasswordMixin):
     real_name = forms.CharField(label="真实姓名", max_length=30)
-    password1 = forms.CharField(label="密码", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    password1 = forms.CharField(label="密码", widget=NEW_PASSWORD,
                                 help_text="至少 8 位，包含小写字母、大写字母、数字、符号中的至少三类")
-    password2 = forms.CharField(label="再次输入密码", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password2 = forms.CharField(label="再次输入密码", widget=NEW_PASSWORD)
     agree = forms.BooleanField(label="我已阅读并同意《用户协议》和《个人信息保护说明》",
                                error_messages={"required": "请阅读并同意用户协议和个人信息保护说明。"})
 
 
 class PasswordResetForm(NewPasswordMixin):
-    password1 = forms.CharField(label="新密码", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    password1 = forms.CharField(label="新密码", widget=NEW_PASSWORD,
                                 help_text="至少 8 位，包含小写字母、大写字母、数字、符号中的至少三类")
-    password2 = forms.CharField(label="再次输入新密码", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password2 = forms.CharField(label="再次输入新密码", widget=NEW_PASSWORD)
 
 
 class SendCodeForm(forms.Form):

@@ -4,11 +4,12 @@ import secrets
 from datetime import timedelta
 
 from django.contrib.auth.password_validation import validate_password
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from apps.core.audit import audit_record
+from apps.core.audit import audit_record, current_ip
 from apps.core.crypto import encrypt, pii_digest
 from apps.core.sms import send_sms
 from apps.core.validators import mask_resident_id, normalize_mobile, normalize_resident_id
@@ -21,6 +22,7 @@ CODE_TTL = timedelta(minutes=10)
 RESEND_INTERVAL = timedelta(seconds=60)
 DAILY_LIMIT = 10
 MAX_ATTEMPTS = 5
+HOURLY_LIMIT_PER_ADDRESS = 20
 
 
 @transaction.atomic
@@ -31,6 +33,10 @@ def sms_code_send(*, phone: str, purpose: str) -> SmsVerification | None:
     """
     phone = normalize_mobile(phone)
     now = timezone.now()
+    address_key = f"sms-codes-from:{current_ip.get() or 'unknown'}:{now:%Y%m%d%H}"
+    if cache.get(address_key, 0) >= HOURLY_LIMIT_PER_ADDRESS:
+        raise ValidationError({"phone": "获取验证码过于频繁，请稍后再试。"})
+    cache.set(address_key, cache.get(address_key, 0) + 1, 3600)
     recent = SmsVerification.objects.select_for_update().filter(
         phone=phone, created_at__gte=now - timedelta(days=1)
     )
@@ -131,6 +137,12 @@ def user_set_id_number(*, user: User, id_number: str) -> User:
         target=user, after={"id_number": user.id_number_masked},
     )
     return user
+
+
+def user_reveal_id_number(*, actor, person: User) -> str:
+    """The whole ID number, for a role that needs it; every view is written to the audit trail."""
+    audit_record(actor=actor, action="accounts.id_number.viewed", target=person)
+    return person.reveal_id_number()
 
 
 @transaction.atomic

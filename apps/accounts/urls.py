@@ -12,4 +12,5 @@ urlpatterns = [
     path("password-reset/", views.password_reset, name="password_reset"),
     path("code/<str:purpose>/", views.send_code, name="send_code"),
     path("profile/", views.profile, name="profile"),
+    path("password/", views.PasswordChangeView.as_view(), name="password_change"),
 ]

@@ -6,6 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
@@ -21,6 +22,14 @@ class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+
+    def get_success_url(self):
+        messages.success(self.request, "密码已修改。")
+        return reverse("accounts:profile")
 
 
 def lockout(request, credentials, *args, **kwargs):
@@ -49,7 +58,8 @@ def send_code(request, purpose: str):
             request.session[f"{purpose}_phone"] = form.cleaned_data["phone"]
             messages.success(request, f"验证码已发送至 {mask_mobile(form.cleaned_data['phone'])}，10 分钟内有效。")
             return redirect(target)
-    template = "accounts/register.html" if purpose == SmsVerification.Purpose.REGISTER else "accounts/password_reset.html"
+    is_register = purpose == SmsVerification.Purpose.REGISTER
+    template = "accounts/register.html" if is_register else "accounts/password_reset.html"
     return render(request, template, {"code_form": form, "phone": None})
 
 

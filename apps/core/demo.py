@@ -46,7 +46,7 @@ ENTERPRISES = {
     "410883": [("孟州市皮革制品有限公司", "皮革", "medium", 520, True),
                ("孟州市汽车配件有限公司", "汽车制造", "medium", 300, True)],
 }
-SIZES = {"micro", "small", "medium", "large"}
+STREETS = ["人民路", "建设路", "解放路", "工业路", "民主路"]
 
 
 def credit_code_for(seed: int) -> str:
@@ -80,8 +80,8 @@ def seed(stdout=None) -> None:
                 defaults={
                     "name": name, "district": county, "industry": industry, "size": size,
                     "employee_count": employees, "has_union": has_union, "union": union,
-                    "address": f"{county.name.replace('总工会', '')}{rng.choice(['人民路', '建设路', '解放路', '工业路', '民主路'])}{rng.randint(1, 300)}号",
-                    "contact_name": rng.choice(["王", "李", "张", "刘", "陈", "杨", "赵"]) + rng.choice(["经理", "主任", "女士", "先生"]),
+                    "address": f"{county.name.replace('总工会', '')}{rng.choice(STREETS)}{rng.randint(1, 300)}号",
+                    "contact_name": rng.choice("王李张刘陈杨赵") + rng.choice(["经理", "主任", "女士", "先生"]),
                     "contact_phone": f"1{rng.choice('3578')}{rng.randint(100000000, 999999999)}",
                 },
             )

@@ -69,4 +69,5 @@ def enterprise_update(*, actor, enterprise: Enterprise, data: dict) -> Enterpris
 
 
 def _snapshot(enterprise: Enterprise) -> dict:
-    return {key: getattr(enterprise, f"{key}_id" if key in ("district", "union") else key) for key in _ENTERPRISE_FIELDS}
+    foreign_keys = ("district", "union")
+    return {key: getattr(enterprise, f"{key}_id" if key in foreign_keys else key) for key in _ENTERPRISE_FIELDS}

@@ -15,7 +15,8 @@ def inbox(request):
     if request.GET.get("unread"):
         notifications = notifications.filter(read_at__isnull=True)
     page = Paginator(notifications, 20).get_page(request.GET.get("page"))
-    return render(request, "notifications/inbox.html", {"page_obj": page, "only_unread": bool(request.GET.get("unread"))})
+    context = {"page_obj": page, "only_unread": bool(request.GET.get("unread"))}
+    return render(request, "notifications/inbox.html", context)
 
 
 def open_notification(request, pk: int):

@@ -47,3 +47,25 @@ def test_one_id_number_cannot_belong_to_two_accounts(client, worker, other_worke
     other_worker.refresh_from_db()
     assert other_worker.real_name == "王芳" and not other_worker.id_number_digest
     assert User.objects.filter(id_number_digest__isnull=False).count() == 1
+
+
+def test_revealing_a_whole_id_number_is_audited(worker, city_staff):
+    from apps.accounts.services import user_reveal_id_number, user_set_id_number
+
+    user_set_id_number(user=worker, id_number="11010519491231002X")
+    worker.refresh_from_db()
+    assert user_reveal_id_number(actor=city_staff, person=worker) == "11010519491231002X"
+    entry = AuditLog.objects.get(action="accounts.id_number.viewed")
+    assert entry.actor == city_staff and entry.target_id == str(worker.pk)
+
+
+def test_password_change_checks_the_rules(client, worker):
+    client.force_login(worker)
+    response = client.post(reverse("accounts:password_change"),
+                           {"old_password": "Test-pass-2026", "new_password1": "short", "new_password2": "short"})
+    assert response.status_code == 200 and "new_password2" in response.context["form"].errors
+    response = client.post(reverse("accounts:password_change"), {
+        "old_password": "Test-pass-2026", "new_password1": "Xin-mima-2026", "new_password2": "Xin-mima-2026"})
+    assert response.status_code == 302
+    worker.refresh_from_db()
+    assert worker.check_password("Xin-mima-2026")

@@ -112,3 +112,11 @@ def test_password_reset_does_not_reveal_unknown_numbers(client, db, django_captu
         response = client.post(reverse("accounts:send_code", args=["reset"]), {"phone": "13700000000"})
     assert response.status_code == 302  # same answer as for a real account
     assert not sms.outbox
+
+
+def test_one_address_cannot_request_codes_without_limit(client, db, django_capture_on_commit_callbacks):
+    for n in range(20):
+        _send_code(client, f"1391234{n:04d}", capture=django_capture_on_commit_callbacks)
+    response = _send_code(client, "13912349999", capture=django_capture_on_commit_callbacks)
+    assert "过于频繁" in str(response.context["code_form"].errors)
+    assert len(sms.outbox) == 20

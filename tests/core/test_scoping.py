@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 
 from apps.core import selectors
-from apps.core.scoping import can_act_for, org_scope_q
 from apps.core.models import Organization
+from apps.core.scoping import can_act_for, org_scope_q
 
 
 def test_county_staff_see_their_subtree_only(xiuwu_staff, org_tree):

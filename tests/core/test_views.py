@@ -69,7 +69,9 @@ def test_outsider_gets_404_on_anothers_enterprise(client, boai_staff, xiuwu_ente
     assert client.get(reverse("core:enterprise_edit", args=[xiuwu_enterprise.pk])).status_code == 404
 
 
-def test_enterprise_list_is_scoped_and_query_count_is_fixed(client, xiuwu_staff, org_tree, django_assert_max_num_queries):
+def test_enterprise_list_is_scoped_and_query_count_is_fixed(
+    client, xiuwu_staff, org_tree, django_assert_max_num_queries
+):
     EnterpriseFactory.create_batch(40, district=org_tree.xiuwu)
     EnterpriseFactory.create_batch(5, district=org_tree.boai, name="博爱县某企业")
     client.force_login(xiuwu_staff)

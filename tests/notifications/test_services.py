@@ -14,7 +14,7 @@ from tests.factories import UserFactory
 def test_notify_writes_one_inbox_row_per_recipient_after_commit(worker, other_worker,
                                                                django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        notify(recipients=[worker, other_worker.pk, worker], title="岗位已通过审核", body="您的岗位已发布", link="/jobs/")
+        notify(recipients=[worker, other_worker.pk, worker], title="岗位已通过审核", body="已发布", link="/jobs/")
     assert len(callbacks) == 1
     assert Notification.objects.filter(title="岗位已通过审核").count() == 2
 

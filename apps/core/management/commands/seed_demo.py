@@ -25,6 +25,6 @@ class Command(BaseCommand):
                 import_module(f"{config.name}.demo").seed(stdout=self.stdout)
         from apps.accounts.demo import DEMO_PASSWORD, LOGINS
 
-        self.stdout.write(self.style.SUCCESS("\n演示数据已就绪。演示账号（密码均为 %s）：" % DEMO_PASSWORD))
+        self.stdout.write(self.style.SUCCESS(f"\n演示数据已就绪。演示账号（密码均为 {DEMO_PASSWORD}）："))
         for username, label in LOGINS:
             self.stdout.write(f"  {username:<18} {label}")
