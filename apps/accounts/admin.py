@@ -2,10 +2,12 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 
 from apps.core.admin import ScopedAdminMixin
 
 from .models import SmsVerification, User
+from .roles import Role
 
 
 @admin.register(User)
@@ -25,6 +27,14 @@ class UserAdmin(ScopedAdminMixin, BaseUserAdmin):
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "real_name", "organization", "password1", "password2")}),
     )
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups" and not request.user.is_superuser:
+            # Below the city, staff may hand out only roles below the city's.
+            city_roles = [Role.CITY_OFFICE.label, Role.CITY_DEPARTMENT.label]
+            if request.user.organization is None or request.user.organization.org_type != "city":
+                kwargs["queryset"] = Group.objects.exclude(name__in=city_roles)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

@@ -38,3 +38,18 @@ def test_roles_are_groups_with_declared_permissions(db):
     assert {"use_console", "manage_enterprises", "view_audit"} <= codenames
     grassroots = Group.objects.get(name=Role.GRASSROOTS_STAFF.label)
     assert "view_audit" not in set(grassroots.permissions.values_list("codename", flat=True))
+
+
+def test_county_admin_cannot_grant_city_roles(client, xiuwu_staff, grassroots_staff):
+    from django.contrib.auth.models import Group
+
+    sync_roles()
+    client.force_login(xiuwu_staff)
+    response = client.get(reverse("admin:accounts_user_change", args=[grassroots_staff.pk]))
+    offered = set(response.context["adminform"].form.fields["groups"].queryset.values_list("name", flat=True))
+    assert Role.CITY_OFFICE.label not in offered and Role.GRASSROOTS_STAFF.label in offered
+    city_group = Group.objects.get(name=Role.CITY_OFFICE.label)
+    data = {"username": "grassroots_staff", "real_name": "陈晓燕", "organization": grassroots_staff.organization_id,
+            "groups": [city_group.pk], "is_active": "on", "date_joined_0": "2026-01-01", "date_joined_1": "00:00:00"}
+    client.post(reverse("admin:accounts_user_change", args=[grassroots_staff.pk]), data)
+    assert not grassroots_staff.groups.filter(pk=city_group.pk).exists()
