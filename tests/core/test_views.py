@@ -106,3 +106,11 @@ def test_me_lists_sections_from_registered_apps(client, worker):
     response = client.get(reverse("core:me"))
     assert response.status_code == 200
     assert "我的消息" in response.content.decode()
+
+
+def test_healthz_checks_the_broker_when_redis_is_configured(client, db):
+    from tests.conftest import require_redis
+
+    require_redis()
+    data = client.get("/healthz").json()
+    assert data["broker"] == "ok" and data["cache"] == "ok"
