@@ -66,14 +66,32 @@ def subtree_totals(
     """One query: for each organisation, count (or sum ``value`` over) the rows in its subtree.
 
     ``org_field`` is the path from the row to its Organization, e.g. ``"enterprise__district"``.
+    The database groups the rows by their own organisation; each group is then credited to every
+    requested organisation on its path, so the cost does not grow with how many are asked for.
     """
-    aggregates = {}
-    for organization in organizations:
-        in_subtree = Q(**{f"{org_field}__path__startswith": organization.path})
-        aggregates[f"o{organization.pk}"] = (
-            Sum(value, filter=in_subtree) if value else Count("pk", filter=in_subtree)
-        )
-    if not aggregates:
+    wanted = {organization.path: organization.pk for organization in organizations}
+    if not wanted:
         return {}
-    result = queryset.aggregate(**aggregates)
-    return {organization.pk: result[f"o{organization.pk}"] or 0 for organization in organizations}
+    path_field = f"{org_field}__path"
+    roots = [path for path in wanted if not any(path != other and path.startswith(other) for other in wanted)]
+    if len(roots) <= 20:
+        within = Q()
+        for root in roots:
+            within |= Q(**{f"{path_field}__startswith": root})
+        queryset = queryset.filter(within)
+    groups = (
+        queryset.order_by()
+        .values(path_field)
+        .annotate(total=Sum(value) if value else Count("pk"))
+        .values_list(path_field, "total")
+    )
+    totals: dict[int, Number] = {pk: 0 for pk in wanted.values()}
+    for path, total in groups:
+        if not path or not total:
+            continue
+        prefix = ""
+        for code in path.split("/")[:-1]:
+            prefix += code + "/"
+            if prefix in wanted:
+                totals[wanted[prefix]] += total
+    return totals
