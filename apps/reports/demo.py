@@ -8,7 +8,7 @@ from datetime import datetime, time, timedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from apps.core.indicators import all_indicators
+from apps.core import indicators as core_indicators
 
 from . import schema
 from .models import ReportField, ReportRound, ReportTask, Submission, SubmissionVersion, ValidationRule
@@ -20,10 +20,11 @@ MONTHLY = "帮扶助企工作月报"
 
 
 def _fields(task: ReportTask) -> list[ReportField]:
+    installed = sorted(core_indicators.all_indicators().values(), key=lambda i: i.key)[:8]
     rows = [ReportField(task=task, key=indicator.key.replace(".", "_")[:40], label=indicator.label,
                         kind=ReportField.Kind.INDICATOR, indicator_key=indicator.key, group="平台指标",
                         required=False, order=index)
-            for index, indicator in enumerate(sorted(all_indicators().values(), key=lambda i: i.key)[:8])]
+            for index, indicator in enumerate(installed)]
     order = len(rows)
     rows += [
         ReportField(task=task, key="applications", label="收到求职申请（人次）", kind=ReportField.Kind.NUMBER,

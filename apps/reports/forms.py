@@ -4,7 +4,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 
-from apps.core.indicators import all_indicators
+from apps.core import indicators as core_indicators
 from apps.core.models import Organization
 from apps.core.uploads import UploadField
 
@@ -65,7 +65,7 @@ class ReportFieldForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        indicators = sorted(all_indicators().values(), key=lambda i: i.key)
+        indicators = sorted(core_indicators.all_indicators().values(), key=lambda i: i.key)
         self.fields["indicator_key"].choices = [("", "——")] + [
             (i.key, f"{i.label}（{i.unit}）") for i in indicators]
         self.helper = FormHelper()

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
-from apps.core.indicators import all_indicators
+from apps.core import indicators as core_indicators
 from apps.core.models import Organization
 
 from .models import ReportTask, Submission
@@ -47,7 +47,7 @@ def build(params) -> dict:
     organizations = list(Organization.objects.filter(
         org_type__in=[Organization.Type.COUNTY, Organization.Type.INDUSTRY], is_active=True).order_by("org_type",
                                                                                                       "path"))
-    columns = sorted(all_indicators().values(), key=lambda i: i.key)
+    columns = sorted(core_indicators.all_indicators().values(), key=lambda i: i.key)
     computed = {indicator.key: indicator.compute(organizations, start, end) for indicator in columns}
     timeliness = {
         row["organization_id"]: with_rates(row)

@@ -9,7 +9,8 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from apps.core.indicators import Indicator, all_indicators
+from apps.core import indicators as core_indicators
+from apps.core.indicators import Indicator
 from apps.core.models import Organization
 
 from .models import ReportField, ValidationRule
@@ -37,7 +38,7 @@ def jsonable_number(value) -> int | str | None:
 
 
 def indicator_for(field: ReportField, registry: dict[str, Indicator] | None = None) -> Indicator | None:
-    registry = all_indicators() if registry is None else registry
+    registry = core_indicators.all_indicators() if registry is None else registry
     return registry.get(field.indicator_key)
 
 
@@ -48,7 +49,7 @@ def live_indicator_values(
 
     One ``compute`` call per indicator field, whatever the number of organisations.
     """
-    registry = all_indicators()
+    registry = core_indicators.all_indicators()
     result: dict[int, dict[str, int | str | None]] = {org.pk: {} for org in organizations}
     for field in fields:
         if field.kind != ReportField.Kind.INDICATOR:

@@ -12,6 +12,7 @@ from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.core import indicators as core_indicators
 from apps.core.audit import audit_record
 from apps.core.models import Organization
 from apps.notifications.services import notify
@@ -127,8 +128,8 @@ def field_add(*, actor, task: ReportTask, data: dict) -> ReportField:
     if task.status != ReportTask.Status.DRAFT:
         raise ValidationError("任务已发布，不能再修改填报项。")
     kind = data["kind"]
-    if kind == ReportField.Kind.INDICATOR and not data.get("indicator_key"):
-        raise ValidationError({"indicator_key": "请选择指标。"})
+    if kind == ReportField.Kind.INDICATOR and data.get("indicator_key") not in core_indicators.all_indicators():
+        raise ValidationError({"indicator_key": "请选择一个可用的指标。"})
     if kind == ReportField.Kind.CHOICE and len([c for c in data.get("choices", "").splitlines() if c.strip()]) < 2:
         raise ValidationError({"choices": "选项类型至少需要两个选项，每行一个。"})
     field = ReportField(

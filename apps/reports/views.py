@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from apps.core import indicators as core_indicators
 from apps.core.permissions import staff_required
 
 from . import exports, overview, schema, selectors, services
@@ -97,7 +98,7 @@ def task_detail(request, pk: int):
             else:
                 messages.success(request, "已添加。")
                 return redirect("reports:task_detail", task.pk)
-    registry = schema.all_indicators()
+    registry = core_indicators.all_indicators()
     fields = [(f, registry.get(f.indicator_key) if f.kind == ReportField.Kind.INDICATOR else None)
               for f in task.fields.all()]
     labels = {f.key: f.label for f, _ in fields}
@@ -229,7 +230,7 @@ def review_queue(request):
 
 def _rows(submission: Submission, fields, indicator_values: dict, files: dict, live: bool):
     """What each field shows: value, link to the records behind an indicator, availability."""
-    registry = schema.all_indicators()
+    registry = core_indicators.all_indicators()
     round_ = submission.round
     rows = []
     for field in fields:
