@@ -123,6 +123,8 @@ class SubmissionForm(forms.Form):
         if field.kind == kind.NUMBER:
             return forms.DecimalField(min_value=None if field.allow_negative else 0, max_digits=16,
                                       decimal_places=2, initial=current,
+                                      error_messages={"invalid": "请输入数字。", "min_value": "不能为负数。",
+                                                      "max_decimal_places": "最多保留两位小数。"},
                                       widget=forms.NumberInput(attrs={"inputmode": "decimal"}), **common)
         if field.kind == kind.TEXT:
             return forms.CharField(initial=current, max_length=5000,
