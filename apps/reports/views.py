@@ -311,6 +311,8 @@ TRANSITION_EDITABLE = services.TRANSITIONS["submit"][0]
 @require_POST
 @staff_required(perm="reports.review_submissions")
 def submission_review(request, pk: int):
+    if not is_reviewer(request.user):
+        raise PermissionDenied
     submission = selectors.get_submission_for_user(request.user, pk)
     form = ReviewForm(request.POST)
     form.is_valid()
