@@ -341,3 +341,36 @@ def test_rounds_create_due_skips_one_off_and_draft_tasks(city_staff, org_tree):
     make_task(city_staff, title="草稿", period=ReportTask.Period.WEEKLY, publish=False)
     assert services.rounds_create_due(today=timezone.localdate()) == 0
     assert ReportRound.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_acceptances_record_one_decision(city_staff, xiuwu_staff, org_tree):
+    import threading
+
+    from django.db import connection
+
+    from tests.conftest import require_postgres
+
+    require_postgres()
+    task = make_task(city_staff)
+    submission = services.submission_submit(actor=xiuwu_staff, submission=_submission(task, org_tree.xiuwu),
+                                            values=GOOD_VALUES)
+    outcomes, barrier = [], threading.Barrier(2)
+
+    def accept():
+        barrier.wait()
+        try:
+            services.submission_accept(actor=city_staff, submission=submission)
+            outcomes.append("ok")
+        except ValidationError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=accept) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["ok", "refused"]
+    assert AuditLog.objects.filter(action="reports.submission.accepted").count() == 1
