@@ -118,7 +118,10 @@ class SubmissionForm(forms.Form):
             self.fields[field.key] = self._form_field(field, self.existing.get(field.key))
 
     def _form_field(self, field: ReportField, current):
-        common = {"label": field.label, "help_text": field.help_text, "required": False}
+        # Required fields are marked; a draft may still leave them blank (see __init__).
+        required = field.required and not (field.kind == ReportField.Kind.FILE and current)
+        common = {"label": field.label, "help_text": field.help_text,
+                  "required": required and (self.submitting or not self.is_bound)}
         kind = ReportField.Kind
         if field.kind == kind.NUMBER:
             return forms.DecimalField(min_value=None if field.allow_negative else 0, max_digits=16,

@@ -158,6 +158,15 @@ class ReportRound(models.Model):
         return f"{self.period_start:%Y-%m-%d} 至 {self.period_end:%Y-%m-%d}"
 
     @property
+    def short_label(self) -> str:
+        """For narrow tables: month-day only when the period lies in one year."""
+        if self.period_start == self.period_end:
+            return f"{self.period_start:%m-%d}"
+        if self.period_start.year == self.period_end.year:
+            return f"{self.period_start:%m-%d}至{self.period_end:%m-%d}"
+        return self.label
+
+    @property
     def on_time_until(self) -> date:
         return self.due_date + timedelta(days=self.grace_days)
 

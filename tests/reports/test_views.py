@@ -363,3 +363,16 @@ def test_field_kinds_render_in_the_form(client, city_staff, xiuwu_staff, org_tre
     submission.refresh_from_db()
     assert submission.values == {"d": "2026-03-01", "c": "滞后"}
     assert ReportField.objects.filter(task=task).count() == 2
+
+
+def test_submitting_without_required_fields_marks_them(client, city_staff, xiuwu_staff, org_tree):
+    task = make_task(city_staff)
+    submission = _submission(task, org_tree.xiuwu)
+    client.force_login(xiuwu_staff)
+    page = client.get(reverse("reports:submission_edit", args=[submission.pk])).content.decode()
+    assert "asteriskField" in page  # required fields are marked
+    response = client.post(reverse("reports:submission_edit", args=[submission.pk]),
+                           {"submit": "1", "applications": "10", "hired": "", "narrative": ""})
+    assert set(response.context["form"].errors) == {"hired", "narrative"}
+    submission.refresh_from_db()
+    assert submission.status == Submission.Status.PENDING
