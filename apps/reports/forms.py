@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
+from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 
 from apps.core import indicators as core_indicators
@@ -70,6 +70,12 @@ class ReportFieldForm(forms.Form):
             (i.key, f"{i.label}（{i.unit}）") for i in indicators]
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Row(Column("label", css_class="col-md-6"), Column("kind", css_class="col-md-3"),
+                Column("group", css_class="col-md-3")),
+            Row(Column("indicator_key", css_class="col-md-6"), Column("choices", css_class="col-md-6")),
+            Row(Column("help_text", css_class="col-md-6"), Column("required", "allow_negative", css_class="col-md-6")),
+        )
 
     def clean(self):
         data = super().clean()
@@ -94,6 +100,11 @@ class ValidationRuleForm(forms.Form):
         self.fields["right"].choices = numeric
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Row(Column("left", css_class="col-md-4"), Column("operator", css_class="col-md-2"),
+                Column("right", css_class="col-md-6")),
+            "message",
+        )
 
     def clean(self):
         data = super().clean()
