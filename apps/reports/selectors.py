@@ -1,8 +1,11 @@
 """Reads of the reporting workbench, scoped to the user, in a fixed number of queries."""
 from __future__ import annotations
 
+from datetime import date
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncMonth
 from django.http import Http404
 
 from apps.core.scoping import org_scope_q
@@ -107,6 +110,32 @@ def organization_rates(task: ReportTask) -> list[dict]:
             .values("organization_id", "organization__name", "organization__path")
             .annotate(**timeliness_counts()).order_by("organization__path"))
     return [with_rates(dict(row)) for row in rows]
+
+
+def organization_rates_by_month(task: ReportTask, months: int = 6) -> tuple[list[str], dict[int, list]]:
+    """On-time rate of each organisation per month of due date, for the task's last ``months`` months.
+
+    One query; returns the month labels and ``{organisation id: [rate or None per month]}``.
+    """
+    latest = task.rounds.order_by("-due_date").values_list("due_date", flat=True).first()
+    if latest is None:
+        return [], {}
+    index = latest.year * 12 + latest.month - 1 - (months - 1)
+    first = date(index // 12, index % 12 + 1, 1)
+    labels = []
+    for step in range(months):
+        month_index = index + step
+        labels.append(f"{month_index // 12}-{month_index % 12 + 1:02d}")
+    rows = (Submission.objects.filter(round__task=task, round__due_date__gte=first)
+            .annotate(month=TruncMonth("round__due_date"))
+            .values("organization_id", "month")
+            .annotate(expected=Count("pk"), on_time=Count("pk", filter=Q(late=False))).order_by())
+    rates: dict[int, list] = {}
+    for row in rows:
+        position = labels.index(f"{row['month']:%Y-%m}")
+        series = rates.setdefault(row["organization_id"], [None] * months)
+        series[position] = round(row["on_time"] * 100 / row["expected"]) if row["expected"] else None
+    return labels, rates
 
 
 def open_submissions_for(user) -> QuerySet[Submission]:

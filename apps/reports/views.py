@@ -172,7 +172,11 @@ def task_timeliness(request, pk: int):
     rounds = Paginator(selectors.rounds_with_counts(task), 20).get_page(request.GET.get("page"))
     for round_ in rounds:
         selectors.with_rates(round_.__dict__)
-    return render(request, "reports/task_timeliness.html", {"task": task, "rates": rates, "page_obj": rounds})
+    months, monthly = selectors.organization_rates_by_month(task)
+    for row in rates:
+        row["monthly"] = monthly.get(row["organization_id"], [None] * len(months))
+    return render(request, "reports/task_timeliness.html",
+                  {"task": task, "rates": rates, "page_obj": rounds, "months": months})
 
 
 @staff_required(perm="reports.review_submissions")

@@ -376,3 +376,14 @@ def test_submitting_without_required_fields_marks_them(client, city_staff, xiuwu
     assert set(response.context["form"].errors) == {"hired", "narrative"}
     submission.refresh_from_db()
     assert submission.status == Submission.Status.PENDING
+
+
+def test_timeliness_shows_each_organisations_rate_per_month(client, city_staff, xiuwu_staff, boai_staff, org_tree):
+    task = make_task(city_staff)
+    services.submission_submit(actor=xiuwu_staff, submission=_submission(task, org_tree.xiuwu), values=GOOD_VALUES)
+    client.force_login(city_staff)
+    response = client.get(reverse("reports:task_timeliness", args=[task.pk]))
+    month = f"{task.rounds.get().due_date:%Y-%m}"
+    assert response.context["months"][-1] == month
+    by_org = {row["organization_id"]: row["monthly"][-1] for row in response.context["rates"]}
+    assert by_org == {org_tree.xiuwu.pk: 100, org_tree.boai.pk: 0}
