@@ -305,6 +305,8 @@ def _check_fill(actor, submission: Submission, today: date) -> None:
         raise PermissionDenied("只能填报本单位的报告。")
     if submission.round.task.status == ReportTask.Status.DRAFT:
         raise ValidationError("任务尚未发布。")
+    if submission.round.task.status == ReportTask.Status.CLOSED and submission.status != S.RETURNED:
+        raise ValidationError("任务已结束，不能再填报。")
     if submission.round.is_locked(today) and submission.status != S.RETURNED:
         raise ValidationError(f"本轮已于 {submission.round.lock_date:%Y年%m月%d日} 锁定，不能再填报。")
 

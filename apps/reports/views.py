@@ -37,7 +37,9 @@ def home(request):
         return redirect("reports:task_list")
     if can_view_overview(request.user):
         return redirect("reports:overview")
-    return redirect("reports:my_submissions")
+    if request.user.has_perm("reports.submit_reports"):
+        return redirect("reports:my_submissions")
+    return render(request, "reports/no_access.html")
 
 
 # --- tasks (city office) -------------------------------------------------------------------------
@@ -284,6 +286,10 @@ def submission_edit(request, pk: int):
     submission = selectors.get_submission_for_user(request.user, pk, write=True)
     if submission.status not in TRANSITION_EDITABLE:
         messages.error(request, f"报告{submission.get_status_display()}，不能修改。")
+        return redirect("reports:submission_detail", submission.pk)
+    closed = submission.round.task.status == ReportTask.Status.CLOSED
+    if submission.status != S.RETURNED and (closed or submission.round.is_locked(timezone.localdate())):
+        messages.error(request, "任务已结束或本轮已锁定，不能再填报。如需补报，请联系市总工会办公室。")
         return redirect("reports:submission_detail", submission.pk)
     task = submission.round.task
     fields = list(task.fields.all())

@@ -101,3 +101,9 @@ def test_draft_task_is_invisible_to_districts(client, city_staff, xiuwu_staff, o
     make_task(city_staff, publish=False)
     client.force_login(xiuwu_staff)
     assert list(client.get(reverse("reports:my_submissions")).context["page_obj"]) == []
+
+
+def test_grassroots_staff_get_an_explanation_on_the_reports_home(client, grassroots_staff, org_tree):
+    client.force_login(grassroots_staff)
+    response = client.get(reverse("reports:home"))
+    assert response.status_code == 200 and "没有填报或审核权限" in response.content.decode()

@@ -374,3 +374,11 @@ def test_concurrent_acceptances_record_one_decision(city_staff, xiuwu_staff, org
         thread.join()
     assert sorted(outcomes) == ["ok", "refused"]
     assert AuditLog.objects.filter(action="reports.submission.accepted").count() == 1
+
+
+def test_closed_task_refuses_new_submissions(city_staff, xiuwu_staff, org_tree):
+    task = make_task(city_staff)
+    services.task_close(actor=city_staff, task=task)
+    with pytest.raises(ValidationError):
+        services.submission_submit(actor=xiuwu_staff, submission=_submission(task, org_tree.xiuwu),
+                                   values=GOOD_VALUES)

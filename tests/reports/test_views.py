@@ -387,3 +387,13 @@ def test_timeliness_shows_each_organisations_rate_per_month(client, city_staff, 
     assert response.context["months"][-1] == month
     by_org = {row["organization_id"]: row["monthly"][-1] for row in response.context["rates"]}
     assert by_org == {org_tree.xiuwu.pk: 100, org_tree.boai.pk: 0}
+
+
+def test_locked_round_sends_the_officer_back_with_a_reason(client, city_staff, xiuwu_staff, org_tree):
+    today = timezone.localdate()
+    task = make_task(city_staff, start_date=today - timedelta(days=30), end_date=today - timedelta(days=20),
+                     due_date=today - timedelta(days=10), lock_after_days=3)
+    submission = _submission(task, org_tree.xiuwu)
+    client.force_login(xiuwu_staff)
+    response = client.get(reverse("reports:submission_edit", args=[submission.pk]), follow=True)
+    assert "本轮已锁定" in response.content.decode()
