@@ -196,8 +196,11 @@ def round_detail(request, pk: int):
                "on_time": lambda s: s.late is False, "returned": lambda s: s.status == S.RETURNED,
                "awaiting": lambda s: s.status == S.SUBMITTED, "accepted": lambda s: s.status == S.ACCEPTED}
     shown = [s for s in submissions if filters[status](s)] if status in filters else submissions
+    status_labels = {"missing": "未报", "late": "逾期", "on_time": "按时", "returned": "退回", "awaiting": "待审核",
+                     "accepted": "已通过"}
     return render(request, "reports/round_detail.html", {
-        "round": round_, "summary": selectors.round_summary(round_), "submissions": shown, "status": status,
+        "round": round_, "summary": selectors.round_summary(round_), "submissions": shown,
+        "status": status_labels.get(status, ""),
         "today": timezone.localdate(),
     })
 

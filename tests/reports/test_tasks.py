@@ -50,3 +50,31 @@ def test_beat_schedules_are_declared(db):
     sync_periodic_tasks()
     names = set(PeriodicTask.objects.values_list("task", flat=True))
     assert {"apps.reports.tasks.create_due_rounds", "apps.reports.tasks.send_reminders"} <= names
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_export_runs_on_a_real_worker_through_redis(city_staff, xiuwu_staff, org_tree):
+    import time
+
+    from celery.contrib.testing.worker import start_worker
+
+    from apps.reports import services
+    from apps.reports.models import Submission
+    from jiaozuo_union.celery import app
+    from tests.conftest import require_postgres, require_redis
+
+    require_redis()
+    require_postgres()
+    task = make_task(city_staff)
+    services.submission_submit(actor=xiuwu_staff, values={"applications": 5, "hired": 1, "narrative": "好"},
+                               submission=Submission.objects.get(round__task=task, organization=org_tree.xiuwu))
+    with start_worker(app, queues=["reports"], pool="solo", perform_ping_check=False, shutdown_timeout=30):
+        job = services.export_job_create(actor=city_staff, round_=task.rounds.get())
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            job.refresh_from_db()
+            if job.status in (ExportJob.Status.DONE, ExportJob.Status.FAILED):
+                break
+            time.sleep(0.3)
+    assert job.status == ExportJob.Status.DONE and job.progress == 2 and job.file
