@@ -33,6 +33,8 @@ def _city_urls(submission):
         ("post", reverse("reports:task_close", args=[task.pk])),
         ("get", reverse("reports:review_queue")), ("get", reverse("reports:overview")),
         ("post", reverse("reports:submission_review", args=[submission.pk])),
+        ("post", reverse("reports:field_delete", args=[task.fields.first().pk])),
+        ("post", reverse("reports:rule_delete", args=[task.rules.first().pk])),
     ]
 
 

@@ -397,3 +397,20 @@ def test_locked_round_sends_the_officer_back_with_a_reason(client, city_staff, x
     client.force_login(xiuwu_staff)
     response = client.get(reverse("reports:submission_edit", args=[submission.pk]), follow=True)
     assert "本轮已锁定" in response.content.decode()
+
+
+def test_list_pages_keep_a_fixed_number_of_queries(client, city_staff, xiuwu_staff, org_tree,
+                                                   django_assert_max_num_queries):
+    for number in range(12):
+        task = make_task(city_staff, title=f"任务{number}")
+        services.submission_submit(actor=xiuwu_staff, submission=_submission(task, org_tree.xiuwu),
+                                   values=GOOD_VALUES)
+    client.force_login(xiuwu_staff)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("reports:my_submissions"))
+    assert len(response.context["page_obj"]) == 12
+    client.force_login(city_staff)
+    for name in ("review_queue", "task_list"):
+        with django_assert_max_num_queries(12):
+            response = client.get(reverse(f"reports:{name}"))
+        assert len(response.context["page_obj"]) == 12
