@@ -12,7 +12,7 @@ def portal(request) -> dict:
     staff = is_staff_member(user)
     nav = []
     for item in sorted(nav_items, key=lambda i: i.order):
-        if item.staff_only and not staff:
+        if not item.visible_to(user, staff=staff):
             continue
         try:
             url = reverse(item.url_name)

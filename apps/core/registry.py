@@ -25,6 +25,13 @@ class NavItem:
     icon: str = "circle"
     staff_only: bool = False
     description: str = ""
+    # Shown only to people holding at least one of these ("app.codename"); empty: no condition.
+    permissions: tuple[str, ...] = ()
+
+    def visible_to(self, user, *, staff: bool) -> bool:
+        if self.staff_only and not staff:
+            return False
+        return not self.permissions or any(user.has_perm(perm) for perm in self.permissions)
 
 
 @dataclass(frozen=True)

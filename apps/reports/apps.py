@@ -56,7 +56,9 @@ class ReportsConfig(AppConfig):
         from .models import ExportJob, SubmissionFile
 
         nav_items.register(NavItem(label="落实情况报告", url_name="reports:home", order=800, icon="clipboard-data",
-                                   staff_only=True, description="报告任务、填报、审核与完成情况"))
+                                   staff_only=True, description="报告任务、填报、审核与完成情况",
+                                   permissions=("reports.manage_tasks", "reports.review_submissions",
+                                                "reports.view_overview", "reports.submit_reports")))
         console_todos.register(_console_todos)
         private_files.register(SubmissionFile, _check_file)
         private_files.register(ExportJob, _check_file)

@@ -114,3 +114,17 @@ def test_healthz_checks_the_broker_when_redis_is_configured(client, db):
     require_redis()
     data = client.get("/healthz").json()
     assert data["broker"] == "ok" and data["cache"] == "ok"
+
+
+def test_navigation_hides_sections_the_person_cannot_use(client, grassroots_staff, xiuwu_staff):
+    from apps.core.registry import NavItem, nav_items
+
+    item = NavItem(label="测试专用栏目", url_name="core:audit_list", staff_only=True, permissions=("core.view_audit",))
+    nav_items.register(item)
+    try:
+        client.force_login(grassroots_staff)
+        assert "测试专用栏目" not in client.get("/").content.decode()
+        client.force_login(xiuwu_staff)
+        assert "测试专用栏目" in client.get("/").content.decode()
+    finally:
+        nav_items.unregister(item)
