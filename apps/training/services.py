@@ -596,6 +596,7 @@ def entry_register(*, actor, campaign: Campaign, organization: Organization, kin
 @transaction.atomic
 def achievement_submit(*, actor, entry: Entry, text: str, stage=None, photo=None, attachment=None) -> Achievement:
     _require_org(actor, entry.organization)
+    entry.campaign = Campaign.objects.get(pk=entry.campaign_id)
     if entry.campaign.status not in (Campaign.Status.OPEN, Campaign.Status.JUDGING):
         raise ValidationError("活动已结束，不能再提交成果。")
     if stage is not None and stage.campaign_id != entry.campaign_id:
@@ -624,7 +625,8 @@ def judge_assign(*, actor, campaign: Campaign, judge) -> None:
 @transaction.atomic
 def scores_record(*, judge, entry: Entry, values: dict[int, Decimal], comment: str = "") -> list[Score]:
     """A judge scores one entry on every criterion (re-scoring replaces the judge's own scores)."""
-    campaign = entry.campaign
+    entry = Entry.objects.select_for_update().get(pk=entry.pk)
+    campaign = Campaign.objects.get(pk=entry.campaign_id)
     if not campaign.judges.filter(pk=judge.pk).exists():
         raise PermissionDenied("您不是本活动的评委。")
     if campaign.status != Campaign.Status.JUDGING:
