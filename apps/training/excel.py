@@ -3,6 +3,7 @@ nothing is imported unless every row is good."""
 from __future__ import annotations
 
 import io
+import zipfile
 from dataclasses import dataclass
 
 from openpyxl import Workbook, load_workbook
@@ -53,7 +54,7 @@ def parse_workbook(uploaded) -> list[Question]:
     """Read questions (without a bank) from an .xlsx; raise ImportRefused listing every bad row."""
     try:
         workbook = load_workbook(uploaded, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as error:
+    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as error:
         raise ImportRefused([RowError(0, f"无法读取该 Excel 文件（{error.__class__.__name__}）。")]) from None
     sheet = workbook.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
