@@ -14,6 +14,7 @@ from apps.core.indicators import Indicator, period_bounds, subtree_totals
 from apps.core.models import Enterprise, Organization
 from apps.core.scoping import is_staff_member, org_scope_q
 
+from .grading import is_correct
 from .models import (
     Attempt,
     Campaign,
@@ -117,6 +118,7 @@ def attempt_questions(attempt: Attempt) -> list[dict]:
             "given": given,
             "given_list": given if isinstance(given, list) else ([given] if given not in (None, "") else []),
             "letters": correct_letters(question, item["o"]),
+            "correct": is_correct(question, given),
         })
     return rows
 

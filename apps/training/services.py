@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import random
 import secrets
-import unicodedata
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -18,6 +17,7 @@ from apps.core.audit import audit_record
 from apps.core.models import Organization
 from apps.core.scoping import can_act_for, is_staff_member
 
+from .grading import is_correct
 from .models import (
     Achievement,
     Attempt,
@@ -241,21 +241,6 @@ def quiz_save(*, actor, data: dict, banks, quiz: Quiz | None = None) -> Quiz:
     return quiz
 
 
-def _grade(question: Question, answer) -> bool:
-    if answer in (None, "", []):
-        return False
-    if question.kind == Question.Kind.FILL:
-        given = _normal_text(answer)
-        return any(given == _normal_text(accepted) for accepted in question.answer)
-    if question.kind == Question.Kind.MULTIPLE:
-        return sorted(answer) == sorted(question.answer)
-    return [answer] == list(question.answer)
-
-
-def _normal_text(text) -> str:
-    return unicodedata.normalize("NFKC", str(text)).strip().lower().replace(" ", "")
-
-
 def clean_answer(question: Question, raw, position: int):
     """Turn posted values into a stored answer, or refuse them clearly."""
     values = raw if isinstance(raw, list) else [raw]
@@ -309,11 +294,14 @@ def attempt_start(*, user, quiz: Quiz, organization: Organization | None = None,
         if len(pool) < quiz.question_count:
             raise ValidationError("题库题目不足，请联系主办单位。")
         chosen = random.sample(pool, quiz.question_count)
-    option_counts = dict(Question.objects.filter(pk__in=chosen).values_list("pk", "options"))
+    shapes = {pk: (options, kind) for pk, options, kind in
+              Question.objects.filter(pk__in=chosen).values_list("pk", "options", "kind")}
     items = []
     for pk in chosen:
-        order = list(range(len(option_counts.get(pk) or [])))
-        if quiz.shuffle_options:
+        options, kind = shapes.get(pk, ([], ""))
+        order = list(range(len(options or [])))
+        # 正确 / 错误 keep their usual order; other options are shuffled when the quiz says so.
+        if quiz.shuffle_options and kind != Question.Kind.TRUE_FALSE:
             random.shuffle(order)
         items.append({"q": pk, "o": order})
     limit = timedelta(minutes=quiz.time_limit_minutes)
@@ -376,11 +364,11 @@ def attempt_answer(*, user, attempt: Attempt, question_id: int, answer, now=None
     if attempt.quiz.is_practice and str(question_id) in attempt.answers:
         # Practice feedback is given once; a changed answer after seeing it would not count.
         stored = attempt.answers[str(question_id)]
-        return Feedback(correct=_grade(question, stored), question=question, answer=stored)
+        return Feedback(correct=is_correct(question, stored), question=question, answer=stored)
     attempt.answers = {**attempt.answers, **cleaned}
     attempt.save(update_fields=["answers"])
     value = cleaned[str(question_id)]
-    correct = _grade(question, value)
+    correct = is_correct(question, value)
     if attempt.quiz.is_practice:
         _record_wrong(user, {question_id: (question, value)} if not correct else {}, now,
                       mastered=[question_id] if correct else [])
@@ -421,7 +409,7 @@ def _finish(attempt: Attempt, *, answers: dict, status: str, now) -> Attempt:
         if question is None:
             continue
         given = answers.get(str(question_id))
-        if _grade(question, given):
+        if is_correct(question, given):
             correct_ids.append(question_id)
         elif given not in (None, "", []):
             wrong[question_id] = (question, given)
@@ -491,7 +479,7 @@ def wrong_answer_retry(*, user, question_id: int, answer) -> Feedback:
     if row is None:
         raise ValidationError("错题本中没有这道题。")
     value = clean_answer(row.question, answer, 1)
-    correct = _grade(row.question, value)
+    correct = is_correct(row.question, value)
     now = timezone.now()
     if correct:
         row.mastered_at = now

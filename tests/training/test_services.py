@@ -496,3 +496,18 @@ def test_approving_twice_is_refused(pioneer_entry, xiuwu_staff):
     services.pioneer_review(actor=xiuwu_staff, entry=pioneer_entry, decision="county_approve")
     with pytest.raises(ValidationError):
         services.pioneer_review(actor=xiuwu_staff, entry=pioneer_entry, decision="county_approve")
+
+
+def test_true_false_options_keep_their_order_while_others_shuffle(worker, bank, org_tree, questions):
+    judge = [q for q in questions if q.kind == "true_false"]
+    quiz = QuizFactory(organization=org_tree.city, banks=[bank], question_count=len(questions), max_attempts=5)
+    orders = set()
+    for _ in range(4):
+        attempt = _start(worker, quiz, org_tree)
+        for item in attempt.items:
+            if item["q"] in {q.pk for q in judge}:
+                assert item["o"] == [0, 1]
+            elif len(item["o"]) == 4:
+                orders.add(tuple(item["o"]))
+        services.attempt_submit(user=worker, attempt=attempt, answers={})
+    assert len(orders) > 1
