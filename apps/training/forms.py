@@ -21,6 +21,7 @@ def _helper(label: str = "保存") -> FormHelper:
 class ParticipantOrgForm(forms.Form):
     organization = forms.ModelChoiceField(
         label="所在工会", queryset=Organization.objects.none(), empty_label="请选择您所在的工会",
+        widget=forms.Select(attrs={"class": "form-select"}),
         help_text="用于按单位统计学习和答题情况；找不到本单位时请选择所在县（市、区）总工会。")
 
     def __init__(self, *args, **kwargs):
