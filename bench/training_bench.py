@@ -40,16 +40,17 @@ SUBMISSIONS = int(os.environ.get("BENCH_SUBMISSIONS", "30"))
 def _ms(samples: list[float]) -> str:
     ordered = sorted(samples)
     p95 = ordered[max(int(len(ordered) * 0.95) - 1, 0)]
-    return f"median {statistics.median(ordered) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms, max {ordered[-1] * 1000:.1f} ms"
+    median = statistics.median(ordered)
+    return f"median {median * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms, max {ordered[-1] * 1000:.1f} ms"
 
 
 def build():
+    from django.utils import timezone
+
     from apps.accounts.models import User
-    from apps.core.models import Organization
     from apps.core.services import organization_create
     from apps.training.demo_questions import build_questions
     from apps.training.models import Attempt, Question, QuestionBank, Quiz, QuizResult
-    from django.utils import timezone
 
     city = organization_create(name="焦作市总工会", code="410800", org_type="city", parent=None)
     unions = []
@@ -113,10 +114,11 @@ def bench_leaderboard(contest):
 
 
 def bench_submit(contest, users, unions):
-    from apps.training import services
-    from apps.training.models import Question
     from django.test import Client
     from django.urls import reverse
+
+    from apps.training import services
+    from apps.training.models import Question
 
     questions = Question.objects.in_bulk()
     service_samples, view_samples, query_counts = [], [], []

@@ -286,6 +286,15 @@ def studios_public() -> QuerySet[Studio]:
             .annotate(course_count=Count("courses", filter=Q(courses__is_published=True))).order_by("name"))
 
 
+def studios_for_staff(user) -> QuerySet[Studio]:
+    return (Studio.objects.filter(org_scope_q(user, "organization")).select_related("organization", "enterprise")
+            .annotate(course_count=Count("courses")).order_by("name"))
+
+
+def get_studio_for_staff(user, pk: int) -> Studio:
+    return _get(Studio.objects.filter(org_scope_q(user, "organization")), pk)
+
+
 def get_studio(pk: int) -> Studio:
     return _get(Studio.objects.filter(is_published=True).select_related("enterprise", "organization"), pk)
 

@@ -33,6 +33,7 @@ from .models import (
     Quiz,
     QuizResult,
     Score,
+    Studio,
     WrongAnswer,
 )
 
@@ -379,8 +380,8 @@ def attempt_answer(*, user, attempt: Attempt, question_id: int, answer, now=None
 def attempt_submit(*, user, attempt: Attempt, answers: dict, now=None) -> Attempt:
     """Hand in: late or foreign answers are refused and nothing is saved; otherwise grade and rank."""
     now = now or timezone.now()
-    attempt = (Attempt.objects.select_for_update(of=("self",)).select_related("quiz", "organization__parent")
-               .get(pk=attempt.pk, user=user))
+    attempt = (Attempt.objects.select_for_update(of=("self",))
+               .select_related("quiz", "user", "organization__parent").get(pk=attempt.pk, user=user))
     _check_open(attempt, now)
     return _finish(attempt, answers={**attempt.answers, **_clean_answers(
         attempt, answers, Question.objects.in_bulk(attempt.question_ids))}, status=Attempt.Status.SUBMITTED,
@@ -423,6 +424,9 @@ def _finish(attempt: Attempt, *, answers: dict, status: str, now) -> Attempt:
     if not quiz.is_practice:
         _record_wrong(attempt.user_id, wrong, now, mastered=[])
     _update_result(attempt)
+    audit_record(actor=attempt.user if status == Attempt.Status.SUBMITTED else None,
+                 action=f"training.attempt.{status}", target=attempt,
+                 after={"score": attempt.score, "correct": attempt.correct_count}, organization=attempt.organization)
     return attempt
 
 
@@ -678,3 +682,20 @@ def pioneer_review(*, actor, entry: Entry, decision: str, note: str = "") -> Ent
                key=uuid.uuid5(uuid.NAMESPACE_URL, f"training-pioneer-{entry.pk}-{target}-{before}"))
     return entry
 
+
+
+@transaction.atomic
+def studio_save(*, actor, data: dict, studio: Studio | None = None) -> Studio:
+    """Create or change an innovation studio listed by a union in the actor's subtree."""
+    _require_org(actor, data["organization"])
+    creating = studio is None
+    if not creating:
+        studio = Studio.objects.select_for_update().get(pk=studio.pk)
+        _require_org(actor, studio.organization)
+    studio = studio or Studio()
+    for key, value in data.items():
+        setattr(studio, key, value)
+    studio.full_clean()
+    studio.save()
+    audit_record(actor=actor, action=f"training.studio.{'created' if creating else 'updated'}", target=studio)
+    return studio

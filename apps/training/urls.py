@@ -50,5 +50,8 @@ urlpatterns = [
     path("console/campaigns/<int:pk>/", views.console_campaign, name="console_campaign"),
     path("console/campaigns/<int:pk>/register/", views.entry_create, name="entry_create"),
     path("console/entries/<int:pk>/", views.entry_detail, name="entry_detail"),
+    path("console/studios/", views.console_studios, name="console_studios"),
+    path("console/studios/new/", views.studio_edit, name="studio_create"),
+    path("console/studios/<int:pk>/edit/", views.studio_edit, name="studio_edit"),
     path("console/pioneer/", views.pioneer_queue, name="pioneer_queue"),
 ]

@@ -35,6 +35,7 @@ from .forms import (
     ReviewForm,
     ScoreForm,
     StageForm,
+    StudioForm,
 )
 from .models import Attempt, Campaign, Course, Entry, Lesson, Question, Quiz
 
@@ -699,3 +700,26 @@ def quiz_results(request, pk: int):
         "quiz": quiz, "visible": True, "page_obj": page, "org_rows": selectors.organization_leaderboard(quiz),
         "mine": None, "my_rank": None, "offset": page.start_index() - 1, "staff_view": True,
         "is_staff": is_staff_member(request.user)})
+
+
+@staff_required(perm="training.manage_courses")
+def console_studios(request):
+    page = Paginator(selectors.studios_for_staff(request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "training/console/studios.html", {"page_obj": page})
+
+
+@staff_required(perm="training.manage_courses")
+def studio_edit(request, pk: int | None = None):
+    studio = selectors.get_studio_for_staff(request.user, pk) if pk else None
+    form = StudioForm(request.POST or None, instance=studio, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.studio_save(actor=request.user, data=form.cleaned_data, studio=studio)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "工作室信息已保存。")
+            return redirect("training:console_studios")
+    return render(request, "training/console/form.html", {
+        "form": form, "title": "编辑创新工作室" if studio else "登记创新工作室",
+        "back": reverse("training:console_studios")})

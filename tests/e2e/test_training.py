@@ -8,6 +8,7 @@ from openpyxl import Workbook
 
 from apps.accounts.roles import Role
 from apps.core.models import Organization
+from apps.training.excel import COLUMNS
 from apps.training.models import Attempt, Question
 from tests.factories import UserFactory, make_organization, make_staff
 from tests.training.factories import BankFactory, QuestionFactory, QuizFactory
@@ -56,7 +57,7 @@ def test_worker_takes_a_timed_contest_and_sees_score_explanations_and_rank(page)
 def _xlsx(rows) -> bytes:
     book = Workbook()
     sheet = book.active
-    sheet.append(["题型", "题干", "选项A", "选项B", "选项C", "选项D", "选项E", "选项F", "正确答案", "解析", "难度", "标签"])
+    sheet.append(COLUMNS)
     for row in rows:
         sheet.append(row)
     buffer = io.BytesIO()

@@ -365,3 +365,54 @@ def test_console_lists_pioneer_todo_for_the_district(client, xiuwu_staff, grassr
                             kind="team", name="装配一班")
     client.force_login(xiuwu_staff)
     assert "待审核工人先锋号申报" in client.get(reverse("core:console")).content.decode()
+
+
+# --- more uploads, studios ----------------------------------------------------------------------
+
+def test_course_cover_must_be_an_image(client, city_staff, org_tree):
+    client.force_login(city_staff)
+    response = client.post(reverse("training:course_create"), {
+        "title": "劳动法律课", "category": "labour_law", "audience": "全体职工", "organization": org_tree.city.pk,
+        "cover": SimpleUploadedFile("cover.png", b"%PDF-1.4 not an image", content_type="image/png")})
+    assert "文件类型不符" in response.content.decode()
+    from apps.training.models import Course
+
+    assert not Course.objects.filter(title="劳动法律课").exists()
+
+
+def test_document_lesson_takes_a_pdf(client, city_staff, course):
+    client.force_login(city_staff)
+    response = client.post(reverse("training:lesson_create", args=[course.pk]), {
+        "order": 3, "title": "安全操作规程", "kind": "document", "minutes": 10, "body": "",
+        "document": SimpleUploadedFile("rules.pdf", b"%PDF-1.4\n%\xe2\xe3\n1 0 obj\n" + b"0" * 100,
+                                       content_type="application/pdf")})
+    assert response.status_code == 302
+    assert Lesson.objects.get(kind="document").document.name.endswith(".pdf")
+
+
+def test_finishing_the_video_marks_the_lesson_done(client, worker, course, org_tree):
+    services.enrollment_create(user=worker, course=course, organization=org_tree.xiuwu_grassroots)
+    lesson = course.lessons.first()
+    client.force_login(worker)
+    response = client.post(reverse("training:lesson_done", args=[lesson.pk]), {"ajax": "1"})
+    assert response.status_code == 204
+    assert Enrollment.objects.get(user=worker).progress.filter(lesson=lesson).exists()
+
+
+def test_staff_register_a_studio_and_bad_input_saves_nothing(client, xiuwu_staff, org_tree):
+    from apps.training.models import Studio
+
+    client.force_login(xiuwu_staff)
+    url = reverse("training:studio_create")
+    response = client.post(url, {"name": "焊接技能大师工作室", "leader_title": "craftsman", "field": "焊接",
+                                 "organization": org_tree.xiuwu.pk, "is_published": "on"})
+    assert "这个字段是必填项" in response.content.decode() and not Studio.objects.exists()
+    response = client.post(url, {"name": "焊接技能大师工作室", "leader_name": "王志刚", "leader_title": "craftsman",
+                                 "field": "焊接", "organization": org_tree.xiuwu.pk, "is_published": "on"})
+    assert response.status_code == 302 and Studio.objects.get().leader_name == "王志刚"
+
+
+def test_other_district_cannot_edit_a_studio(client, boai_staff, org_tree):
+    studio = StudioFactory(organization=org_tree.xiuwu)
+    client.force_login(boai_staff)
+    assert client.get(reverse("training:studio_edit", args=[studio.pk])).status_code == 404
