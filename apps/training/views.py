@@ -216,6 +216,7 @@ def attempt_take(request, pk: int):
     return render(request, "training/attempt_take.html", {
         "attempt": attempt, "quiz": attempt.quiz, "rows": selectors.attempt_questions(attempt),
         "remaining": max(remaining, 0), "answered": feedback,
+        "remaining_text": f"{max(remaining, 0) // 60} 分 {max(remaining, 0) % 60:02d} 秒",
     })
 
 
