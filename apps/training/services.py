@@ -23,6 +23,7 @@ from .models import (
     Attempt,
     Campaign,
     Course,
+    Criterion,
     Enrollment,
     Entry,
     Lesson,
@@ -234,7 +235,9 @@ def quiz_save(*, actor, data: dict, banks, quiz: Quiz | None = None) -> Quiz:
     pool = list(_question_pool(quiz).values_list("pk", flat=True))
     if len(pool) < quiz.question_count:
         raise ValidationError({"question_count": f"所选题库中符合条件的题目只有 {len(pool)} 道，少于抽题数量。"})
-    if quiz.selection == Quiz.Selection.FIXED:
+    keep = (len(quiz.fixed_question_ids) == quiz.question_count and set(quiz.fixed_question_ids) <= set(pool))
+    if quiz.selection == Quiz.Selection.FIXED and not keep:
+        # Drawn once; re-saving the quiz keeps the same questions while they still fit.
         quiz.fixed_question_ids = random.sample(pool, quiz.question_count)
         quiz.save(update_fields=["fixed_question_ids"])
     audit_record(actor=actor, action=f"training.quiz.{'created' if creating else 'updated'}", target=quiz,
@@ -347,7 +350,7 @@ def _clean_answers(attempt: Attempt, answers: dict, questions: dict[int, Questio
 
 @dataclass
 class Feedback:
-    correct: bool
+    correct: bool | None  # None: saved, verdict withheld until the hand-in
     question: Question
     answer: object
 
@@ -369,10 +372,12 @@ def attempt_answer(*, user, attempt: Attempt, question_id: int, answer, now=None
     attempt.answers = {**attempt.answers, **cleaned}
     attempt.save(update_fields=["answers"])
     value = cleaned[str(question_id)]
+    if not attempt.quiz.is_practice:
+        # Outside practice the verdict waits for the hand-in.
+        return Feedback(correct=None, question=question, answer=value)
     correct = is_correct(question, value)
-    if attempt.quiz.is_practice:
-        _record_wrong(user, {question_id: (question, value)} if not correct else {}, now,
-                      mastered=[question_id] if correct else [])
+    _record_wrong(user, {question_id: (question, value)} if not correct else {}, now,
+                  mastered=[question_id] if correct else [])
     return Feedback(correct=correct, question=question, answer=value)
 
 
@@ -543,6 +548,30 @@ def campaign_transition(*, actor, campaign: Campaign, to: str) -> Campaign:
     return campaign
 
 
+@transaction.atomic
+def campaign_create(*, actor, data: dict) -> Campaign:
+    """A union in the actor's subtree organises a competition or campaign (it starts as a draft)."""
+    _require_org(actor, data["organization"])
+    campaign = Campaign(**data, status=Campaign.Status.DRAFT)
+    campaign.full_clean()
+    campaign.save()
+    audit_record(actor=actor, action="training.campaign.created", target=campaign)
+    return campaign
+
+
+@transaction.atomic
+def campaign_add_part(*, actor, campaign: Campaign, part) -> None:
+    """Add a stage or a scoring criterion; criteria are fixed once judging starts."""
+    _require_org(actor, campaign.organization)
+    if isinstance(part, Criterion) and campaign.status not in (Campaign.Status.DRAFT, Campaign.Status.OPEN):
+        raise ValidationError("评审开始后不能再修改评分标准。")
+    part.campaign = campaign
+    part.full_clean()
+    part.save()
+    audit_record(actor=actor, action=f"training.campaign.{part._meta.model_name}_added", target=campaign,
+                 after={"name": part.name})
+
+
 def _rank_entries(campaign: Campaign) -> None:
     entries = list(campaign.entries.select_for_update())
     if campaign.is_pioneer:
@@ -608,7 +637,7 @@ def achievement_submit(*, actor, entry: Entry, text: str, stage=None, photo=None
 def judge_assign(*, actor, campaign: Campaign, judge) -> None:
     _require_org(actor, campaign.organization)
     if not is_staff_member(judge):
-        raise ValidationError({"judge": "评委须为工会工作人员账号。"})
+        raise ValidationError("评委须为工会工作人员账号。")
     campaign.judges.add(judge)
     audit_record(actor=actor, action="training.campaign.judge_assigned", target=campaign,
                  after={"judge": judge.pk})

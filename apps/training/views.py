@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -241,8 +241,12 @@ def attempt_answer(request, pk: int):
     except ValidationError as error:
         messages.error(request, _error_text(error))
         return redirect("training:attempt_take", pk=attempt.pk)
-    messages.success(request, "回答正确！") if feedback.correct else messages.warning(
-        request, "回答错误，已记入错题本。")
+    if feedback.correct is None:
+        messages.info(request, "答案已保存。")
+    elif feedback.correct:
+        messages.success(request, "回答正确！")
+    else:
+        messages.warning(request, "回答错误，已记入错题本。")
     return redirect(reverse("training:attempt_take", args=[attempt.pk]) + f"#q{feedback.question.pk}")
 
 
@@ -336,7 +340,10 @@ def campaign_detail(request, pk: int):
     campaign = selectors.get_campaign_for_user(request.user, pk)
     results = []
     if campaign.status == Campaign.Status.PUBLISHED:
-        results = campaign.entries.filter(rank__isnull=False).select_related("organization").order_by("rank")
+        # 工人先锋号: every application approved by the city is named, scored or not.
+        named = Q(review_status=Entry.Review.APPROVED) if campaign.is_pioneer else Q(rank__isnull=False)
+        results = (campaign.entries.filter(named).select_related("organization")
+                   .order_by(F("rank").asc(nulls_last=True), "registered_at"))
     return render(request, "training/campaign_detail.html", {
         "campaign": campaign, "stages": campaign.stages.all(), "criteria": campaign.criteria.all(),
         "results": results, "entry_count": campaign.entries.count(),
@@ -536,11 +543,13 @@ def console_campaigns(request):
 def campaign_create(request):
     form = CampaignForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        if not can_act_for(request.user, form.cleaned_data["organization"]):
-            raise PermissionDenied
-        campaign = form.save()
-        messages.success(request, "活动已创建，请添加阶段、评分标准并指派评委。")
-        return redirect("training:console_campaign", pk=campaign.pk)
+        try:
+            campaign = services.campaign_create(actor=request.user, data=form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "活动已创建，请添加阶段、评分标准并指派评委。")
+            return redirect("training:console_campaign", pk=campaign.pk)
     return render(request, "training/console/form.html", {"form": form, "title": "新建竞赛活动",
                                                           "back": reverse("training:console_campaigns")})
 
@@ -576,23 +585,21 @@ def _campaign_post(request, campaign: Campaign):
     stage_form = StageForm(request.POST if action == "stage" else None, prefix="stage")
     criterion_form = CriterionForm(request.POST if action == "criterion" else None, prefix="criterion")
     judge_form = JudgeForm(request.POST if action == "judge" else None, prefix="judge")
-    if action == "stage" and stage_form.is_valid():
-        stage = stage_form.save(commit=False)
-        stage.campaign = campaign
-        stage.save()
-    elif action == "criterion" and criterion_form.is_valid():
-        criterion = criterion_form.save(commit=False)
-        criterion.campaign = campaign
-        criterion.save()
+    parts = {"stage": stage_form, "criterion": criterion_form}
+    if action in parts and parts[action].is_valid():
+        form = parts[action]
+        try:
+            services.campaign_add_part(actor=request.user, campaign=campaign, part=form.save(commit=False))
+        except ValidationError as error:
+            form.add_error(None, error)
     elif action == "judge" and judge_form.is_valid():
         judge = get_user_model().objects.filter(username=judge_form.cleaned_data["username"]).first()
         try:
             if judge is None:
-                raise ValidationError({"username": "没有这个账号。"})
+                raise ValidationError("没有这个账号。")
             services.judge_assign(actor=request.user, campaign=campaign, judge=judge)
         except ValidationError as error:
-            judge_form.add_error("username", error.message_dict.get("judge", error.messages)
-                                 if hasattr(error, "message_dict") else error.messages)
+            judge_form.add_error("username", error.messages)
     elif action == "status":
         try:
             services.campaign_transition(actor=request.user, campaign=campaign, to=request.POST.get("to", ""))

@@ -511,3 +511,43 @@ def test_true_false_options_keep_their_order_while_others_shuffle(worker, bank, 
                 orders.add(tuple(item["o"]))
         services.attempt_submit(user=worker, attempt=attempt, answers={})
     assert len(orders) > 1
+
+
+def test_outside_practice_a_saved_answer_gives_no_verdict(worker, quiz, org_tree):
+    attempt = _start(worker, quiz, org_tree)
+    first = attempt.question_ids[0]
+    feedback = services.attempt_answer(user=worker, attempt=attempt, question_id=first,
+                                       answer=right_answers(attempt)[first])
+    assert feedback.correct is None
+    assert not WrongAnswer.objects.exists()
+
+
+def test_resaving_a_fixed_quiz_keeps_its_questions(city_staff, org_tree, bank, questions):
+    data = {"title": "固定题目测验", "mode": "exam", "organization": org_tree.city, "question_count": 4,
+            "selection": "fixed", "opens_at": timezone.now() - timedelta(hours=1),
+            "closes_at": timezone.now() + timedelta(hours=1), "time_limit_minutes": 5, "max_attempts": 1}
+    quiz = services.quiz_save(actor=city_staff, banks=[bank], data=data)
+    drawn = list(quiz.fixed_question_ids)
+    quiz = services.quiz_save(actor=city_staff, banks=[bank], data={**data, "title": "改名"}, quiz=quiz)
+    assert quiz.fixed_question_ids == drawn
+
+
+def test_criteria_cannot_change_once_judging_starts(campaign, city_staff):
+    from apps.training.models import Criterion
+
+    Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.JUDGING)
+    campaign.refresh_from_db()
+    with pytest.raises(ValidationError, match="评审开始后"):
+        services.campaign_add_part(actor=city_staff, campaign=campaign, part=Criterion(name="加分项", max_score=5))
+    assert campaign.criteria.count() == 2
+
+
+def test_campaign_created_by_staff_starts_as_a_draft(boai_staff, org_tree):
+    campaign = services.campaign_create(actor=boai_staff, data={
+        "title": "博爱县铸造工技能竞赛", "kind": "skills", "organization": org_tree.boai,
+        "registration_closes": timezone.localdate() + timedelta(days=5)})
+    assert campaign.status == Campaign.Status.DRAFT
+    with pytest.raises(PermissionDenied):
+        services.campaign_create(actor=boai_staff, data={
+            "title": "越权", "kind": "skills", "organization": org_tree.xiuwu,
+            "registration_closes": timezone.localdate()})

@@ -416,3 +416,28 @@ def test_other_district_cannot_edit_a_studio(client, boai_staff, org_tree):
     studio = StudioFactory(organization=org_tree.xiuwu)
     client.force_login(boai_staff)
     assert client.get(reverse("training:studio_edit", args=[studio.pk])).status_code == 404
+
+
+def test_assigning_an_unknown_or_worker_judge_explains_why(client, city_staff, worker, org_tree):
+    campaign = CampaignFactory(organization=org_tree.city)
+    client.force_login(city_staff)
+    url = reverse("training:console_campaign", args=[campaign.pk])
+    assert "没有这个账号" in client.post(url, {"action": "judge", "judge-username": "nobody"}).content.decode()
+    page = client.post(url, {"action": "judge", "judge-username": worker.username}).content.decode()
+    assert "评委须为工会工作人员账号" in page
+    assert not campaign.judges.exists()
+
+
+def test_published_pioneer_campaign_names_the_approved_teams(client, grassroots_staff, xiuwu_staff, city_staff,
+                                                              org_tree):
+    campaign = CampaignFactory(organization=org_tree.city, kind=Campaign.Kind.PIONEER)
+    approved = services.entry_register(actor=grassroots_staff, campaign=campaign,
+                                       organization=org_tree.xiuwu_grassroots, kind="team", name="装配一班")
+    services.entry_register(actor=grassroots_staff, campaign=campaign, organization=org_tree.xiuwu_grassroots,
+                            kind="team", name="装配二班")
+    services.pioneer_review(actor=xiuwu_staff, entry=approved, decision="county_approve")
+    services.pioneer_review(actor=city_staff, entry=approved, decision="city_approve")
+    for status in (Campaign.Status.JUDGING, Campaign.Status.PUBLISHED):
+        services.campaign_transition(actor=city_staff, campaign=campaign, to=status)
+    page = client.get(reverse("training:campaign_detail", args=[campaign.pk])).content.decode()
+    assert "命名名单" in page and "装配一班" in page and "装配二班" not in page
