@@ -2,6 +2,13 @@
    and marking a video lesson done when the video ends. No inline scripts (CSP). */
 (function () {
   "use strict";
+  if (window.trainingScriptLoaded) { return; }
+  window.trainingScriptLoaded = true;
+
+  var activeTab = document.querySelector(".training-subnav a.active");
+  if (activeTab && activeTab.parentNode.scrollWidth > activeTab.parentNode.clientWidth) {
+    activeTab.parentNode.scrollLeft = activeTab.offsetLeft - 16;
+  }
 
   function format(seconds) {
     var m = Math.floor(seconds / 60), s = seconds % 60;
