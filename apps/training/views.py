@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import segno
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
@@ -13,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from apps.core.models import Organization
@@ -150,7 +152,9 @@ def certificate(request, number: str):
     if enrollment is None or enrollment.user_id != request.user.pk:
         raise Http404
     verify_url = request.build_absolute_uri(reverse("training:certificate_verify") + f"?no={number}")
-    return render(request, "training/certificate.html", {"enrollment": enrollment, "verify_url": verify_url})
+    qr_svg = mark_safe(segno.make(verify_url, error="m").svg_inline(scale=4, title="证书验证二维码"))
+    return render(request, "training/certificate.html", {"enrollment": enrollment, "verify_url": verify_url,
+                                                         "qr_svg": qr_svg})
 
 
 @login_not_required
