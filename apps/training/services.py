@@ -670,7 +670,7 @@ def scores_record(*, judge, entry: Entry, values: dict[int, Decimal], comment: s
     return saved
 
 
-def _pioneer_level(actor, entry: Entry, level: str) -> bool:
+def pioneer_step_allowed(actor, entry: Entry, level: str) -> bool:
     if level == "applicant":
         return can_act_for(actor, entry.organization)
     if not actor.has_perm("training.review_pioneer"):
@@ -691,7 +691,7 @@ def pioneer_review(*, actor, entry: Entry, decision: str, note: str = "") -> Ent
     if step is None:
         raise ValidationError(f"申报当前为“{entry.get_review_status_display()}”，不能执行该操作。")
     target, level = step
-    if not _pioneer_level(actor, entry, level):
+    if not pioneer_step_allowed(actor, entry, level):
         who = {"county": "县（市、区）总工会", "city": "市总工会", "applicant": "申报单位"}[level]
         raise PermissionDenied(f"这一步应由{who}办理。")
     if decision in ("county_return", "city_reject") and not note.strip():

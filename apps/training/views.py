@@ -630,62 +630,94 @@ def entry_create(request, pk: int):
                                                                           args=[campaign.pk])})
 
 
+REVIEW_DECISIONS = ("county_approve", "county_return", "city_approve", "city_reject", "resubmit")
+
+
 @staff_required
 def entry_detail(request, pk: int):
     entry = selectors.get_entry_for_staff(request.user, pk)
-    campaign = entry.campaign
-    is_judge = campaign.judges.filter(pk=request.user.pk).exists()
-    can_submit = can_act_for(request.user, entry.organization)
-    achievement_form = AchievementForm(campaign=campaign, prefix="a")
-    criteria = list(campaign.criteria.all())
-    mine = {s.criterion_id: s for s in entry.scores.filter(judge=request.user)}
-    initial = {f"c{k}": v.value for k, v in mine.items()}
-    if mine:
-        initial["comment"] = next(iter(mine.values())).comment
-    score_form = ScoreForm(criteria=criteria, initial=initial, prefix="s")
+    forms = {}
     if request.method == "POST":
         action = request.POST.get("action")
-        if action == "achievement" and can_submit:
-            achievement_form = AchievementForm(request.POST, request.FILES, campaign=campaign, prefix="a")
-            if achievement_form.is_valid():
-                try:
-                    services.achievement_submit(actor=request.user, entry=entry, **achievement_form.cleaned_data)
-                except ValidationError as error:
-                    achievement_form.add_error(None, error)
-                else:
-                    messages.success(request, "成果已提交。")
-                    return redirect("training:entry_detail", pk=entry.pk)
-        elif action == "score" and is_judge:
-            score_form = ScoreForm(request.POST, criteria=criteria, prefix="s")
-            if score_form.is_valid():
-                try:
-                    services.scores_record(judge=request.user, entry=entry, values=score_form.values(),
-                                           comment=score_form.cleaned_data["comment"])
-                except ValidationError as error:
-                    score_form.add_error(None, error)
-                else:
-                    messages.success(request, "评分已保存。")
-                    return redirect("training:console_campaign", pk=campaign.pk)
-        elif action in ("county_approve", "county_return", "city_approve", "city_reject", "resubmit"):
-            review = ReviewForm(request.POST)
-            review.is_valid()
-            try:
-                services.pioneer_review(actor=request.user, entry=entry, decision=action,
-                                        note=review.cleaned_data.get("note", ""))
-            except ValidationError as error:
-                messages.error(request, _error_text(error))
-            else:
-                messages.success(request, "审核意见已提交。")
-            return redirect("training:entry_detail", pk=entry.pk)
-        else:
+        handler = {"achievement": _post_achievement, "score": _post_score}.get(action)
+        if action in REVIEW_DECISIONS:
+            handler = _post_review
+        if handler is None:
             raise PermissionDenied
+        outcome = handler(request, entry, action)
+        if not isinstance(outcome, dict):
+            return outcome
+        forms = outcome
+    return _entry_page(request, entry, **forms)
+
+
+def _entry_roles(request, entry: Entry) -> tuple[bool, bool]:
+    campaign = entry.campaign
+    is_judge = campaign.status == Campaign.Status.JUDGING and campaign.judges.filter(pk=request.user.pk).exists()
+    can_submit = campaign.status in (Campaign.Status.OPEN, Campaign.Status.JUDGING) and can_act_for(
+        request.user, entry.organization)
+    return is_judge, can_submit
+
+
+def _entry_page(request, entry: Entry, achievement_form=None, score_form=None):
+    campaign = entry.campaign
+    is_judge, can_submit = _entry_roles(request, entry)
+    if score_form is None:
+        mine = {s.criterion_id: s for s in entry.scores.filter(judge=request.user)}
+        initial = {f"c{k}": v.value for k, v in mine.items()}
+        if mine:
+            initial["comment"] = next(iter(mine.values())).comment
+        score_form = ScoreForm(criteria=campaign.criteria.all(), initial=initial, prefix="s")
     return render(request, "training/console/entry.html", {
         "entry": entry, "campaign": campaign, "achievements": entry.achievements.select_related("stage"),
-        "is_judge": is_judge and campaign.status == Campaign.Status.JUDGING, "can_submit": can_submit and
-        campaign.status in (Campaign.Status.OPEN, Campaign.Status.JUDGING),
-        "achievement_form": achievement_form, "score_form": score_form, "review_form": ReviewForm(),
-        "review_actions": _review_actions(request.user, entry),
+        "is_judge": is_judge, "can_submit": can_submit, "review_form": ReviewForm(),
+        "achievement_form": achievement_form or AchievementForm(campaign=campaign, prefix="a"),
+        "score_form": score_form, "review_actions": _review_actions(request.user, entry),
     })
+
+
+def _post_achievement(request, entry: Entry, action: str):
+    if not _entry_roles(request, entry)[1]:
+        raise PermissionDenied
+    form = AchievementForm(request.POST, request.FILES, campaign=entry.campaign, prefix="a")
+    if form.is_valid():
+        try:
+            services.achievement_submit(actor=request.user, entry=entry, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "成果已提交。")
+            return redirect("training:entry_detail", pk=entry.pk)
+    return {"achievement_form": form}
+
+
+def _post_score(request, entry: Entry, action: str):
+    if not _entry_roles(request, entry)[0]:
+        raise PermissionDenied
+    form = ScoreForm(request.POST, criteria=entry.campaign.criteria.all(), prefix="s")
+    if form.is_valid():
+        try:
+            services.scores_record(judge=request.user, entry=entry, values=form.values(),
+                                   comment=form.cleaned_data["comment"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "评分已保存。")
+            return redirect("training:console_campaign", pk=entry.campaign_id)
+    return {"score_form": form}
+
+
+def _post_review(request, entry: Entry, action: str):
+    review = ReviewForm(request.POST)
+    review.is_valid()
+    try:
+        services.pioneer_review(actor=request.user, entry=entry, decision=action,
+                                note=review.cleaned_data.get("note", ""))
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, "审核意见已提交。")
+    return redirect("training:entry_detail", pk=entry.pk)
 
 
 def _review_actions(user, entry: Entry) -> list[tuple[str, str]]:
@@ -693,7 +725,7 @@ def _review_actions(user, entry: Entry) -> list[tuple[str, str]]:
               "city_reject": "不予通过", "resubmit": "重新提交"}
     actions = []
     for (status, decision), (_target, level) in services.PIONEER_TRANSITIONS.items():
-        if status == entry.review_status and services._pioneer_level(user, entry, level):
+        if status == entry.review_status and services.pioneer_step_allowed(user, entry, level):
             actions.append((decision, labels[decision]))
     return actions
 

@@ -113,3 +113,32 @@ def test_role_groups_hold_the_training_permissions(xiuwu_staff, grassroots_staff
     assert xiuwu_staff.has_perm("training.manage_quizzes") and xiuwu_staff.has_perm("training.review_pioneer")
     assert grassroots_staff.has_perm("training.register_entries")
     assert not grassroots_staff.has_perm("training.manage_courses")
+
+
+def test_organiser_who_is_not_a_judge_cannot_post_scores(client, city_staff, grassroots_staff, org_tree):
+    from .factories import CriterionFactory
+
+    campaign = CampaignFactory(organization=org_tree.city)
+    criterion = CriterionFactory(campaign=campaign, max_score=10)
+    entry = services.entry_register(actor=grassroots_staff, campaign=campaign, organization=org_tree.xiuwu_grassroots,
+                                    kind="team", name="焊接班")
+    services.campaign_transition(actor=city_staff, campaign=campaign, to=Campaign.Status.JUDGING)
+    client.force_login(city_staff)
+    response = client.post(reverse("training:entry_detail", args=[entry.pk]),
+                           {"action": "score", f"s-c{criterion.pk}": "5"})
+    assert response.status_code == 403 and not entry.scores.exists()
+
+
+def test_district_reviewer_sees_the_review_buttons_and_approves(client, xiuwu_staff, grassroots_staff, org_tree):
+    campaign = CampaignFactory(organization=org_tree.city, kind=Campaign.Kind.PIONEER)
+    entry = services.entry_register(actor=grassroots_staff, campaign=campaign, organization=org_tree.xiuwu_grassroots,
+                                    kind="team", name="装配一班")
+    client.force_login(xiuwu_staff)
+    url = reverse("training:entry_detail", args=[entry.pk])
+    assert "县级审核通过" in client.get(url).content.decode()
+    client.post(url, {"action": "county_approve"})
+    entry.refresh_from_db()
+    assert entry.review_status == "county_approved"
+    client.force_login(grassroots_staff)
+    page = client.get(url).content.decode()
+    assert "县级审核通过" not in page and "待市总审核" in page
