@@ -214,12 +214,9 @@ def attempt_take(request, pk: int):
         services.attempt_expire(attempt_id=attempt.pk)
         messages.warning(request, "答题时间已到，系统已按时限前保存的答案收卷。")
         return redirect("training:attempt_result", pk=attempt.pk)
-    feedback = {}
-    if attempt.quiz.is_practice:
-        feedback = {q: True for q in attempt.answers}
     return render(request, "training/attempt_take.html", {
         "attempt": attempt, "quiz": attempt.quiz, "rows": selectors.attempt_questions(attempt),
-        "remaining": max(remaining, 0), "answered": feedback,
+        "remaining": max(remaining, 0),
         "remaining_text": f"{max(remaining, 0) // 60} 分 {max(remaining, 0) % 60:02d} 秒",
     })
 
