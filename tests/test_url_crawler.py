@@ -22,6 +22,17 @@ PUBLIC_URL_NAMES = {
     # recruitment
 
     # training
+    "training:home",
+    "training:course_list",
+    "training:course_detail",
+    "training:certificate_verify",
+    "training:quiz_list",
+    "training:quiz_detail",
+    "training:leaderboard",
+    "training:campaign_list",
+    "training:campaign_detail",
+    "training:studio_list",
+    "training:studio_detail",
 
     # reports (none: union staff only)
 }

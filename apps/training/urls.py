@@ -1,3 +1,57 @@
+from django.urls import path
+
+from . import views
+
 app_name = "training"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("my/", views.my_training, name="my_training"),
+    path("courses/", views.course_list, name="course_list"),
+    path("courses/<int:pk>/", views.course_detail, name="course_detail"),
+    path("courses/<int:pk>/enrol/", views.course_enrol, name="course_enrol"),
+    path("lessons/<int:pk>/", views.lesson_detail, name="lesson_detail"),
+    path("lessons/<int:pk>/done/", views.lesson_done, name="lesson_done"),
+    path("certificates/verify/", views.certificate_verify, name="certificate_verify"),
+    path("certificates/<str:number>/", views.certificate, name="certificate"),
+    path("quizzes/", views.quiz_list, name="quiz_list"),
+    path("quizzes/<int:pk>/", views.quiz_detail, name="quiz_detail"),
+    path("quizzes/<int:pk>/start/", views.quiz_start, name="quiz_start"),
+    path("quizzes/<int:pk>/leaderboard/", views.leaderboard, name="leaderboard"),
+    path("attempts/<int:pk>/", views.attempt_take, name="attempt_take"),
+    path("attempts/<int:pk>/answer/", views.attempt_answer, name="attempt_answer"),
+    path("attempts/<int:pk>/submit/", views.attempt_submit, name="attempt_submit"),
+    path("attempts/<int:pk>/result/", views.attempt_result, name="attempt_result"),
+    path("wrong-answers/", views.wrong_answer_list, name="wrong_answers"),
+    path("wrong-answers/<int:question_id>/", views.wrong_answer_retry, name="wrong_answer_retry"),
+    path("campaigns/", views.campaign_list, name="campaign_list"),
+    path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),
+    path("studios/", views.studio_list, name="studio_list"),
+    path("studios/<int:pk>/", views.studio_detail, name="studio_detail"),
+    # staff console
+    path("console/courses/", views.console_courses, name="console_courses"),
+    path("console/courses/new/", views.course_edit, name="course_create"),
+    path("console/courses/<int:pk>/", views.console_course, name="console_course"),
+    path("console/courses/<int:pk>/edit/", views.course_edit, name="course_edit"),
+    path("console/courses/<int:course_pk>/lessons/new/", views.lesson_edit, name="lesson_create"),
+    path("console/courses/<int:course_pk>/lessons/<int:pk>/edit/", views.lesson_edit, name="lesson_edit"),
+    path("console/stats/", views.stats, name="stats"),
+    path("console/banks/", views.bank_list, name="bank_list"),
+    path("console/banks/new/", views.bank_create, name="bank_create"),
+    path("console/banks/template.xlsx", views.bank_template, name="bank_template"),
+    path("console/banks/<int:pk>/", views.bank_detail, name="bank_detail"),
+    path("console/banks/<int:pk>/export.xlsx", views.bank_export, name="bank_export"),
+    path("console/quizzes/", views.console_quizzes, name="console_quizzes"),
+    path("console/quizzes/new/", views.quiz_edit, name="quiz_create"),
+    path("console/quizzes/<int:pk>/edit/", views.quiz_edit, name="quiz_edit"),
+    path("console/quizzes/<int:pk>/results/", views.quiz_results, name="quiz_results"),
+    path("console/campaigns/", views.console_campaigns, name="console_campaigns"),
+    path("console/campaigns/new/", views.campaign_create, name="campaign_create"),
+    path("console/campaigns/<int:pk>/", views.console_campaign, name="console_campaign"),
+    path("console/campaigns/<int:pk>/register/", views.entry_create, name="entry_create"),
+    path("console/entries/<int:pk>/", views.entry_detail, name="entry_detail"),
+    path("console/studios/", views.console_studios, name="console_studios"),
+    path("console/studios/new/", views.studio_edit, name="studio_create"),
+    path("console/studios/<int:pk>/edit/", views.studio_edit, name="studio_edit"),
+    path("console/pioneer/", views.pioneer_queue, name="pioneer_queue"),
+]
