@@ -151,10 +151,15 @@ class PrivateFileRegistry:
 private_files = PrivateFileRegistry()
 
 
-def private_file_url(obj: models.Model, field_name: str) -> str:
-    return reverse(
+# Types a browser may show in the page instead of downloading (asked for with ``inline=True``).
+INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png", "image/webp", "video/mp4", "video/webm"}
+
+
+def private_file_url(obj: models.Model, field_name: str, *, inline: bool = False) -> str:
+    url = reverse(
         "core:private_file", kwargs={"label": obj._meta.label_lower, "pk": obj.pk, "field_name": field_name}
     )
+    return f"{url}?inline=1" if inline else url
 
 
 def guess_content_type(name: str) -> str:

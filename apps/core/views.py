@@ -18,7 +18,7 @@ from . import selectors, services
 from .forms import EnterpriseForm
 from .permissions import staff_required
 from .registry import console_todos, home_sections, my_records, nav_items
-from .uploads import guess_content_type, private_files
+from .uploads import INLINE_TYPES, guess_content_type, private_files
 
 
 @login_not_required
@@ -132,10 +132,11 @@ def private_file(request, label: str, pk: int, field_name: str):
         raise Http404
     content_type = guess_content_type(stored.name)
     filename = f"{label.split('.')[-1]}-{pk}{_extension(stored.name)}"
+    disposition = "inline" if request.GET.get("inline") and content_type in INLINE_TYPES else "attachment"
     if settings.PRIVATE_FILES_X_ACCEL_PREFIX:
         response = HttpResponse(content_type=content_type)
         response["X-Accel-Redirect"] = settings.PRIVATE_FILES_X_ACCEL_PREFIX.rstrip("/") + "/" + stored.name
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
         return response
     size = stored.size
     match = _RANGE_RE.match(request.headers.get("Range", ""))
@@ -159,7 +160,7 @@ def private_file(request, label: str, pk: int, field_name: str):
         response = FileResponse(handle, content_type=content_type)
         response["Content-Length"] = str(size)
     response["Accept-Ranges"] = "bytes"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     return response
 

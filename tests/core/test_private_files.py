@@ -74,3 +74,9 @@ def test_unregistered_models_are_never_served(client, city_staff, xiuwu_enterpri
 def test_private_storage_has_no_public_url():
     with pytest.raises(ValueError):
         storages["private"].url("x.pdf")
+
+
+def test_pdf_can_be_opened_in_the_browser_when_asked(client, city_staff, enterprise_with_file):
+    client.force_login(city_staff)
+    response = client.get(private_file_url(enterprise_with_file, "licence", inline=True))
+    assert response["Content-Disposition"].startswith("inline")

@@ -24,8 +24,8 @@ def mask_name(value: str) -> str:
 
 
 @register.simple_tag
-def file_url(obj, field_name: str) -> str:
-    return private_file_url(obj, field_name)
+def file_url(obj, field_name: str, inline: bool = False) -> str:
+    return private_file_url(obj, field_name, inline=inline)
 
 
 @register.inclusion_tag("includes/pagination.html", takes_context=True)
