@@ -51,7 +51,8 @@ STREETS = ["人民路", "建设路", "解放路", "工业路", "民主路"]
 
 def credit_code_for(seed: int) -> str:
     """A well-formed unified social credit code for demo enterprises (valid check character)."""
-    body = f"914108MA{seed % 10**9:09d}"
+    # 9 (registered by the market regulator) 1 (enterprise), 410800 (焦作市), then a 9-character body.
+    body = f"91410800MA{seed % 10**7:07d}"
     return body + uscc.calc_check_digit(body)
 
 

@@ -61,3 +61,11 @@ def test_masks_hide_the_middle():
     assert mask_resident_id("410802199001011234") == "4108**********1234"
     assert mask_mobile("13812345678") == "138****5678"
     assert mask_name("欧阳修") == "欧**"
+
+
+def test_demo_credit_codes_pass_the_validator():
+    from apps.core.demo import credit_code_for
+
+    for seed in (1, 4108021, 900123, 9999999):
+        code = credit_code_for(seed)
+        assert normalize_credit_code(code) == code
