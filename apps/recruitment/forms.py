@@ -80,7 +80,7 @@ class JobPostForm(forms.ModelForm):
         if self.instance.pk:
             self.initial["key_groups"] = unpack_codes(self.instance.key_groups)
         self.fields["headcount"].widget.attrs["min"] = 1
-        self.helper = _helper()
+        self.helper = FormHelper()
         self.helper.form_tag = False
 
     def clean_contact_phone(self) -> str:
