@@ -80,9 +80,9 @@ SEEKER_PREFIX = "1383930"
 
 
 def seed(stdout=None) -> None:
-    from apps.accounts import demo as accounts_demo
-
     from django.contrib.auth.hashers import make_password
+
+    from apps.accounts import demo as accounts_demo
 
     password_hash = make_password(DEMO_PASSWORD)  # argon2 is slow on purpose: hash once for every demo account
     rng = random.Random(20260301)

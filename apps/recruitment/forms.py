@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from apps.core.models import Organization
+from apps.core.models import Enterprise, Organization
 from apps.core.selectors import counties
 from apps.core.uploads import UploadField
 from apps.core.validators import normalize_credit_code, normalize_mobile
@@ -141,7 +141,10 @@ class EmployerRegisterForm(forms.Form):
         self.helper = _helper("提交，等待工会核实")
 
     def clean_credit_code(self) -> str:
-        return normalize_credit_code(self.cleaned_data["credit_code"])
+        raw = "".join(self.cleaned_data["credit_code"].split()).upper()
+        if Enterprise.objects.filter(credit_code=raw).exists():
+            return raw  # already registered on the platform
+        return normalize_credit_code(raw)
 
     def clean_contact_phone(self) -> str:
         return _mobile(self.cleaned_data["contact_phone"])
@@ -271,6 +274,8 @@ class FairInviteForm(forms.Form):
 
 
 class LiveSessionForm(forms.ModelForm):
+    link = forms.URLField(label="直播链接", max_length=200, assume_scheme="https")
+
     class Meta:
         model = LiveSession
         fields = ["enterprise", "title", "starts_at", "link", "posts"]
@@ -279,7 +284,7 @@ class LiveSessionForm(forms.ModelForm):
     def __init__(self, *args, fair: JobFair, **kwargs):
         super().__init__(*args, **kwargs)
         enterprise_ids = fair.participations.values_list("enterprise_id", flat=True)
-        self.fields["enterprise"].queryset = selectors.Enterprise.objects.filter(pk__in=enterprise_ids)
+        self.fields["enterprise"].queryset = Enterprise.objects.filter(pk__in=enterprise_ids)
         self.fields["posts"].queryset = JobPost.objects.filter(enterprise_id__in=enterprise_ids,
                                                                status=JobPost.Status.PUBLISHED)
         self.fields["starts_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]

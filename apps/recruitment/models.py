@@ -152,7 +152,7 @@ class JobPost(models.Model):
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
     review_note = models.CharField("审核意见", max_length=200, blank=True)
     search_document = models.TextField(editable=False, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发布人", null=True,
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发布人", null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     published_at = models.DateTimeField("发布时间", null=True, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)

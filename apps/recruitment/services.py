@@ -1,6 +1,7 @@
 """Writes of the recruitment app: every rule lives here, views and tasks only call these."""
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -63,6 +64,11 @@ POST_FIELDS = ["title", "category", "district", "address", "salary_min", "salary
                "benefits", "key_groups", "contact_name", "contact_phone", "valid_until", "video"]
 
 
+def _key(text: str) -> uuid.UUID:
+    """A stable notification key, so a retried task delivers a message once."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, text)
+
+
 def _check_transition(table: dict, current: str, target: str, label) -> None:
     if target not in table.get(current, set()):
         raise ValidationError(f"当前状态“{label(current).label}”不能变为“{label(target).label}”。", code="transition")
@@ -95,9 +101,10 @@ def employer_register(*, user, credit_code: str, name: str, district: Organizati
     """An ordinary account asks to recruit for an enterprise (found by credit code, or registered now)."""
     if is_staff_member(user):
         raise ValidationError("工会工作人员请在工作台代企业发布岗位，无需申请企业招聘账号。")
-    code = normalize_credit_code(credit_code)
-    enterprise = Enterprise.objects.filter(credit_code=code).first()
+    raw = "".join((credit_code or "").split()).upper()
+    enterprise = Enterprise.objects.filter(credit_code=raw).first()
     if enterprise is None:
+        code = normalize_credit_code(raw)
         enterprise = Enterprise(name=name, credit_code=code, district=district, industry=industry,
                                 size=Enterprise.Size.SMALL, address=address, contact_name=contact_name,
                                 contact_phone=contact_phone)
@@ -429,7 +436,7 @@ def saved_search_alert(*, search_id: int, now: datetime | None = None) -> int:
             query = "&".join(f"{k}={v}" for k, v in search.params.items())
             notify(recipients=[search.user_id], title=f"“{search.name}”有 {len(posts)} 个新岗位",
                    body=titles, link=reverse("recruitment:job_list") + (f"?{query}" if query else ""),
-                   key=f"recruitment-alert-{search.pk}-{now:%Y%m%d}")
+                   key=_key(f"recruitment-alert-{search.pk}-{now:%Y%m%d%H%M}"))
     return len(posts)
 
 
@@ -602,7 +609,7 @@ def interviews_send_reminders(*, now: datetime | None = None) -> int:
             notify(recipients=recipients, title=f"面试提醒：{when:%H:%M} {post.title}",
                    body=f"{interview.get_mode_display()}：{interview.location}",
                    link=reverse("recruitment:application_detail", args=[interview.application_id]),
-                   channels=("site", "sms"), key=f"recruitment-interview-reminder-{interview.pk}")
+                   channels=("site", "sms"), key=_key(f"recruitment-interview-reminder-{interview.pk}"))
             interview.reminder_sent_at = now
             interview.save(update_fields=["reminder_sent_at"])
             sent += 1

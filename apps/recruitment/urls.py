@@ -1,4 +1,4 @@
-from django.urls import path, re_path
+from django.urls import path
 
 from . import views
 
@@ -29,7 +29,9 @@ urlpatterns = [
     path("employer/", views.employer_home, name="employer_home"),
     path("employer/posts/new/", views.post_create, name="post_create"),
     path("employer/posts/<int:pk>/edit/", views.post_edit, name="post_edit"),
-    re_path(r"^employer/posts/(?P<pk>[0-9]+)/(?P<action>copy|close|submit)/$", views.post_action, name="post_action"),
+    path("employer/posts/<int:pk>/copy/", views.post_action, {"action": "copy"}, name="post_copy"),
+    path("employer/posts/<int:pk>/close/", views.post_action, {"action": "close"}, name="post_close"),
+    path("employer/posts/<int:pk>/submit/", views.post_action, {"action": "submit"}, name="post_submit"),
     path("employer/posts/<int:pk>/applicants/", views.employer_applicants, name="employer_applicants"),
     path("employer/posts/<int:pk>/candidates/", views.employer_candidates, name="employer_candidates"),
     path("employer/applications/<int:pk>/", views.employer_application, name="employer_application"),
