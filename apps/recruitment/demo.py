@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (a table of demonstration data reads better one row per line)
 """Demonstration data: verified employers, 300+ posts in every district, 60 seekers across the key
 groups, applications in every state, interviews, a job fair with live streams, brokered matches."""
 from __future__ import annotations
