@@ -24,7 +24,7 @@ def post(xiuwu_enterprise, employer):
 
 @pytest.fixture
 def boai_post(boai_enterprise, other_employer):
-    return JobPostFactory(enterprise=boai_enterprise, title="电工", category="electrical")
+    return JobPostFactory(enterprise=boai_enterprise, title="电工", category="electrical", description="持低压电工证。")
 
 
 @pytest.fixture
