@@ -107,7 +107,8 @@ def job_detail(request, pk: int):
 @login_not_required
 def fair_list(request):
     fairs = selectors.public_fairs().annotate(
-        enterprise_count=Count("participations", filter=Q(participations__status=FairParticipation.Status.JOINED)))
+        enterprise_count=Count("participations", filter=Q(participations__status=FairParticipation.Status.JOINED))
+    ).order_by("-starts_on", "-id")
     page = Paginator(fairs, 12).get_page(request.GET.get("page"))
     return render(request, "recruitment/fair_list.html", {"page_obj": page, "today": timezone.localdate()})
 
@@ -576,7 +577,8 @@ def console_fairs(request):
         else:
             messages.success(request, "招聘会已创建，请邀请企业。")
             return redirect("recruitment:console_fair", pk=fair.pk)
-    fairs = selectors.fairs_for_staff(request.user).annotate(enterprise_count=Count("participations"))
+    fairs = selectors.fairs_for_staff(request.user).annotate(enterprise_count=Count("participations")).order_by(
+        "-starts_on", "-id")
     return render(request, "recruitment/console/fairs.html", {"fairs": fairs, "form": form})
 
 
