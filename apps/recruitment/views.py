@@ -46,7 +46,7 @@ from .models import (
     SavedSearch,
     SeekerProfile,
 )
-from .search import CappedPaginator
+from .search import CappedPaginator, fetch_in_index_order
 
 
 def _errors(request, error: ValidationError) -> None:
@@ -82,7 +82,10 @@ def job_list(request):
     params = form.params()
     paginator = CappedPaginator(selectors.search_posts(params), 20)
     page = paginator.get_page(request.GET.get("page"))
-    posts = list(page.object_list)
+    if params.get("q") and paginator.is_capped:
+        posts = fetch_in_index_order(page.object_list)  # a common term: walk the ordering's index
+    else:
+        posts = list(page.object_list)
     return render(request, "recruitment/job_list.html", {
         "form": form, "page_obj": page, "posts": posts, "paginator": paginator, "params": params,
         "saved_ids": selectors.saved_post_ids(request.user, [p.pk for p in posts]),

@@ -75,6 +75,17 @@ class TestSearch:
         response = client.get(reverse("recruitment:job_list"))
         assert "共 5+ 个岗位" in response.content.decode()
 
+    def test_common_keyword_page_is_newest_first(self, client, xiuwu_enterprise, monkeypatch):
+        from apps.recruitment.search import CappedPaginator
+
+        monkeypatch.setattr(CappedPaginator, "cap", 3)
+        posts = [JobPostFactory(enterprise=xiuwu_enterprise, title=f"焊工{i}",
+                                published_at=timezone.now() - timedelta(hours=i)) for i in range(5)]
+        JobPostFactory(enterprise=xiuwu_enterprise, title="会计", description="财务")
+        response = client.get(reverse("recruitment:job_list"), {"q": "焊工"})
+        assert response.context["paginator"].is_capped
+        assert [p.pk for p in response.context["posts"]] == [p.pk for p in posts]
+
     def test_detail_shows_employer_and_other_posts(self, client, post, xiuwu_enterprise, django_assert_max_num_queries):
         other = JobPostFactory(enterprise=xiuwu_enterprise, title="电工")
         with django_assert_max_num_queries(6):
