@@ -84,6 +84,15 @@ class CappedPaginator(Paginator):
         # Without ordering or joins: the index answers "are there 1001 matches?" without walking by date.
         return self.object_list.order_by().values("pk")[: self.cap + 1].count()
 
+    def page(self, number):
+        """As Paginator.page, but a capped count does not cut the last page short."""
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if not self.is_capped and top + self.orphans >= self.count:
+            top = self.count
+        return self._get_page(self.object_list[bottom:top], number, self)
+
     @property
     def is_capped(self) -> bool:
         return self.count > self.cap
