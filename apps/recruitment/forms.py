@@ -46,14 +46,17 @@ class JobSearchForm(forms.Form):
     district = forms.TypedChoiceField(label="地区", required=False, coerce=int, empty_value=None)
     category = forms.ChoiceField(label="职业", required=False, choices=[("", "全部职业"), *Category.choices])
     salary = forms.IntegerField(label="月薪不低于（元）", required=False, min_value=0, max_value=100000)
-    group = forms.ChoiceField(label="重点群体", required=False, choices=[("", "不限"), *WELCOME_GROUPS])
+    group = forms.ChoiceField(label="重点群体", required=False, choices=[("", "重点群体不限"), *WELCOME_GROUPS])
     days = forms.TypedChoiceField(label="发布时间", required=False, coerce=int, empty_value=None,
-                                  choices=[("", "不限"), *[(d, f"{d} 天内") for d in selectors.DAYS_CHOICES]])
+                                  choices=[("", "发布时间不限"),
+                                           *[(d, f"{d} 天内发布") for d in selectors.DAYS_CHOICES]])
     sort = forms.ChoiceField(label="排序", required=False, choices=[("", "最新发布"), ("salary", "薪资最高")])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["district"].choices = [("", "全部地区"), *selectors.district_choices()]
+        for name in ("district", "category", "group", "days", "sort"):
+            self.fields[name].widget.attrs["class"] = "form-select"
 
     def params(self) -> dict:
         if not self.is_valid():
