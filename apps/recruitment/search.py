@@ -70,7 +70,7 @@ def fetch_in_index_order(queryset: QuerySet) -> list:
         return list(queryset)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off; "
-                       "SET LOCAL enable_sort = off")
+                       "SET LOCAL enable_sort = off; SET LOCAL max_parallel_workers_per_gather = 0")
         return list(queryset)
 
 
