@@ -137,3 +137,25 @@ def test_resume_pdf_visible_to_owner_and_applied_employer_only(client, seeker, p
     assert client.get(url).status_code == 200
     client.force_login(seeker)
     assert client.get(url).status_code == 200
+
+
+def test_post_video_is_public_once_published_only(client, employer, xiuwu_enterprise):
+    from django.core.files.base import ContentFile
+
+    from apps.core.uploads import private_file_url
+
+    published = JobPostFactory(enterprise=xiuwu_enterprise)
+    draft = JobPostFactory(enterprise=xiuwu_enterprise, status=JobPost.Status.DRAFT)
+    for post in (published, draft):
+        post.video.save("intro.mp4", ContentFile(b"\x00\x00\x00\x18ftypmp42"), save=True)
+    assert client.get(private_file_url(published, "video")).status_code == 200
+    assert client.get(private_file_url(draft, "video")).status_code == 404
+    client.force_login(employer)
+    assert client.get(private_file_url(draft, "video")).status_code == 200
+
+
+def test_grassroots_staff_post_on_behalf_goes_to_review(grassroots_staff, xiuwu_enterprise, org_tree):
+    from .test_services import post_data
+
+    post = services.post_create(actor=grassroots_staff, enterprise=xiuwu_enterprise, data=post_data(org_tree))
+    assert post.status == JobPost.Status.PENDING
