@@ -75,6 +75,20 @@ def get_public_post(pk: int) -> JobPost:
         raise Http404 from None
 
 
+def get_post_for_reader(user, pk: int) -> JobPost:
+    """The public post; or, for its employer and the union staff of its area, any state (a preview)."""
+    try:
+        return get_public_post(pk)
+    except Http404:
+        if not user.is_authenticated:
+            raise
+    for candidates in (posts_for_employer(user), posts_for_staff(user)):
+        post = candidates.select_related("enterprise__employer_profile").filter(pk=pk).first()
+        if post is not None:
+            return post
+    raise Http404
+
+
 def other_posts_of_employer(post: JobPost, limit: int = 6) -> list[JobPost]:
     return list(published_posts().filter(enterprise_id=post.enterprise_id).exclude(pk=post.pk)
                 .select_related("district").order_by("-published_at")[:limit])

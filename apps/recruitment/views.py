@@ -95,7 +95,7 @@ def job_list(request):
 
 @login_not_required
 def job_detail(request, pk: int):
-    post = selectors.get_public_post(pk)
+    post = selectors.get_post_for_reader(request.user, pk)
     application = None
     if request.user.is_authenticated:
         application = Application.objects.filter(post=post, seeker=request.user).first()

@@ -159,3 +159,17 @@ def test_grassroots_staff_post_on_behalf_goes_to_review(grassroots_staff, xiuwu_
 
     post = services.post_create(actor=grassroots_staff, enterprise=xiuwu_enterprise, data=post_data(org_tree))
     assert post.status == JobPost.Status.PENDING
+
+
+def test_unpublished_post_preview_for_its_employer_and_area_staff_only(client, employer, other_employer, xiuwu_staff,
+                                                                       boai_staff, xiuwu_enterprise):
+    pending = JobPostFactory(enterprise=xiuwu_enterprise, status=JobPost.Status.PENDING, published_at=None)
+    url = reverse("recruitment:job_detail", args=[pending.pk])
+    assert client.get(url).status_code == 404
+    for person, expected in ((employer, 200), (xiuwu_staff, 200), (other_employer, 404), (boai_staff, 404)):
+        client.force_login(person)
+        response = client.get(url)
+        assert response.status_code == expected, person
+    client.force_login(employer)
+    page = client.get(url).content.decode()
+    assert "预览" in page and 'data-testid="apply"' not in page
