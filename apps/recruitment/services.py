@@ -515,7 +515,7 @@ def application_transition(*, actor, application: Application, to_status: str, n
         notify(recipients=_employer_user_ids(application.post.enterprise_id),
                title=f"求职者{label}：{application.post.title}", body=note,
                link=reverse("recruitment:employer_application", args=[application.pk]))
-    elif to_status != S.VIEWED:
+    else:
         notify(recipients=[application.seeker_id], title=f"求职进度：{application.post.title} {label}",
                body=note, link=reverse("recruitment:application_detail", args=[application.pk]),
                channels=("site", "sms") if to_status in (S.OFFERED, S.HIRED) else ("site",))

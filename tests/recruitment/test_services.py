@@ -208,6 +208,7 @@ class TestApplications:
         assert steps == ["submitted", "viewed", "interview", "offered", "hired"]
         titles = set(Notification.objects.filter(recipient=seeker).values_list("title", flat=True))
         assert any("面试邀请" in t for t in titles) and any("已入职" in t for t in titles)
+        assert any("已查看" in t for t in titles)
 
     def test_illegal_transition_is_refused(self, seeker, post, employer):
         application = services.application_submit(seeker=seeker, post=post)
