@@ -239,6 +239,20 @@ def seekers_for_staff(user) -> QuerySet[SeekerProfile]:
         "district", "user")
 
 
+def get_seeker_for_staff(user, pk: int) -> SeekerProfile:
+    try:
+        return seekers_for_staff(user).get(pk=pk)
+    except SeekerProfile.DoesNotExist:
+        raise Http404 from None
+
+
+def recommendations_for_profile_id(profile_id: int, limit: int = 30) -> list[Recommendation]:
+    today = timezone.localdate()
+    return list(Recommendation.objects.filter(
+        profile_id=profile_id, post__status=JobPost.Status.PUBLISHED, post__valid_until__gte=today,
+    ).select_related("post", "post__enterprise", "post__district").order_by("-score", "-id")[:limit])
+
+
 def matches_for_staff(user) -> QuerySet[BrokeredMatch]:
     return BrokeredMatch.objects.filter(org_scope_q(user, "organization")).select_related(
         "seeker", "post", "post__enterprise", "broker", "organization")

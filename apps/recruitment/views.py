@@ -38,9 +38,11 @@ from .forms import (
 )
 from .models import (
     Application,
+    BrokeredMatch,
     EmployerMembership,
     FairParticipation,
     JobPost,
+    KeyGroup,
     LiveSession,
     SavedJob,
     SavedSearch,
@@ -521,6 +523,40 @@ def console_post_candidates(request, pk: int):
             return redirect("recruitment:console_matches")
     return render(request, "recruitment/console/post_candidates.html", {
         "post": post, "candidates": selectors.candidates_for_post(post), "form": form})
+
+
+@staff_required(perm="recruitment.broker_match")
+def console_seekers(request):
+    seekers = selectors.seekers_for_staff(request.user).order_by("-created_at", "-id")
+    group = request.GET.get("group", "")
+    if group in KeyGroup.values:
+        seekers = seekers.filter(key_group=group)
+    page = Paginator(seekers, 30).get_page(request.GET.get("page"))
+    return render(request, "recruitment/console/seekers.html", {
+        "page_obj": page, "group": group, "groups": KeyGroup.choices})
+
+
+@staff_required(perm="recruitment.broker_match")
+def console_seeker(request, pk: int):
+    """One seeker's ranked posts with the reasons, each with a button to record a brokered match."""
+    profile = selectors.get_seeker_for_staff(request.user, pk)
+    if request.method == "POST":
+        # Any published post in the city: a seeker may well want work outside their own district.
+        post_id = request.POST.get("post", "")
+        post = selectors.published_posts().filter(pk=post_id).first() if post_id.isdigit() else None
+        if post is None:
+            raise Http404
+        try:
+            services.match_create(actor=request.user, seeker=profile, post=post, note=request.POST.get("note", ""))
+        except ValidationError as error:
+            _errors(request, error)
+        else:
+            messages.success(request, f"已记录点对点对接：{profile.real_name} ↔ {post.title}")
+        return redirect("recruitment:console_seeker", pk=pk)
+    return render(request, "recruitment/console/seeker.html", {
+        "profile": profile, "recommendations": selectors.recommendations_for_profile_id(profile.pk),
+        "matched": set(BrokeredMatch.objects.filter(seeker=profile).values_list("post_id", flat=True)),
+    })
 
 
 @staff_required(perm="recruitment.verify_employer")

@@ -354,3 +354,32 @@ class TestStaffViews:
             "title": "x", "theme": "general", "starts_on": (timezone.localdate() + timedelta(days=5)).isoformat(),
             "ends_on": timezone.localdate().isoformat()})
         assert "结束日期不能早于开始日期" in str(response.context["form"].errors["ends_on"])
+
+
+class TestStaffSeekers:
+    def test_staff_record_a_match_from_a_seekers_ranked_posts(self, client, xiuwu_staff, seeker, post):
+        from apps.recruitment import services
+        from apps.recruitment.models import BrokeredMatch
+
+        services.recommendations_for_profile(profile_id=seeker.seeker_profile.pk)
+        client.force_login(xiuwu_staff)
+        assert [s.pk for s in client.get(reverse("recruitment:console_seekers")).context["page_obj"]] == [
+            seeker.seeker_profile.pk]
+        url = reverse("recruitment:console_seeker", args=[seeker.seeker_profile.pk])
+        assert [r.post for r in client.get(url).context["recommendations"]] == [post]
+        client.post(url, {"post": post.pk, "note": "电话推荐"})
+        assert BrokeredMatch.objects.get().post == post
+        response = client.post(url, {"post": post.pk}, follow=True)
+        assert "已为该求职者对接过这个岗位" in response.content.decode()
+        assert BrokeredMatch.objects.count() == 1
+
+    def test_staff_of_another_district_get_404_for_the_seeker(self, client, boai_staff, seeker):
+        client.force_login(boai_staff)
+        url = reverse("recruitment:console_seeker", args=[seeker.seeker_profile.pk])
+        assert client.get(url).status_code == 404
+
+    def test_seekers_who_refused_recommendation_are_not_listed(self, client, xiuwu_staff, seeker):
+        seeker.seeker_profile.allow_recommendation = False
+        seeker.seeker_profile.save()
+        client.force_login(xiuwu_staff)
+        assert list(client.get(reverse("recruitment:console_seekers")).context["page_obj"]) == []
