@@ -300,9 +300,12 @@ def employer_home(request):
     if status in JobPost.Status.values:
         posts = posts.filter(status=status)
     page = Paginator(posts, 20).get_page(request.GET.get("page"))
+    invitations = (FairParticipation.objects.filter(
+        enterprise__in=selectors.employer_enterprises(request.user), fair__ends_on__gte=timezone.localdate())
+        .select_related("fair").order_by("fair__starts_on"))
     return render(request, "recruitment/employer_home.html", {
         "page_obj": page, "enterprises": selectors.employer_enterprises(request.user),
-        "status": status, "statuses": JobPost.Status.choices})
+        "status": status, "statuses": JobPost.Status.choices, "invitations": invitations})
 
 
 def _employer_enterprise(request):

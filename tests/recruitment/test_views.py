@@ -344,6 +344,7 @@ class TestStaffViews:
 
         fair = JobFair.objects.get()
         client.force_login(employer)
+        assert list(client.get(reverse("recruitment:employer_home")).context["invitations"])[0].fair == fair
         client.post(reverse("recruitment:employer_fair", args=[fair.pk]), {"posts": [post.pk]})
         page = client.get(reverse("recruitment:fair_detail", args=[fair.pk])).content.decode()
         assert "农民工专场" in page and post.title in page
