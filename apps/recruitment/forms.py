@@ -30,6 +30,11 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
+def _place(organization) -> str:
+    """A district as people name it: 修武县, not 修武县总工会."""
+    return organization.name.replace("总工会", "")
+
+
 def _helper(label: str = "保存") -> FormHelper:
     helper = FormHelper()
     helper.add_input(Submit("submit", label))
@@ -79,6 +84,7 @@ class JobPostForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["district"].queryset = counties()
+        self.fields["district"].label_from_instance = _place
         self.fields["salary_min"].min_value = 1
         if self.instance.pk:
             self.initial["key_groups"] = unpack_codes(self.instance.key_groups)
@@ -141,6 +147,7 @@ class EmployerRegisterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["district"].queryset = counties()
+        self.fields["district"].label_from_instance = _place
         self.helper = _helper("提交，等待工会核实")
 
     def clean_credit_code(self) -> str:
@@ -178,6 +185,8 @@ class SeekerProfileForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["district"].queryset = counties()
         self.fields["desired_districts"].queryset = counties()
+        self.fields["district"].label_from_instance = _place
+        self.fields["desired_districts"].label_from_instance = _place
         self.helper = _helper("保存求职登记")
 
     def clean_phone(self) -> str:
