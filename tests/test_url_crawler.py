@@ -20,6 +20,10 @@ PUBLIC_URL_NAMES = {
     "accounts:password_reset",
     "accounts:send_code",  # POST only
     # recruitment
+    "recruitment:job_list",
+    "recruitment:job_detail",
+    "recruitment:fair_list",
+    "recruitment:fair_detail",
 
     # training
     "training:home",

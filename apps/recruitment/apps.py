@@ -1,7 +1,33 @@
 from django.apps import AppConfig
 
+_STAFF_ALL = [
+    "recruitment.verify_employer", "recruitment.review_post", "recruitment.post_on_behalf",
+    "recruitment.broker_match", "recruitment.view_dashboard", "recruitment.manage_fairs",
+]
+
 
 class RecruitmentConfig(AppConfig):
     name = "apps.recruitment"
     verbose_name = "招聘求职"
     default_auto_field = "django.db.models.BigAutoField"
+    role_permissions = {
+        "city_office": _STAFF_ALL,
+        "city_department": _STAFF_ALL,
+        "county_staff": _STAFF_ALL,
+        "grassroots_staff": ["recruitment.post_on_behalf", "recruitment.broker_match", "recruitment.view_dashboard"],
+    }
+    periodic_tasks = [
+        {"name": "招聘：过期岗位自动下架", "task": "apps.recruitment.tasks.expire_job_posts",
+         "crontab": {"minute": "5", "hour": "*"}},
+        {"name": "招聘：面试前一小时提醒", "task": "apps.recruitment.tasks.send_interview_reminders",
+         "crontab": {"minute": "*/5"}},
+        {"name": "招聘：保存的搜索每日推送", "task": "apps.recruitment.tasks.send_saved_search_alerts",
+         "crontab": {"minute": "0", "hour": "8"}},
+        {"name": "招聘：重算人岗匹配推荐", "task": "apps.recruitment.tasks.recompute_all_recommendations",
+         "crontab": {"minute": "30", "hour": "2"}},
+    ]
+
+    def ready(self) -> None:
+        from . import providers
+
+        providers.register()

@@ -1,0 +1,331 @@
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from apps.core.models import Enterprise, Organization
+from apps.core.selectors import counties
+from apps.core.uploads import UploadField
+from apps.core.validators import normalize_credit_code, normalize_mobile
+
+from . import selectors
+from .models import (
+    WELCOME_GROUPS,
+    BrokeredMatch,
+    Category,
+    Education,
+    Interview,
+    JobFair,
+    JobPost,
+    KeyGroup,
+    LiveSession,
+    unpack_codes,
+)
+from .services import validate_post_fields
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def _place(organization) -> str:
+    """A district as people name it: 修武县, not 修武县总工会."""
+    return organization.name.replace("总工会", "")
+
+
+def _helper(label: str = "保存") -> FormHelper:
+    helper = FormHelper()
+    helper.add_input(Submit("submit", label))
+    return helper
+
+
+def _mobile(value: str) -> str:
+    return normalize_mobile(value)
+
+
+class JobSearchForm(forms.Form):
+    q = forms.CharField(label="关键词", required=False, max_length=40,
+                        widget=forms.TextInput(attrs={"placeholder": "岗位、技能或企业，如：焊工", "type": "search"}))
+    district = forms.TypedChoiceField(label="地区", required=False, coerce=int, empty_value=None)
+    category = forms.ChoiceField(label="职业", required=False, choices=[("", "全部职业"), *Category.choices])
+    salary = forms.IntegerField(label="月薪不低于（元）", required=False, min_value=0, max_value=100000)
+    group = forms.ChoiceField(label="重点群体", required=False, choices=[("", "重点群体不限"), *WELCOME_GROUPS])
+    days = forms.TypedChoiceField(label="发布时间", required=False, coerce=int, empty_value=None,
+                                  choices=[("", "发布时间不限"),
+                                           *[(d, f"{d} 天内发布") for d in selectors.DAYS_CHOICES]])
+    sort = forms.ChoiceField(label="排序", required=False, choices=[("", "最新发布"), ("salary", "薪资最高")])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].choices = [("", "全部地区"), *selectors.district_choices()]
+        for name in ("district", "category", "group", "days", "sort"):
+            self.fields[name].widget.attrs["class"] = "form-select"
+
+    def params(self) -> dict:
+        if not self.is_valid():
+            return {}
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+
+
+class JobPostForm(forms.ModelForm):
+    key_groups = forms.MultipleChoiceField(label="重点群体优先", required=False, choices=WELCOME_GROUPS,
+                                           widget=forms.CheckboxSelectMultiple)
+    video = UploadField(kind="video", label="岗位视频介绍", required=False)
+
+    class Meta:
+        model = JobPost
+        fields = ["title", "category", "district", "address", "salary_min", "salary_max", "headcount",
+                  "description", "benefits", "key_groups", "contact_name", "contact_phone", "valid_until"]
+        widgets = {"valid_until": DATE, "description": forms.Textarea(attrs={"rows": 4}),
+                   "benefits": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = counties()
+        self.fields["district"].label_from_instance = _place
+        self.fields["salary_min"].min_value = 1
+        if self.instance.pk:
+            self.initial["key_groups"] = unpack_codes(self.instance.key_groups)
+        self.fields["headcount"].widget.attrs["min"] = 1
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_contact_phone(self) -> str:
+        value = self.cleaned_data["contact_phone"].strip()
+        if value.isdigit() and len(value) == 11:
+            return _mobile(value)
+        if not value.replace("-", "").isdigit() or len(value) < 7:
+            raise ValidationError("请填写手机号码或固定电话（如 0391-1234567）。")
+        return value
+
+    def clean(self):
+        data = super().clean()
+        original = self.instance.valid_until if self.instance.pk else None
+        try:
+            validate_post_fields(data, is_new_date=data.get("valid_until") != original)
+        except ValidationError as error:
+            for field_name, messages in error.message_dict.items():
+                if field_name in self.fields and field_name not in self.errors:
+                    self.add_error(field_name, messages)
+        return data
+
+    def service_data(self) -> dict:
+        data = {k: self.cleaned_data.get(k) for k in self.Meta.fields}
+        data["video"] = self.cleaned_data.get("video")
+        return data
+
+    def _post_clean(self):
+        # The service assigns fields (key_groups is packed there); no model validation of raw form data.
+        pass
+
+
+class StaffPostForm(JobPostForm):
+    enterprise = forms.ModelChoiceField(label="招聘企业", queryset=None)
+
+    class Meta(JobPostForm.Meta):
+        fields = ["enterprise", *JobPostForm.Meta.fields]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = selectors.enterprises_for_posting(user)
+        self.order_fields(["enterprise"])
+
+
+class EmployerRegisterForm(forms.Form):
+    credit_code = forms.CharField(label="统一社会信用代码", max_length=18)
+    name = forms.CharField(label="企业名称", max_length=120)
+    district = forms.ModelChoiceField(label="所在县（市、区）", queryset=Organization.objects.none())
+    industry = forms.CharField(label="行业", max_length=50)
+    address = forms.CharField(label="地址", max_length=200, required=False)
+    contact_name = forms.CharField(label="联系人", max_length=30)
+    contact_phone = forms.CharField(label="联系电话", max_length=11)
+    job_title = forms.CharField(label="您的职务", max_length=30, required=False)
+    introduction = forms.CharField(label="企业简介", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = counties()
+        self.fields["district"].label_from_instance = _place
+        self.helper = _helper("提交，等待工会核实")
+
+    def clean_credit_code(self) -> str:
+        raw = "".join(self.cleaned_data["credit_code"].split()).upper()
+        if Enterprise.objects.filter(credit_code=raw).exists():
+            return raw  # already registered on the platform
+        return normalize_credit_code(raw)
+
+    def clean_contact_phone(self) -> str:
+        return _mobile(self.cleaned_data["contact_phone"])
+
+
+class SeekerProfileForm(forms.Form):
+    real_name = forms.CharField(label="姓名", max_length=30)
+    phone = forms.CharField(label="联系电话", max_length=11)
+    district = forms.ModelChoiceField(label="居住地", queryset=Organization.objects.none())
+    key_group = forms.ChoiceField(label="人员类别", choices=KeyGroup.choices)
+    education = forms.ChoiceField(label="学历", choices=Education.choices)
+    experience_years = forms.IntegerField(label="工作年限", min_value=0, max_value=60, initial=0)
+    skills = forms.CharField(label="技能特长", max_length=200, required=False,
+                             help_text="如：电焊证、叉车证、数控编程")
+    experience = forms.CharField(label="工作经历", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    desired_categories = forms.MultipleChoiceField(label="期望职业", choices=Category.choices,
+                                                   widget=forms.CheckboxSelectMultiple)
+    desired_districts = forms.ModelMultipleChoiceField(label="期望工作地区", required=False,
+                                                       queryset=Organization.objects.none(),
+                                                       widget=forms.CheckboxSelectMultiple)
+    desired_salary = forms.IntegerField(label="期望月薪（元）", min_value=0, max_value=100000, initial=0)
+    resume_text = forms.CharField(label="简历", required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    resume_pdf = UploadField(kind="pdf", label="简历 PDF", required=False)
+    allow_recommendation = forms.BooleanField(label="同意工会把我的求职信息推荐给用人单位", required=False,
+                                              initial=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = counties()
+        self.fields["desired_districts"].queryset = counties()
+        self.fields["district"].label_from_instance = _place
+        self.fields["desired_districts"].label_from_instance = _place
+        self.helper = _helper("保存求职登记")
+
+    def clean_phone(self) -> str:
+        return _mobile(self.cleaned_data["phone"])
+
+    def clean_resume_pdf(self):
+        value = self.cleaned_data.get("resume_pdf")
+        return value if value else None  # None keeps the stored file; False (cleared) removes it
+
+
+class ApplyForm(forms.Form):
+    cover_letter = forms.CharField(label="给用人单位的留言（可选）", required=False, max_length=1000,
+                                   widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class InterviewForm(forms.ModelForm):
+    class Meta:
+        model = Interview
+        fields = ["scheduled_at", "mode", "location", "note"]
+        widgets = {"scheduled_at": DATETIME}
+        help_texts = {"location": "视频面试填写会议链接，现场面试填写地址"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scheduled_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        self.helper = _helper("发送面试邀请")
+
+    def clean_scheduled_at(self):
+        value = self.cleaned_data["scheduled_at"]
+        if value <= timezone.now():
+            raise ValidationError("面试时间不能早于现在。")
+        return value
+
+    def _post_clean(self):
+        pass
+
+
+class InterviewResponseForm(forms.Form):
+    accept = forms.TypedChoiceField(label="回复", coerce=lambda v: v == "1",
+                                    choices=[("1", "确认参加"), ("0", "申请改期")], widget=forms.RadioSelect)
+    note = forms.CharField(label="留言（申请改期请写明方便的时间）", required=False, max_length=300)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("accept") is False and not (data.get("note") or "").strip():
+            self.add_error("note", "请写明您方便的时间。")
+        return data
+
+
+class SavedSearchForm(forms.Form):
+    name = forms.CharField(label="名称", max_length=60)
+    alert = forms.BooleanField(label="每天推送符合条件的新岗位", required=False)
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", "通过并发布"), ("return", "退回修改")])
+    note = forms.CharField(label="审核意见", required=False, max_length=200)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "return" and not (data.get("note") or "").strip():
+            self.add_error("note", "退回时请写明原因。")
+        return data
+
+
+class FairForm(forms.ModelForm):
+    class Meta:
+        model = JobFair
+        fields = ["title", "theme", "starts_on", "ends_on", "description", "is_published"]
+        widgets = {"starts_on": DATE, "ends_on": DATE, "description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            self.add_error("ends_on", "结束日期不能早于开始日期。")
+        if not self.instance.pk and data.get("ends_on") and data["ends_on"] < timezone.localdate():
+            self.add_error("ends_on", "结束日期不能早于今天。")
+        return data
+
+    def _post_clean(self):
+        pass
+
+
+class FairInviteForm(forms.Form):
+    enterprises = forms.ModelMultipleChoiceField(label="邀请企业", queryset=None,
+                                                 widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprises"].queryset = selectors.enterprises_for_posting(user).filter(
+            employer_profile__status="verified")
+        self.helper = _helper("发送邀请")
+
+
+class LiveSessionForm(forms.ModelForm):
+    link = forms.URLField(label="直播链接", max_length=200, assume_scheme="https")
+
+    class Meta:
+        model = LiveSession
+        fields = ["enterprise", "title", "starts_at", "link", "posts"]
+        widgets = {"starts_at": DATETIME, "posts": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, fair: JobFair, **kwargs):
+        super().__init__(*args, **kwargs)
+        enterprise_ids = fair.participations.values_list("enterprise_id", flat=True)
+        self.fields["enterprise"].queryset = Enterprise.objects.filter(pk__in=enterprise_ids)
+        self.fields["posts"].queryset = JobPost.objects.filter(enterprise_id__in=enterprise_ids,
+                                                               status=JobPost.Status.PUBLISHED)
+        self.fields["starts_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        self.helper = _helper("添加直播")
+
+    def _post_clean(self):
+        pass
+
+
+class FairPostsForm(forms.Form):
+    posts = forms.ModelMultipleChoiceField(label="参会岗位", queryset=None, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, enterprise, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["posts"].queryset = JobPost.objects.filter(enterprise=enterprise,
+                                                               status=JobPost.Status.PUBLISHED)
+        self.helper = _helper("确认参会")
+
+
+class MatchForm(forms.Form):
+    seeker = forms.ModelChoiceField(label="求职者", queryset=None)
+    note = forms.CharField(label="对接说明", max_length=300, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["seeker"].queryset = selectors.seekers_for_staff(user).order_by("real_name")
+        self.fields["seeker"].label_from_instance = lambda p: f"{p.real_name}（{p.get_key_group_display()}）"
+        self.helper = _helper("记录点对点对接")
+
+
+class MatchOutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(label="结果", choices=BrokeredMatch.Outcome.choices)

@@ -1,0 +1,104 @@
+"""What the recruitment app plugs into core: navigation, to-dos, /me/ sections, home, private files."""
+from __future__ import annotations
+
+from django.urls import reverse
+
+from apps.core.registry import HomeSection, MySection, NavItem, RecordRow, TodoItem
+from apps.core.scoping import can_act_for, is_staff_member
+
+TONES = {"submitted": "secondary", "viewed": "info", "interview": "primary", "offered": "warning",
+         "hired": "success", "rejected": "dark", "withdrawn": "light"}
+
+
+def console_todos(user) -> list[TodoItem]:
+    from . import selectors
+
+    items = []
+    if user.has_perm("recruitment.review_post"):
+        items.append(TodoItem(label="待审核招聘岗位", count=selectors.posts_awaiting_review(user).count(),
+                              url=reverse("recruitment:console_posts") + "?status=pending", group="招聘求职"))
+    if user.has_perm("recruitment.verify_employer"):
+        items.append(TodoItem(label="待核实企业招聘账号",
+                              count=selectors.employer_memberships_for_staff(user).filter(status="pending").count(),
+                              url=reverse("recruitment:console_employers"), group="招聘求职"))
+    return items
+
+
+def my_applications(user) -> MySection | None:
+    from .models import Application
+
+    if is_staff_member(user):
+        return None
+    applications = list(Application.objects.filter(seeker=user).select_related("post").order_by("-created_at")[:5])
+    return MySection(
+        title="我的求职", order=10, more_url=reverse("recruitment:my_applications"), empty_text="还没有投递记录",
+        rows=[RecordRow(title=a.post.title, url=reverse("recruitment:application_detail", args=[a.pk]),
+                        status=a.get_status_display(), when=a.created_at, status_tone=TONES.get(a.status, "secondary"))
+              for a in applications])
+
+
+def my_employer_posts(user) -> MySection | None:
+    from .models import EmployerMembership, JobPost
+
+    if not EmployerMembership.objects.filter(user=user, status=EmployerMembership.Status.ACTIVE).exists():
+        return None
+    posts = list(JobPost.objects.filter(enterprise__employer_memberships__user=user,
+                                        enterprise__employer_memberships__status="active").order_by("-updated_at")[:5])
+    return MySection(
+        title="我发布的岗位", order=11, more_url=reverse("recruitment:employer_home"),
+        rows=[RecordRow(title=p.title, url=reverse("recruitment:employer_applicants", args=[p.pk]),
+                        status=p.get_status_display(), when=p.updated_at) for p in posts])
+
+
+def latest_jobs(request) -> HomeSection | None:
+    from .selectors import published_posts
+
+    posts = list(published_posts().select_related("enterprise").order_by("-published_at", "-id")[:6])
+    return HomeSection(
+        title="最新招聘岗位", order=10, more_url=reverse("recruitment:job_list"),
+        rows=[RecordRow(title=f"{p.title} · {p.enterprise.name}", url=p.get_absolute_url(), status=p.salary_text,
+                        when=p.published_at, status_tone="success") for p in posts])
+
+
+def _resume_checker(user, profile, field_name: str) -> bool:
+    from .models import Application, EmployerMembership, Recommendation
+
+    if not user.is_authenticated:
+        return False
+    if profile.user_id == user.pk:
+        return True
+    if is_staff_member(user):
+        return profile.allow_recommendation and can_act_for(user, profile.district)
+    mine = EmployerMembership.objects.filter(user=user, status="active").values("enterprise_id")
+    if Application.objects.filter(seeker_id=profile.user_id, post__enterprise_id__in=mine).exists():
+        return True
+    return profile.allow_recommendation and Recommendation.objects.filter(
+        profile=profile, post__enterprise_id__in=mine).exists()
+
+
+def _video_checker(user, post, field_name: str) -> bool:
+    from .models import JobPost
+    from .services import _staff_can_manage, is_member
+
+    if post.status == JobPost.Status.PUBLISHED:
+        return True
+    return user.is_authenticated and (is_member(user, post.enterprise) or _staff_can_manage(user, post.enterprise))
+
+
+def register() -> None:
+    from apps.core.registry import console_todos as todo_registry
+    from apps.core.registry import home_sections, my_records, nav_items
+    from apps.core.uploads import private_files
+
+    from .models import JobPost, SeekerProfile
+
+    nav_items.register(NavItem(label="招聘求职", url_name="recruitment:job_list", order=10, icon="briefcase",
+                               description="线上春风行动：岗位搜索、网络招聘会、远程面试"))
+    nav_items.register(NavItem(label="招聘统计", url_name="recruitment:console_dashboard", order=910,
+                               icon="bar-chart", staff_only=True))
+    todo_registry.register(console_todos)
+    my_records.register(my_applications)
+    my_records.register(my_employer_posts)
+    home_sections.register(latest_jobs)
+    private_files.register(SeekerProfile, _resume_checker)
+    private_files.register(JobPost, _video_checker)

@@ -1,0 +1,102 @@
+"""Keyword search over job posts.
+
+PostgreSQL: the GIN index over the stored column ``search_bigrams`` = ``recruitment_bigrams(search_document)``
+(migrations 0002, 0003) answers
+every term of two characters or more by its bigrams; a one-character term matches the bigrams
+that start with it. An exact substring check then drops the rare bigram coincidence.
+Other databases: ``icontains`` over the same column (a scan, fine for development data).
+"""
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.db import connection, transaction
+from django.db.models import BooleanField, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils.functional import cached_property
+
+TOTAL_CAP = 1000
+MAX_TERMS = 5
+
+
+def build_document(*parts: str) -> str:
+    """The text a post is found by: its fields, lower-cased, whitespace collapsed."""
+    return " ".join(" ".join(str(p).split()) for p in parts if p).lower()
+
+
+def split_terms(query: str) -> list[str]:
+    return [term.lower() for term in query.split() if term][:MAX_TERMS]
+
+
+def _quote_lexeme(lexeme: str) -> str:
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def bigram_tsquery(term: str) -> str:
+    """``'焊工'`` for 焊工, ``'电焊' & '焊工'`` for 电焊工, ``'焊':*`` for a single character."""
+    if len(term) == 1:
+        return _quote_lexeme(term) + ":*"
+    pieces = sorted({term[i:i + 2] for i in range(len(term) - 1) if not any(c.isspace() for c in term[i:i + 2])})
+    return " & ".join(_quote_lexeme(piece) for piece in pieces)
+
+
+def filter_keyword(queryset: QuerySet, query: str) -> QuerySet:
+    """Keep rows containing every term (see the module docstring)."""
+    terms = split_terms(query)
+    if not terms:
+        return queryset
+    table = queryset.model._meta.db_table
+    for term in terms:
+        if connection.vendor == "postgresql":
+            matches = RawSQL(f'"{table}"."search_bigrams" @@ %s::tsquery', (bigram_tsquery(term),),
+                             output_field=BooleanField())
+            queryset = queryset.filter(matches)
+            if len(term) > 2:
+                # Bigrams in any order would match; keep only the exact substring.
+                queryset = queryset.filter(search_document__contains=term)
+        else:
+            queryset = queryset.filter(Q(search_document__icontains=term))
+    return queryset
+
+
+def fetch_in_index_order(queryset: QuerySet) -> list:
+    """Evaluate a page of a query known to match many rows by walking the index of its ordering.
+
+    The planner cannot estimate a bigram AND-query (the bigrams of a word are not independent, so
+    it guesses a handful of rows) and would fetch every match and sort them. When the capped count
+    already says there are more than ``TOTAL_CAP`` matches, the newest-first (or salary) index
+    finds a page within a few hundred rows, so other plans are switched off for this one query.
+    """
+    if connection.vendor != "postgresql":
+        return list(queryset)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off; "
+                       "SET LOCAL enable_sort = off; SET LOCAL max_parallel_workers_per_gather = 0")
+        return list(queryset)
+
+
+class CappedPaginator(Paginator):
+    """Counts at most ``TOTAL_CAP + 1`` rows: an exact total for a common term costs more than the page."""
+
+    cap = TOTAL_CAP
+
+    @cached_property
+    def count(self) -> int:
+        # Without ordering or joins: the index answers "are there 1001 matches?" without walking by date.
+        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
+
+    def page(self, number):
+        """As Paginator.page, but a capped count does not cut the last page short."""
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if not self.is_capped and top + self.orphans >= self.count:
+            top = self.count
+        return self._get_page(self.object_list[bottom:top], number, self)
+
+    @property
+    def is_capped(self) -> bool:
+        return self.count > self.cap
+
+    @property
+    def count_label(self) -> str:
+        return f"{self.cap}+" if self.is_capped else str(self.count)

@@ -1,0 +1,209 @@
+"""Benchmark of the public job search at 200,000 posts and 50,000 seekers (PostgreSQL only).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/jz_recruitment ./.venv/bin/python bench/recruitment_bench.py
+
+Fills the database once (skipped when it already holds the posts; ``--refill`` starts again), then
+reports, for the search page with and without a keyword and for the detail page, p50/p95 server
+time and the number of queries, and prints EXPLAIN ANALYZE of the keyword query. See bench/recruitment.md.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiaozuo_union.settings")
+# Measured as in production: DEBUG off (no template debugging, no query log), plain HTTP test client.
+os.environ.setdefault("DEBUG", "0")
+os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789abcdefghij")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost")
+os.environ.setdefault("HTTPS", "0")
+os.environ.setdefault("STATIC_MANIFEST", "0")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth.hashers import make_password  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+POSTS = 200_000
+SEEKERS = 50_000
+BATCH = 5_000
+TITLES = ["焊工", "电焊工", "氩弧焊工", "电工", "维修电工", "数控车工", "加工中心操作工", "普工", "装配工", "叉车司机",
+          "货车司机", "快递员", "仓管员", "护工", "养老护理员", "育婴员", "保洁员", "厨师", "服务员", "销售代表",
+          "客服专员",
+          "小学教师", "培训讲师", "钢筋工", "瓦工", "软件测试员", "网络运维", "会计", "行政文员", "质检员", "机修工",
+          "注塑工", "包装工", "保安", "司机", "水电工", "油漆工", "木工", "电商运营", "主播"]
+PHRASES = ["吃苦耐劳", "服从安排", "适应倒班", "有相关经验优先", "持证上岗", "包吃住", "五险一金", "计件工资",
+           "多劳多得",
+           "年龄十八至五十岁", "身体健康", "能看懂图纸", "熟悉设备维护", "有驾照优先", "普通话标准", "会电脑操作",
+           "长期稳定", "节日福利", "提供宿舍", "班车接送", "技能补贴", "带薪年假", "定期体检", "岗前培训"]
+CATEGORIES = ["welding", "electrical", "machining", "assembly", "logistics", "warehouse", "care", "domestic",
+              "catering", "sales", "education", "construction", "it", "office", "other"]
+GROUPS = ["unemployed", "transferred", "needy_family", "migrant", "graduate"]
+
+
+def fill(refill: bool) -> None:
+    from apps.accounts.models import User
+    from apps.core import demo as core_demo
+    from apps.core.models import Enterprise, Organization
+    from apps.recruitment.models import JobPost, SeekerProfile, pack_codes
+    from apps.recruitment.search import build_document
+
+    if connection.vendor != "postgresql":
+        sys.exit("需要 PostgreSQL：请设置 DATABASE_URL。")
+    call_command("migrate", verbosity=0)
+    if JobPost.objects.count() >= POSTS and not refill:
+        print(f"已有 {JobPost.objects.count()} 个岗位，跳过填充（--refill 重新填充）")
+        return
+    rng = random.Random(2026)
+    started = time.perf_counter()
+    with transaction.atomic():
+        core_demo.seed()
+        with connection.cursor() as cursor:
+            cursor.execute("TRUNCATE recruitment_jobpost, recruitment_seekerprofile CASCADE")
+            cursor.execute("DROP INDEX IF EXISTS recruit_post_bigrams")
+        counties = list(Organization.objects.filter(org_type=Organization.Type.COUNTY).order_by("code"))
+        existing = Enterprise.objects.filter(name__startswith="压测企业").count()
+        Enterprise.objects.bulk_create([
+            Enterprise(name=f"压测企业{i:04d}{rng.choice(['机械', '物流', '电子', '食品', '化工'])}有限公司",
+                       credit_code=f"BENCH{i:013d}", district=counties[i % len(counties)], industry="制造业",
+                       size="small") for i in range(existing, 2000)])
+        enterprises = list(Enterprise.objects.select_related("district"))
+    print(f"企业 {len(enterprises)} 家")
+    now = timezone.now()
+    today = timezone.localdate()
+    for start in range(0, POSTS, BATCH):
+        batch = []
+        for _ in range(BATCH):
+            enterprise = rng.choice(enterprises)
+            title = rng.choice(TITLES)
+            low = rng.randrange(2500, 9000, 100)
+            description = "，".join(rng.sample(PHRASES, 4)) + "。"
+            benefits = "，".join(rng.sample(PHRASES, 2))
+            district = enterprise.district
+            batch.append(JobPost(
+                enterprise=enterprise, district=district, title=title, category=rng.choice(CATEGORIES),
+                address=f"{district.name.replace('总工会', '')}工业路{rng.randint(1, 300)}号",
+                salary_min=low, salary_max=low + rng.randrange(500, 4000, 100), headcount=rng.randint(1, 20),
+                description=description, benefits=benefits, key_groups=pack_codes(rng.sample(GROUPS, 2)),
+                contact_name="人事部", contact_phone="03913560000",
+                valid_until=today + timedelta(days=rng.randint(1, 90)), status="published",
+                published_at=now - timedelta(minutes=rng.randint(0, 60 * 24 * 60)),
+                search_document=build_document(title, enterprise.name, district.name.replace("总工会", ""),
+                                               description, benefits)))
+        JobPost.objects.bulk_create(batch)
+        print(f"  岗位 {start + BATCH}", end="\r", flush=True)
+    print()
+    password = make_password("bench-not-a-login")
+    existing_users = set(User.objects.filter(username__startswith="bench").values_list("username", flat=True))
+    User.objects.bulk_create([User(username=f"bench{i:06d}", password=password, real_name=f"求职者{i}")
+                              for i in range(SEEKERS) if f"bench{i:06d}" not in existing_users], batch_size=BATCH)
+    users = list(User.objects.filter(username__startswith="bench").values_list("pk", flat=True))
+    SeekerProfile.objects.bulk_create([
+        SeekerProfile(user_id=pk, real_name=f"求职者{i}", phone="13900000000", district=counties[i % len(counties)],
+                      key_group=rng.choice(GROUPS), desired_categories=pack_codes(rng.sample(CATEGORIES, 2)),
+                      desired_salary=rng.randrange(3000, 8000, 500))
+        for i, pk in enumerate(users)], batch_size=BATCH)
+    print(f"求职者 {len(users)} 人")
+    print("建立二元组 GIN 索引……", flush=True)
+    index_started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("SET maintenance_work_mem = '256MB'")
+        cursor.execute("CREATE INDEX recruit_post_bigrams ON recruitment_jobpost USING gin (search_bigrams)")
+        cursor.execute("VACUUM ANALYZE")
+    print(f"索引 {time.perf_counter() - index_started:.0f} 秒；填充共 {time.perf_counter() - started:.0f} 秒")
+
+
+def measure(client: Client, url: str, rounds: int) -> tuple[float, float, int, int]:
+    times, queries = [], []
+    client.get(url)  # warm-up
+    for _ in range(rounds):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get(url)
+            elapsed = (time.perf_counter() - started) * 1000
+        assert response.status_code == 200, (url, response.status_code)
+        times.append(elapsed)
+        queries.append(len(captured.captured_queries))
+    times.sort()
+    p95 = times[max(0, int(round(len(times) * 0.95)) - 1)]
+    return statistics.median(times), p95, max(queries), len(times)
+
+
+def report(rounds: int) -> None:
+    from apps.core.selectors import counties
+    from apps.recruitment.models import JobPost
+
+    setup_test_environment()
+    client = Client()
+    district = counties().first().pk
+    sample_pk = JobPost.objects.order_by("?").values_list("pk", flat=True).first()
+    total = JobPost.objects.count()
+    cases = [
+        ("列表，无关键词（最新）", "/jobs/"),
+        ("列表，无关键词，按薪资", "/jobs/?sort=salary"),
+        ("列表，无关键词，地区+重点群体", f"/jobs/?district={district}&group=migrant"),
+        ("关键词，两字常见词 焊工", "/jobs/?q=焊工"),
+        ("关键词，两字常见词 司机，按薪资", "/jobs/?q=司机&sort=salary"),
+        ("关键词，两字+地区 电工", f"/jobs/?q=电工&district={district}"),
+        ("关键词，三字 氩弧焊", "/jobs/?q=氩弧焊"),
+        ("关键词，企业名 压测企业0007", "/jobs/?q=压测企业0007"),
+        ("关键词，无结果 不存在岗位", "/jobs/?q=不存在岗位"),
+        ("关键词，第 10 页 普工", "/jobs/?q=普工&page=10"),
+        ("详情页", f"/jobs/{sample_pk}/"),
+    ]
+    print(f"\n岗位 {total} 个；每项 {rounds} 次（Django 测试客户端，含模板渲染，不含网络）")
+    print(f"{'场景':<30}{'p50 ms':>9}{'p95 ms':>9}{'查询数':>7}")
+    for label, url in cases:
+        p50, p95, queries, _ = measure(client, url, rounds)
+        print(f"{label:<30}{p50:>9.1f}{p95:>9.1f}{queries:>7}")
+    for term in ("焊工", "氩弧焊", "叉车司机"):
+        explain_term(term)
+
+
+def explain_term(term: str) -> None:
+    """EXPLAIN ANALYZE of the two queries the search page runs for ``term``, as the view runs them."""
+    from apps.recruitment.search import CappedPaginator
+    from apps.recruitment.selectors import search_posts
+
+    queryset = search_posts({"q": term})
+    paginator = CappedPaginator(queryset, 20)
+    started = time.perf_counter()
+    count = paginator.count
+    elapsed = (time.perf_counter() - started) * 1000
+    print(f"\n—— 关键词“{term}”：封顶计数 {paginator.count_label}（{count} 行，{elapsed:.1f} ms）")
+    print(queryset.order_by().values("pk")[: paginator.cap + 1].explain(analyze=True))
+    print(f"—— 关键词“{term}”：第一页 20 条{'（常见词：按发布时间索引顺序查找）' if paginator.is_capped else ''}")
+    if paginator.is_capped:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off; "
+                           "SET LOCAL enable_sort = off; SET LOCAL max_parallel_workers_per_gather = 0")
+            print(queryset[:20].explain(analyze=True))
+    else:
+        print(queryset[:20].explain(analyze=True))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--refill", action="store_true", help="清空并重新填充岗位与求职者")
+    parser.add_argument("--rounds", type=int, default=60)
+    args = parser.parse_args()
+    fill(args.refill)
+    report(args.rounds)
+
+
+if __name__ == "__main__":
+    main()
