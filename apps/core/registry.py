@@ -4,6 +4,7 @@ Each app registers its providers in ``AppConfig.ready()``:
 
     from apps.core.registry import console_todos, my_records, home_sections, NavItem, nav_items
     nav_items.register(NavItem(label="招聘求职", url_name="recruitment:job_list", order=10))
+    console_menu.register(ConsoleLink(label="招聘岗位", url_name="recruitment:console_posts", group="招聘求职"))
     console_todos.register(todos_for_console)     # fn(user) -> list[TodoItem]
     my_records.register(my_applications)          # fn(user) -> MySection | None
     home_sections.register(latest_jobs)           # fn(request) -> HomeSection | None
@@ -31,6 +32,22 @@ class NavItem:
     def visible_to(self, user, *, staff: bool) -> bool:
         if self.staff_only and not staff:
             return False
+        return not self.permissions or any(user.has_perm(perm) for perm in self.permissions)
+
+
+@dataclass(frozen=True)
+class ConsoleLink:
+    """An entry of the staff console's side menu, grouped under the app's name."""
+
+    label: str
+    url_name: str
+    group: str
+    icon: str = "circle"
+    order: int = 100
+    # Shown only to people holding at least one of these ("app.codename"); empty: every staff member.
+    permissions: tuple[str, ...] = ()
+
+    def visible_to(self, user) -> bool:
         return not self.permissions or any(user.has_perm(perm) for perm in self.permissions)
 
 
@@ -89,6 +106,7 @@ class Registry:
 
 
 nav_items = Registry()
+console_menu = Registry()
 console_todos: Registry = Registry()
 my_records: Registry = Registry()
 home_sections: Registry = Registry()

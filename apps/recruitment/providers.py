@@ -86,16 +86,24 @@ def _video_checker(user, post, field_name: str) -> bool:
 
 
 def register() -> None:
+    from apps.core.registry import ConsoleLink, console_menu, home_sections, my_records, nav_items
     from apps.core.registry import console_todos as todo_registry
-    from apps.core.registry import home_sections, my_records, nav_items
     from apps.core.uploads import private_files
 
     from .models import JobPost, SeekerProfile
 
     nav_items.register(NavItem(label="招聘求职", url_name="recruitment:job_list", order=10, icon="briefcase",
                                description="线上春风行动：岗位搜索、网络招聘会、远程面试"))
-    nav_items.register(NavItem(label="招聘统计", url_name="recruitment:console_dashboard", order=910,
-                               icon="bar-chart", staff_only=True))
+    for order, (label, url_name, icon, perm) in enumerate([
+        ("招聘岗位", "recruitment:console_posts", "briefcase", "recruitment.view_dashboard"),
+        ("招聘企业", "recruitment:console_employers", "building-check", "recruitment.verify_employer"),
+        ("求职登记", "recruitment:console_seekers", "people", "recruitment.broker_match"),
+        ("点对点对接", "recruitment:console_matches", "arrow-left-right", "recruitment.broker_match"),
+        ("网络招聘会", "recruitment:console_fairs", "shop", "recruitment.manage_fairs"),
+        ("招聘统计", "recruitment:console_dashboard", "bar-chart", "recruitment.view_dashboard"),
+    ]):
+        console_menu.register(ConsoleLink(label=label, url_name=url_name, group="招聘求职", icon=icon,
+                                          order=100 + order, permissions=(perm,)))
     todo_registry.register(console_todos)
     my_records.register(my_applications)
     my_records.register(my_employer_posts)

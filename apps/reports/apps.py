@@ -50,7 +50,7 @@ class ReportsConfig(AppConfig):
     ]
 
     def ready(self) -> None:
-        from apps.core.registry import NavItem, console_todos, nav_items
+        from apps.core.registry import ConsoleLink, NavItem, console_menu, console_todos, nav_items
         from apps.core.uploads import private_files
 
         from .models import ExportJob, SubmissionFile
@@ -59,6 +59,14 @@ class ReportsConfig(AppConfig):
                                    staff_only=True, description="报告任务、填报、审核与完成情况",
                                    permissions=("reports.manage_tasks", "reports.review_submissions",
                                                 "reports.view_overview", "reports.submit_reports")))
+        for order, (label, url_name, icon, perm) in enumerate([
+            ("报告任务", "reports:task_list", "clipboard-data", "reports.manage_tasks"),
+            ("待审核报告", "reports:review_queue", "inbox", "reports.review_submissions"),
+            ("本单位报告", "reports:my_submissions", "pencil-square", "reports.submit_reports"),
+            ("全市总览", "reports:overview", "bar-chart-line", "reports.view_overview"),
+        ]):
+            console_menu.register(ConsoleLink(label=label, url_name=url_name, group="落实情况报告", icon=icon,
+                                              order=300 + order, permissions=(perm,)))
         console_todos.register(_console_todos)
         private_files.register(SubmissionFile, _check_file)
         private_files.register(ExportJob, _check_file)

@@ -20,7 +20,15 @@ class TrainingConfig(AppConfig):
     ]
 
     def ready(self) -> None:
-        from apps.core.registry import NavItem, console_todos, home_sections, my_records, nav_items
+        from apps.core.registry import (
+            ConsoleLink,
+            NavItem,
+            console_menu,
+            console_todos,
+            home_sections,
+            my_records,
+            nav_items,
+        )
         from apps.core.uploads import private_files
 
         from . import providers
@@ -28,6 +36,17 @@ class TrainingConfig(AppConfig):
 
         nav_items.register(NavItem(label="学习培训", url_name="training:home", order=20, icon="mortarboard",
                                    description="微课堂、网络答题、网上练兵、劳动竞赛"))
+        for order, (label, url_name, icon, permissions) in enumerate([
+            ("课程管理", "training:console_courses", "play-btn", ("training.manage_courses",)),
+            ("创新工作室", "training:console_studios", "award", ("training.manage_courses",)),
+            ("题库", "training:bank_list", "collection", ("training.manage_quizzes",)),
+            ("答题与竞赛", "training:console_quizzes", "ui-checks", ("training.manage_quizzes",)),
+            ("劳动竞赛", "training:console_campaigns", "trophy", ()),
+            ("工人先锋号审核", "training:pioneer_queue", "flag", ("training.review_pioneer",)),
+            ("培训统计", "training:stats", "bar-chart", ("training.view_training_stats",)),
+        ]):
+            console_menu.register(ConsoleLink(label=label, url_name=url_name, group="学习培训", icon=icon,
+                                              order=200 + order, permissions=permissions))
         console_todos.register(providers.console_todos)
         my_records.register(providers.my_training)
         home_sections.register(providers.home_courses)
