@@ -71,6 +71,20 @@ def _eager_celery(request):
     app.conf.task_always_eager = previous
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _own_media_folders(tmp_path_factory):
+    """Each test run stores uploads in its own temporary folders, never beside another run's."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    root = tmp_path_factory.mktemp("media")
+    storages = {**settings.STORAGES,
+                "private": {**settings.STORAGES["private"], "OPTIONS": {"location": str(root / "private")}},
+                "default": {**settings.STORAGES["default"], "OPTIONS": {"location": str(root / "public")}}}
+    with override_settings(STORAGES=storages, MEDIA_ROOT=str(root / "public")):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     from django.core.cache import cache

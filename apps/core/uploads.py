@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import mimetypes
 import os
+import re
 import uuid
 from collections.abc import Callable
 
@@ -22,6 +23,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.db import models
+from django.http import FileResponse, HttpResponse
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
@@ -164,3 +166,48 @@ def private_file_url(obj: models.Model, field_name: str, *, inline: bool = False
 
 def guess_content_type(name: str) -> str:
     return mimetypes.guess_type(name)[0] or "application/octet-stream"
+
+
+_RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
+
+
+def file_response(request, stored, *, download_name: str, inline: bool = False) -> HttpResponse:
+    """Send a stored file: through nginx (X-Accel-Redirect) when configured, else streamed.
+
+    An attachment unless ``inline`` is asked for a type browsers show safely; byte ranges are
+    honoured so video players can seek.
+    """
+    content_type = guess_content_type(stored.name)
+    extension = os.path.splitext(stored.name)[1]
+    disposition = "inline" if inline and content_type in INLINE_TYPES else "attachment"
+    if settings.PRIVATE_FILES_X_ACCEL_PREFIX:
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = settings.PRIVATE_FILES_X_ACCEL_PREFIX.rstrip("/") + "/" + stored.name
+    else:
+        response = _ranged_response(request, stored, content_type)
+    response["Content-Disposition"] = f'{disposition}; filename="{download_name}{extension}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _ranged_response(request, stored, content_type: str) -> HttpResponse:
+    size = stored.size
+    match = _RANGE_RE.match(request.headers.get("Range", ""))
+    if not (match and (match.group(1) or match.group(2))):
+        response = FileResponse(stored.open("rb"), content_type=content_type)
+        response["Content-Length"] = str(size)
+        response["Accept-Ranges"] = "bytes"
+        return response
+    start = int(match.group(1)) if match.group(1) else max(size - int(match.group(2)), 0)
+    end = min(int(match.group(2)) if match.group(1) and match.group(2) else size - 1, size - 1)
+    if start > end:
+        response = HttpResponse(status=416)
+        response["Content-Range"] = f"bytes */{size}"
+        return response
+    with stored.open("rb") as handle:
+        handle.seek(start)
+        body = handle.read(end - start + 1)
+    response = HttpResponse(body, status=206, content_type=content_type)
+    response["Content-Range"] = f"bytes {start}-{end}/{size}"
+    response["Accept-Ranges"] = "bytes"
+    return response

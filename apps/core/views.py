@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import re
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -9,7 +7,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -18,7 +16,7 @@ from . import selectors, services
 from .forms import EnterpriseForm
 from .permissions import staff_required
 from .registry import console_todos, home_sections, my_records, nav_items
-from .uploads import INLINE_TYPES, guess_content_type, private_files
+from .uploads import file_response, private_files
 
 
 @login_not_required
@@ -112,9 +110,6 @@ def audit_list(request):
     return render(request, "core/audit_list.html", {"page_obj": page, "action": action})
 
 
-_RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
-
-
 @login_not_required
 @require_GET
 def private_file(request, label: str, pk: int, field_name: str):
@@ -130,44 +125,8 @@ def private_file(request, label: str, pk: int, field_name: str):
         raise Http404 from None
     if not stored or not checker(request.user, obj, field_name):
         raise Http404
-    content_type = guess_content_type(stored.name)
-    filename = f"{label.split('.')[-1]}-{pk}{_extension(stored.name)}"
-    disposition = "inline" if request.GET.get("inline") and content_type in INLINE_TYPES else "attachment"
-    if settings.PRIVATE_FILES_X_ACCEL_PREFIX:
-        response = HttpResponse(content_type=content_type)
-        response["X-Accel-Redirect"] = settings.PRIVATE_FILES_X_ACCEL_PREFIX.rstrip("/") + "/" + stored.name
-        response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
-        return response
-    size = stored.size
-    match = _RANGE_RE.match(request.headers.get("Range", ""))
-    handle = stored.open("rb")
-    if match and (match.group(1) or match.group(2)):
-        # Video players ask for byte ranges to seek.
-        start = int(match.group(1)) if match.group(1) else max(size - int(match.group(2)), 0)
-        end = int(match.group(2)) if match.group(1) and match.group(2) else size - 1
-        end = min(end, size - 1)
-        if start > end:
-            handle.close()
-            response = HttpResponse(status=416)
-            response["Content-Range"] = f"bytes */{size}"
-            return response
-        handle.seek(start)
-        body = handle.read(end - start + 1)
-        handle.close()
-        response = HttpResponse(body, status=206, content_type=content_type)
-        response["Content-Range"] = f"bytes {start}-{end}/{size}"
-    else:
-        response = FileResponse(handle, content_type=content_type)
-        response["Content-Length"] = str(size)
-    response["Accept-Ranges"] = "bytes"
-    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-def _extension(name: str) -> str:
-    dot = name.rfind(".")
-    return name[dot:] if dot != -1 else ""
+    return file_response(request, stored, download_name=f"{label.split('.')[-1]}-{pk}",
+                         inline=bool(request.GET.get("inline")))
 
 
 @login_not_required
