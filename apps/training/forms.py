@@ -174,7 +174,8 @@ class EntryForm(forms.Form):
 
 
 class AchievementForm(forms.Form):
-    stage = forms.ModelChoiceField(label="阶段", queryset=Stage.objects.none(), required=False)
+    stage = forms.ModelChoiceField(label="阶段", queryset=Stage.objects.none(), required=False,
+                                   empty_label="不区分阶段")
     text = forms.CharField(label="成果说明", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
     photo = UploadField(kind="image", label="照片", required=False)
     attachment = UploadField(kind="document", label="附件", required=False)

@@ -728,6 +728,8 @@ def campaign_create(*, actor, data: dict) -> Campaign:
 def campaign_add_part(*, actor, campaign: Campaign, part) -> None:
     """Add a stage or a scoring criterion; criteria are fixed once judging starts."""
     _require_org(actor, campaign.organization)
+    if campaign.status == Campaign.Status.PUBLISHED:
+        raise ValidationError("结果已公布，不能再修改活动的阶段和评分标准。")
     if isinstance(part, Criterion) and campaign.status not in (Campaign.Status.DRAFT, Campaign.Status.OPEN):
         raise ValidationError("评审开始后不能再修改评分标准。")
     part.campaign = campaign

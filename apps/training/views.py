@@ -639,8 +639,8 @@ def console_campaign(request, pk: int):
     campaign = selectors.get_campaign_for_staff(request.user, pk)
     organiser = can_act_for(request.user, campaign.organization) and request.user.has_perm(
         "training.manage_campaigns")
-    stage_form = StageForm(prefix="stage")
-    criterion_form = CriterionForm(prefix="criterion")
+    stage_form = StageForm(prefix="stage", initial={"order": campaign.stages.count() + 1})
+    criterion_form = CriterionForm(prefix="criterion", initial={"order": campaign.criteria.count() + 1})
     judge_form = JudgeForm(prefix="judge")
     if request.method == "POST":
         if not organiser:

@@ -312,3 +312,21 @@ def test_a_stage_of_another_campaign_is_not_removed(client, xiuwu_staff, draft_c
     client.force_login(xiuwu_staff)
     assert "不存在" in _remove(client, campaign, "stage", foreign.pk).content.decode()
     assert Stage.objects.filter(pk=foreign.pk).exists()
+
+
+def test_criteria_are_locked_on_the_page_once_judging_starts(client, xiuwu_staff, scored_campaign):
+    campaign, _stage, _criterion = scored_campaign
+    client.force_login(xiuwu_staff)
+    page = client.get(reverse("training:console_campaign", args=[campaign.pk])).content.decode()
+    assert "评分标准已锁定" in page and "添加评分项" not in page and "删除评分项" not in page
+
+
+def test_a_published_campaign_takes_no_new_stage(client, xiuwu_staff, scored_campaign):
+    campaign, _stage, _criterion = scored_campaign
+    services.campaign_transition(actor=xiuwu_staff, campaign=campaign, to=Campaign.Status.PUBLISHED)
+    client.force_login(xiuwu_staff)
+    response = client.post(reverse("training:console_campaign", args=[campaign.pk]), {
+        "action": "stage", "stage-order": 2, "stage-name": "复赛", "stage-starts_on": "2026-06-01",
+        "stage-ends_on": "2026-06-30"})
+    assert "结果已公布" in response.content.decode()
+    assert campaign.stages.count() == 1
