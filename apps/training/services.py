@@ -280,6 +280,11 @@ def question_update(*, actor, question: Question, cells: dict[str, str]) -> Ques
         for field, message in problems.problems:
             errors.setdefault(field, []).append(f"{message}。")
         raise ValidationError(errors) from None
+    reshaped = parsed.kind != question.kind or len(parsed.options) != len(question.options)
+    if reshaped and question_usage(question):
+        # Attempts keep the option order by index: a used question may change wording, not its shape.
+        raise ValidationError({"kind" if parsed.kind != question.kind else "options": [
+            "这道题已被答题使用，不能更改题型或选项个数（可修改文字、答案和解析）。如需大改，请停用此题后新建一道。"]})
     before = _question_snapshot(question)
     for key in ("kind", "stem", "options", "answer", "explanation", "difficulty", "tags"):
         setattr(question, key, getattr(parsed, key))

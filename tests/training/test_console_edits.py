@@ -330,3 +330,21 @@ def test_a_published_campaign_takes_no_new_stage(client, xiuwu_staff, scored_cam
         "stage-ends_on": "2026-06-30"})
     assert "结果已公布" in response.content.decode()
     assert campaign.stages.count() == 1
+
+
+def test_a_used_question_keeps_its_shape_but_its_wording_can_change(client, city_staff, worker, quiz, org_tree):
+    attempt = services.attempt_start(user=worker, quiz=quiz, organization=org_tree.xiuwu_grassroots)
+    used = next(q for q in Question.objects.filter(pk__in=attempt.question_ids) if q.kind == Question.Kind.SINGLE)
+    url = reverse("training:question_edit", args=[used.pk])
+    client.force_login(city_staff)
+    response = client.post(url, _question_post(option_c="", answer="B"))  # four options down to two
+    assert response.status_code == 400
+    assert "不能更改题型或选项个数" in " ".join(response.context["form"].errors["option_a"])
+    used.refresh_from_db()
+    assert len(used.options) == 4
+    response = client.post(url, _question_post(option_d="电子邮件", stem="劳动合同应当以何种形式订立？"))
+    assert response.status_code == 302
+    used.refresh_from_db()
+    assert used.stem == "劳动合同应当以何种形式订立？" and len(used.options) == 4
+    client.force_login(worker)
+    assert client.get(reverse("training:attempt_take", args=[attempt.pk])).status_code == 200
