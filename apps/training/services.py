@@ -127,6 +127,11 @@ def lesson_save(*, actor, course: Course, data: dict, lesson: Lesson | None = No
         raise ValidationError({"body": "图文课时请填写正文。"})
     lesson.full_clean()
     lesson.save()
+    # Keep orders 1..n: the saved lesson takes the place asked for, the others close up around it.
+    siblings = list(Lesson.objects.select_for_update().filter(course=course))
+    siblings.sort(key=lambda item: (item.order, item.pk != lesson.pk, item.pk))
+    _renumber_lessons(siblings)
+    lesson.order = next(item.order for item in siblings if item.pk == lesson.pk)
     audit_record(actor=actor, action="training.lesson.saved", target=lesson, after={"course": course.pk})
     return lesson
 

@@ -348,3 +348,12 @@ def test_a_used_question_keeps_its_shape_but_its_wording_can_change(client, city
     assert used.stem == "劳动合同应当以何种形式订立？" and len(used.options) == 4
     client.force_login(worker)
     assert client.get(reverse("training:attempt_take", args=[attempt.pk])).status_code == 200
+
+
+def test_a_lesson_saved_at_a_taken_place_goes_there_and_the_others_close_up(xiuwu_staff, three_lessons):
+    course, _lessons = three_lessons
+    services.lesson_save(actor=xiuwu_staff, course=course,
+                         data={"order": 1, "title": "导学", "kind": Lesson.Kind.ARTICLE, "minutes": 5,
+                               "body": "<p>本课程共四课时。</p>"})
+    assert list(course.lessons.values_list("title", "order")) == [("导学", 1), ("第1课", 2), ("第2课", 3),
+                                                                   ("第3课", 4)]
