@@ -17,6 +17,8 @@ class TrainingConfig(AppConfig):
     periodic_tasks = [
         {"name": "答题超时自动收卷", "task": "apps.training.tasks.expire_overdue_attempts",
          "crontab": {"minute": "*/5", "hour": "*"}},
+        {"name": "答题竞赛结束后通知排行榜", "task": "apps.training.tasks.announce_closed_leaderboards",
+         "crontab": {"minute": "*/5", "hour": "*"}},
     ]
 
     def ready(self) -> None:

@@ -84,35 +84,44 @@ def parse_workbook(uploaded) -> list[Question]:
     return questions
 
 
+class QuestionProblems(ValueError):
+    """Every problem of one question, each tied to the field it is about (kind, stem, options, answer...)."""
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        super().__init__("；".join(message for _field, message in problems))
+        self.problems = problems
+
+
 def _question_from(cells: dict[str, str]) -> Question:
-    problems = []
+    """One question from a row's cells (also used by the single-question edit form), or QuestionProblems."""
+    problems: list[tuple[str, str]] = []
     kind = KINDS.get(cells["题型"])
     if kind is None:
-        problems.append(f"题型“{cells['题型']}”无法识别（应为 单选、多选、判断、填空）")
+        problems.append(("kind", f"题型“{cells['题型']}”无法识别（应为 单选、多选、判断、填空）"))
     stem = cells["题干"]
     if not stem:
-        problems.append("题干为空")
+        problems.append(("stem", "题干为空"))
     difficulty = DIFFICULTY.get(cells["难度"] or "中")
     if difficulty is None:
-        problems.append(f"难度“{cells['难度']}”无法识别（应为 易、中、难）")
+        problems.append(("difficulty", f"难度“{cells['难度']}”无法识别（应为 易、中、难）"))
     options = [cells.get(f"选项{letter}", "") for letter in LETTERS]
     while options and not options[-1]:
         options.pop()
     raw_answer = cells["正确答案"].upper().replace(" ", "").replace(",", "").replace("，", "").replace("、", "")
     answer: list = []
     if not cells["正确答案"]:
-        problems.append("正确答案为空")
+        problems.append(("answer", "正确答案为空"))
     elif kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE):
         if len(options) < 2 or "" in options:
-            problems.append("选择题至少要有两个选项，且选项之间不能空缺")
+            problems.append(("options", "选择题至少要有两个选项，且选项之间不能空缺"))
         letters = list(dict.fromkeys(raw_answer))
         outside = [letter for letter in letters if letter not in LETTERS[:len(options)]]
         if outside:
-            problems.append(f"正确答案 {''.join(outside)} 不在选项中")
+            problems.append(("answer", f"正确答案 {''.join(outside)} 不在选项中"))
         elif kind == Question.Kind.SINGLE and len(letters) != 1:
-            problems.append("单选题只能有一个正确答案")
+            problems.append(("answer", "单选题只能有一个正确答案"))
         elif kind == Question.Kind.MULTIPLE and len(letters) < 2:
-            problems.append("多选题至少要有两个正确答案")
+            problems.append(("answer", "多选题至少要有两个正确答案"))
         answer = sorted(LETTERS.index(letter) for letter in letters if letter in LETTERS)
     elif kind == Question.Kind.TRUE_FALSE:
         options = list(TRUE_FALSE_OPTIONS)
@@ -121,16 +130,30 @@ def _question_from(cells: dict[str, str]) -> Question:
         elif raw_answer in FALSE_WORDS:
             answer = [1]
         else:
-            problems.append(f"判断题的正确答案应为“对”或“错”，而不是“{cells['正确答案']}”")
+            problems.append(("answer", f"判断题的正确答案应为“对”或“错”，而不是“{cells['正确答案']}”"))
     elif kind == Question.Kind.FILL:
         options = []
         answer = [part.strip() for part in cells["正确答案"].replace("｜", "|").split("|") if part.strip()]
     if len(stem) > 2000:
-        problems.append("题干过长（最多 2000 字）")
+        problems.append(("stem", "题干过长（最多 2000 字）"))
+    tags = normalize_tags(cells["标签"])
+    if len(tags) > Question._meta.get_field("tags").max_length:
+        problems.append(("tags", "标签过长（合计最多 200 字）"))
     if problems:
-        raise ValueError("；".join(problems))
+        raise QuestionProblems(problems)
     return Question(kind=kind, stem=stem, options=options, answer=answer, explanation=cells["解析"],
-                    difficulty=difficulty, tags=normalize_tags(cells["标签"]))
+                    difficulty=difficulty, tags=tags)
+
+
+def cells_for(question: Question) -> dict[str, str]:
+    """A stored question as the cells of an import row (what the edit form starts from)."""
+    options = list(question.options) if question.kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE) else []
+    cells = {"题型": KIND_LABELS[question.kind], "题干": question.stem, "正确答案": _answer_text(question),
+             "解析": question.explanation, "难度": question.get_difficulty_display(),
+             "标签": "，".join(question.tag_list)}
+    for index, letter in enumerate(LETTERS):
+        cells[f"选项{letter}"] = options[index] if index < len(options) else ""
+    return cells
 
 
 def _answer_text(question: Question) -> str:

@@ -174,7 +174,8 @@ class EntryForm(forms.Form):
 
 
 class AchievementForm(forms.Form):
-    stage = forms.ModelChoiceField(label="阶段", queryset=Stage.objects.none(), required=False)
+    stage = forms.ModelChoiceField(label="阶段", queryset=Stage.objects.none(), required=False,
+                                   empty_label="不区分阶段")
     text = forms.CharField(label="成果说明", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
     photo = UploadField(kind="image", label="照片", required=False)
     attachment = UploadField(kind="document", label="附件", required=False)
@@ -228,3 +229,70 @@ class StudioForm(forms.ModelForm):
 
         self.fields["enterprise"].queryset = enterprises_for_user(user)
         self.helper = _helper()
+
+
+QUESTION_FIELDS = {"kind": "题型", "stem": "题干", "answer": "正确答案", "explanation": "解析", "difficulty": "难度",
+                   "tags": "标签"}
+
+
+class QuestionForm(forms.Form):
+    """One question of a bank, in the import template's terms and checked by the same rules."""
+
+    kind = forms.ChoiceField(label="题型", choices=[("单选", "单选题"), ("多选", "多选题"), ("判断", "判断题"),
+                                                    ("填空", "填空题")])
+    stem = forms.CharField(label="题干", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    option_a = forms.CharField(label="选项A", required=False, max_length=200)
+    option_b = forms.CharField(label="选项B", required=False, max_length=200)
+    option_c = forms.CharField(label="选项C", required=False, max_length=200)
+    option_d = forms.CharField(label="选项D", required=False, max_length=200)
+    option_e = forms.CharField(label="选项E", required=False, max_length=200)
+    option_f = forms.CharField(label="选项F", required=False, max_length=200,
+                               help_text="选择题从选项A起连续填写；判断题、填空题不填选项。")
+    answer = forms.CharField(label="正确答案", max_length=200,
+                             help_text="单选填一个字母（如 B），多选填多个字母（如 ACD），判断填“对”或“错”，"
+                                       "填空填答案文字，多个可接受答案用 | 分隔。")
+    explanation = forms.CharField(label="解析", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    difficulty = forms.ChoiceField(label="难度", choices=[("易", "易"), ("中", "中"), ("难", "难")], initial="中")
+    tags = forms.CharField(label="标签", required=False, max_length=200, help_text="多个标签用逗号分隔")
+
+    LETTER_FIELDS = {letter: f"option_{letter.lower()}" for letter in "ABCDEF"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+        self.helper.form_tag = False
+        self.helper.inputs = []
+
+    @classmethod
+    def initial_for(cls, cells: dict[str, str]) -> dict[str, str]:
+        initial = {field: cells[label] for field, label in QUESTION_FIELDS.items()}
+        initial.update({field: cells[f"选项{letter}"] for letter, field in cls.LETTER_FIELDS.items()})
+        return initial
+
+    def cells(self) -> dict[str, str]:
+        data = self.cleaned_data
+        cells = {label: (data.get(field) or "").strip() for field, label in QUESTION_FIELDS.items()}
+        cells.update({f"选项{letter}": (data.get(field) or "").strip() for letter, field in self.LETTER_FIELDS.items()})
+        return cells
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        from .excel import QuestionProblems, _question_from
+
+        try:
+            _question_from(self.cells())
+        except QuestionProblems as problems:
+            for field, message in problems.problems:
+                self.add_error("option_a" if field == "options" else field, f"{message}。")
+        return data
+
+    def add_service_error(self, error) -> None:
+        """Put a service's field errors next to the fields (options go under 选项A)."""
+        if hasattr(error, "error_dict"):
+            for field, messages in error.message_dict.items():
+                self.add_error("option_a" if field == "options" else (field if field in self.fields else None),
+                               messages)
+        else:
+            self.add_error(None, error)

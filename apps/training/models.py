@@ -195,6 +195,8 @@ class Question(models.Model):
     difficulty = models.PositiveSmallIntegerField("难度", choices=Difficulty.choices, default=Difficulty.MEDIUM)
     # Stored as ",tag1,tag2," so that one tag is found with a plain ``contains``.
     tags = models.CharField("标签", max_length=200, blank=True)
+    # A question that attempts have used is retired rather than deleted: no new quiz draws it.
+    is_retired = models.BooleanField("已停用", default=False)
 
     class Meta:
         verbose_name = "试题"
@@ -254,6 +256,7 @@ class Quiz(models.Model):
     leaderboard_publication = models.CharField("排行榜公布", max_length=12, choices=Publication.choices,
                                                default=Publication.AFTER_CLOSE)
     is_published = models.BooleanField("已发布", default=False)
+    leaderboard_announced_at = models.DateTimeField("排行榜公布通知时间", null=True, blank=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)

@@ -73,6 +73,10 @@ def completed_lesson_ids(enrollment: Enrollment | None) -> set[int]:
     return set(LessonProgress.objects.filter(enrollment=enrollment).values_list("lesson_id", flat=True))
 
 
+def lesson_progress_count(lesson) -> int:
+    return LessonProgress.objects.filter(lesson=lesson).count()
+
+
 def my_enrollments(user) -> QuerySet[Enrollment]:
     return (Enrollment.objects.filter(user=user).select_related("course")
             .annotate(done=Count("progress", distinct=True), total=Count("course__lessons", distinct=True)))
@@ -204,6 +208,11 @@ def banks_for_user(user) -> QuerySet[QuestionBank]:
 
 def get_bank_for_user(user, pk: int) -> QuestionBank:
     return _get(QuestionBank.objects.filter(org_scope_q(user, "organization")).select_related("organization"), pk)
+
+
+def get_question_for_staff(user, pk: int) -> Question:
+    return _get(Question.objects.filter(org_scope_q(user, "bank__organization")).select_related(
+        "bank__organization"), pk)
 
 
 def quizzes_for_staff(user) -> QuerySet[Quiz]:

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import nh3
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from apps.core.audit import audit_record
@@ -34,6 +34,7 @@ from .models import (
     Quiz,
     QuizResult,
     Score,
+    Stage,
     Studio,
     WrongAnswer,
 )
@@ -126,8 +127,78 @@ def lesson_save(*, actor, course: Course, data: dict, lesson: Lesson | None = No
         raise ValidationError({"body": "图文课时请填写正文。"})
     lesson.full_clean()
     lesson.save()
+    # Keep orders 1..n: the saved lesson takes the place asked for, the others close up around it.
+    siblings = list(Lesson.objects.select_for_update().filter(course=course))
+    siblings.sort(key=lambda item: (item.order, item.pk != lesson.pk, item.pk))
+    _renumber_lessons(siblings)
+    lesson.order = next(item.order for item in siblings if item.pk == lesson.pk)
     audit_record(actor=actor, action="training.lesson.saved", target=lesson, after={"course": course.pk})
     return lesson
+
+
+def _renumber_lessons(lessons: list[Lesson]) -> None:
+    for position, lesson in enumerate(lessons, start=1):
+        lesson.order = position
+    Lesson.objects.bulk_update(lessons, ["order"])
+
+
+def _complete_if_done(enrollment: Enrollment, total: int, done: int, actor) -> bool:
+    if enrollment.completed_at is not None or total == 0 or done < total:
+        return False
+    enrollment.completed_at = timezone.now()
+    enrollment.certificate_no = _certificate_number()
+    enrollment.save(update_fields=["completed_at", "certificate_no"])
+    audit_record(actor=actor, action="training.enrollment.completed", target=enrollment,
+                 after={"certificate_no": enrollment.certificate_no})
+    return True
+
+
+@transaction.atomic
+def lesson_delete(*, actor, lesson: Lesson) -> int:
+    """Remove a lesson; learners who had done every other lesson complete the course now. Returns how many."""
+    course = Course.objects.select_for_update().select_related("organization").get(pk=lesson.course_id)
+    _require_org(actor, course.organization)
+    lesson = Lesson.objects.select_for_update().get(pk=lesson.pk, course=course)
+    progress = LessonProgress.objects.filter(lesson=lesson).count()
+    audit_record(actor=actor, action="training.lesson.deleted", target=course,
+                 before={"lesson": lesson.pk, "title": lesson.title, "order": lesson.order, "progress": progress},
+                 organization=course.organization)
+    lesson.delete()
+    remaining = list(Lesson.objects.select_for_update().filter(course=course).order_by("order", "id"))
+    _renumber_lessons(remaining)
+    total = len(remaining)
+    completed = 0
+    if total:
+        # Counted first, locked after: PostgreSQL refuses FOR UPDATE together with GROUP BY.
+        finished_ids = list(Enrollment.objects.filter(course=course, completed_at__isnull=True)
+                            .annotate(done=models.Count("progress")).filter(done__gte=total)
+                            .values_list("pk", flat=True))
+        for enrollment in Enrollment.objects.select_for_update().filter(pk__in=finished_ids):
+            completed += _complete_if_done(enrollment, total, total, actor)
+    return completed
+
+
+@transaction.atomic
+def lesson_move(*, actor, lesson: Lesson, direction: str) -> Lesson:
+    """Move a lesson one place up or down; orders are renumbered 1..n on the way."""
+    if direction not in ("up", "down"):
+        raise ValidationError("移动方向无效。")
+    course = Course.objects.select_for_update().select_related("organization").get(pk=lesson.course_id)
+    _require_org(actor, course.organization)
+    lessons = list(Lesson.objects.select_for_update().filter(course=course).order_by("order", "id"))
+    index = next((i for i, item in enumerate(lessons) if item.pk == lesson.pk), None)
+    if index is None:
+        raise ValidationError("课时不属于本课程。")
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(lessons):
+        raise ValidationError("已经是第一课时。" if direction == "up" else "已经是最后一课时。")
+    before = lessons[index].order
+    lessons[index], lessons[other] = lessons[other], lessons[index]
+    _renumber_lessons(lessons)
+    moved = lessons[other]
+    audit_record(actor=actor, action="training.lesson.moved", target=moved, before={"order": before},
+                 after={"order": moved.order}, organization=course.organization)
+    return moved
 
 
 @transaction.atomic
@@ -160,12 +231,7 @@ def lesson_complete(*, user, lesson: Lesson) -> Enrollment:
     if enrollment.completed_at is None:
         total = Lesson.objects.filter(course_id=lesson.course_id).count()
         done = LessonProgress.objects.filter(enrollment=enrollment).count()
-        if done >= total:
-            enrollment.completed_at = timezone.now()
-            enrollment.certificate_no = _certificate_number()
-            enrollment.save(update_fields=["completed_at", "certificate_no"])
-            audit_record(actor=user, action="training.enrollment.completed", target=enrollment,
-                         after={"certificate_no": enrollment.certificate_no})
+        _complete_if_done(enrollment, total, done, user)
     return enrollment
 
 
@@ -200,10 +266,86 @@ def bank_import_rows(*, actor, bank: QuestionBank, questions: list[Question]) ->
     return len(questions)
 
 
+def _question_snapshot(question: Question) -> dict:
+    return {"kind": question.kind, "stem": question.stem, "options": question.options, "answer": question.answer,
+            "explanation": question.explanation, "difficulty": question.difficulty, "tags": question.tags}
+
+
+@transaction.atomic
+def question_update(*, actor, question: Question, cells: dict[str, str]) -> Question:
+    """Change one question; it is checked exactly like an imported row (the answer must be among the options...)."""
+    from .excel import QuestionProblems, _question_from
+
+    question = Question.objects.select_for_update().select_related("bank__organization").get(pk=question.pk)
+    _require_org(actor, question.bank.organization)
+    try:
+        parsed = _question_from(cells)
+    except QuestionProblems as problems:
+        errors: dict[str, list[str]] = {}
+        for field, message in problems.problems:
+            errors.setdefault(field, []).append(f"{message}。")
+        raise ValidationError(errors) from None
+    reshaped = parsed.kind != question.kind or len(parsed.options) != len(question.options)
+    if reshaped and question_usage(question):
+        # Attempts keep the option order by index: a used question may change wording, not its shape.
+        raise ValidationError({"kind" if parsed.kind != question.kind else "options": [
+            "这道题已被答题使用，不能更改题型或选项个数（可修改文字、答案和解析）。如需大改，请停用此题后新建一道。"]})
+    before = _question_snapshot(question)
+    for key in ("kind", "stem", "options", "answer", "explanation", "difficulty", "tags"):
+        setattr(question, key, getattr(parsed, key))
+    question.full_clean(exclude=["bank"])
+    question.save(update_fields=["kind", "stem", "options", "answer", "explanation", "difficulty", "tags"])
+    audit_record(actor=actor, action="training.question.updated", target=question, before=before,
+                 after=_question_snapshot(question), organization=question.bank.organization)
+    return question
+
+
+def question_usage(question: Question) -> int:
+    """How many attempts drew this question, plus quizzes that fixed it as one of their questions."""
+    from django.db.models import TextField
+    from django.db.models.functions import Cast
+
+    # ``items`` is [{"q": id, "o": [...]}, ...]; both backends print it as '"q": <id>' followed by ',' or '}'.
+    pattern = rf'"q": ?{question.pk}[,}}]'
+    attempts = (Attempt.objects.annotate(items_text=Cast("items", TextField()))
+                .filter(items_text__regex=pattern).count())
+    fixed = sum(1 for ids in Quiz.objects.exclude(fixed_question_ids=[]).values_list("fixed_question_ids", flat=True)
+                if question.pk in (ids or []))
+    return attempts + fixed
+
+
+@transaction.atomic
+def question_delete(*, actor, question: Question) -> None:
+    """Delete a question that no attempt or fixed quiz has used; a used one can only be retired."""
+    question = Question.objects.select_for_update().select_related("bank__organization").get(pk=question.pk)
+    _require_org(actor, question.bank.organization)
+    if question_usage(question) or WrongAnswer.objects.filter(question=question).exists():
+        raise ValidationError("这道题已被答题使用过，删除会影响历史成绩和错题本，不能删除。"
+                              "可以改为“停用”：停用后不再被抽到，历史记录保持不变。")
+    snapshot = _question_snapshot(question)
+    audit_record(actor=actor, action="training.question.deleted", target=question.bank, before=snapshot,
+                 organization=question.bank.organization)
+    question.delete()
+
+
+@transaction.atomic
+def question_set_retired(*, actor, question: Question, retired: bool) -> Question:
+    """Retire a question (no quiz draws it from now on) or bring it back."""
+    question = Question.objects.select_for_update().select_related("bank__organization").get(pk=question.pk)
+    _require_org(actor, question.bank.organization)
+    if question.is_retired == retired:
+        return question
+    question.is_retired = retired
+    question.save(update_fields=["is_retired"])
+    audit_record(actor=actor, action=f"training.question.{'retired' if retired else 'restored'}", target=question,
+                 before={"retired": not retired}, after={"retired": retired}, organization=question.bank.organization)
+    return question
+
+
 # --- quizzes ----------------------------------------------------------------------------------
 
 def _question_pool(quiz: Quiz):
-    pool = Question.objects.filter(bank__in=quiz.banks.all())
+    pool = Question.objects.filter(bank__in=quiz.banks.all(), is_retired=False)
     if quiz.tag:
         pool = pool.filter(tags__contains=f",{quiz.tag},")
     if quiz.difficulty:
@@ -509,6 +651,39 @@ def expire_overdue(*, now=None) -> int:
     return len(ids)
 
 
+@transaction.atomic
+def leaderboard_announce(*, quiz_id: int, now=None) -> bool:
+    """Tell everyone who took part in a closed contest that the final leaderboard is out, exactly once."""
+    now = now or timezone.now()
+    quiz = Quiz.objects.select_for_update().filter(pk=quiz_id).first()
+    if (quiz is None or not quiz.is_contest or not quiz.is_published or quiz.leaderboard_announced_at
+            or quiz.closes_at > now):
+        return False
+    quiz.leaderboard_announced_at = now
+    quiz.save(update_fields=["leaderboard_announced_at"])
+    participants = list(QuizResult.objects.filter(quiz=quiz).values_list("user_id", flat=True))
+    if participants:
+        from django.urls import reverse
+
+        from apps.notifications.services import notify
+
+        notify(recipients=participants, title=f"“{quiz.title}”排行榜已公布",
+               body="答题竞赛已结束，个人和单位排行榜已公布，点击查看您的名次。",
+               link=reverse("training:leaderboard", args=[quiz.pk]),
+               key=uuid.uuid5(uuid.NAMESPACE_URL, f"training-leaderboard-{quiz.pk}"))
+    audit_record(actor=None, action="training.quiz.leaderboard_announced", target=quiz,
+                 after={"participants": len(participants)}, organization=quiz.organization)
+    return True
+
+
+def announce_closed_leaderboards(*, now=None) -> int:
+    """The periodic sweep: announce every published contest that has closed and was not announced yet."""
+    now = now or timezone.now()
+    ids = list(Quiz.objects.filter(mode=Quiz.Mode.CONTEST, is_published=True, closes_at__lte=now,
+                                   leaderboard_announced_at__isnull=True).values_list("pk", flat=True)[:200])
+    return sum(leaderboard_announce(quiz_id=quiz_id, now=now) for quiz_id in ids)
+
+
 # --- campaigns --------------------------------------------------------------------------------
 
 CAMPAIGN_TRANSITIONS = {
@@ -563,6 +738,8 @@ def campaign_create(*, actor, data: dict) -> Campaign:
 def campaign_add_part(*, actor, campaign: Campaign, part) -> None:
     """Add a stage or a scoring criterion; criteria are fixed once judging starts."""
     _require_org(actor, campaign.organization)
+    if campaign.status == Campaign.Status.PUBLISHED:
+        raise ValidationError("结果已公布，不能再修改活动的阶段和评分标准。")
     if isinstance(part, Criterion) and campaign.status not in (Campaign.Status.DRAFT, Campaign.Status.OPEN):
         raise ValidationError("评审开始后不能再修改评分标准。")
     part.campaign = campaign
@@ -570,6 +747,49 @@ def campaign_add_part(*, actor, campaign: Campaign, part) -> None:
     part.save()
     audit_record(actor=actor, action=f"training.campaign.{part._meta.model_name}_added", target=campaign,
                  after={"name": part.name})
+
+
+@transaction.atomic
+def campaign_remove_part(*, actor, campaign: Campaign, kind: str, part_id: int) -> None:
+    """Remove a stage, a criterion or a judge before judging starts; never once scores exist for it."""
+    campaign = Campaign.objects.select_for_update().select_related("organization").get(pk=campaign.pk)
+    _require_org(actor, campaign.organization)
+    before_judging = campaign.status in (Campaign.Status.DRAFT, Campaign.Status.OPEN)
+    if kind == "stage":
+        part = Stage.objects.filter(campaign=campaign, pk=part_id).first()
+        if part is None:
+            raise ValidationError("该阶段不存在或已删除。")
+        if not before_judging:
+            raise ValidationError("评审开始后不能再删除阶段。")
+        if Achievement.objects.filter(stage=part).exists():
+            raise ValidationError(f"已有参赛成果归入“{part.name}”阶段，不能删除。")
+        label = part.name
+    elif kind == "criterion":
+        part = Criterion.objects.filter(campaign=campaign, pk=part_id).first()
+        if part is None:
+            raise ValidationError("该评分项不存在或已删除。")
+        if Score.objects.filter(criterion=part).exists():
+            raise ValidationError(f"评委已按“{part.name}”打分，不能删除该评分项。")
+        if not before_judging:
+            raise ValidationError("评审开始后不能再修改评分标准。")
+        label = part.name
+    elif kind == "judge":
+        part = campaign.judges.filter(pk=part_id).first()
+        if part is None:
+            raise ValidationError("该评委不在本活动中。")
+        if Score.objects.filter(entry__campaign=campaign, judge=part).exists():
+            raise ValidationError(f"评委 {part.get_full_name() or part.username} 已经打分，不能移除。")
+        if campaign.status == Campaign.Status.PUBLISHED:
+            raise ValidationError("结果已公布，不能再调整评委。")
+        label = part.get_full_name() or part.username
+    else:
+        raise ValidationError("无法删除该项。")
+    if kind == "judge":
+        campaign.judges.remove(part)
+    else:
+        part.delete()
+    audit_record(actor=actor, action=f"training.campaign.{kind}_removed", target=campaign,
+                 before={"id": part_id, "name": label}, organization=campaign.organization)
 
 
 def _rank_entries(campaign: Campaign) -> None:
@@ -638,9 +858,22 @@ def judge_assign(*, actor, campaign: Campaign, judge) -> None:
     _require_org(actor, campaign.organization)
     if not is_staff_member(judge):
         raise ValidationError("评委须为工会工作人员账号。")
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.status == Campaign.Status.PUBLISHED:
+        raise ValidationError("结果已公布，不能再指派评委。")
+    if campaign.judges.filter(pk=judge.pk).exists():
+        return
     campaign.judges.add(judge)
     audit_record(actor=actor, action="training.campaign.judge_assigned", target=campaign,
-                 after={"judge": judge.pk})
+                 after={"judge": judge.pk}, organization=campaign.organization)
+    from django.urls import reverse
+
+    from apps.notifications.services import notify
+
+    notify(recipients=[judge], title=f"您已被指派为“{campaign.title}”的评委",
+           body=f"主办单位：{campaign.organization}。评审开始后请登录工作台为参赛报名打分。",
+           link=reverse("training:console_campaign", args=[campaign.pk]),
+           key=uuid.uuid5(uuid.NAMESPACE_URL, f"training-judge-{campaign.pk}-{judge.pk}"))
 
 
 @transaction.atomic

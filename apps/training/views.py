@@ -33,6 +33,7 @@ from .forms import (
     JudgeForm,
     LessonForm,
     ParticipantOrgForm,
+    QuestionForm,
     QuizForm,
     ReviewForm,
     ScoreForm,
@@ -42,6 +43,13 @@ from .forms import (
 from .models import Attempt, Campaign, Course, Entry, Lesson, Question, Quiz
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
 
 
 def _error_text(error: ValidationError) -> str:
@@ -417,6 +425,37 @@ def lesson_edit(request, course_pk: int, pk: int | None = None):
         "back": reverse("training:console_course", args=[course.pk])})
 
 
+def _course_lesson(request, course_pk: int, pk: int) -> tuple[Course, Lesson]:
+    course = selectors.get_course_for_staff(request.user, course_pk)
+    lesson = course.lessons.filter(pk=pk).first()
+    if lesson is None:
+        raise Http404
+    return course, lesson
+
+
+@staff_required(perm="training.manage_courses")
+def lesson_delete(request, course_pk: int, pk: int):
+    course, lesson = _course_lesson(request, course_pk, pk)
+    if request.method == "POST":
+        completed = services.lesson_delete(actor=request.user, lesson=lesson)
+        note = f"；{completed} 名学员因此学完全部课时，已发放结业证书" if completed else ""
+        messages.success(request, f"课时“{lesson.title}”已删除{note}。")
+        return redirect("training:console_course", pk=course.pk)
+    return render(request, "training/console/lesson_delete.html", {
+        "course": course, "lesson": lesson, "progress": selectors.lesson_progress_count(lesson)})
+
+
+@staff_required(perm="training.manage_courses")
+@require_POST
+def lesson_move(request, course_pk: int, pk: int):
+    course, lesson = _course_lesson(request, course_pk, pk)
+    try:
+        services.lesson_move(actor=request.user, lesson=lesson, direction=request.POST.get("direction", ""))
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    return redirect(reverse("training:console_course", args=[course.pk]) + f"#lesson-{lesson.pk}")
+
+
 def _period(request) -> tuple[date, date]:
     today = timezone.localdate()
     try:
@@ -493,6 +532,46 @@ def bank_detail(request, pk: int):
 
 
 @staff_required(perm="training.manage_quizzes")
+def question_edit(request, pk: int):
+    question = selectors.get_question_for_staff(request.user, pk)
+    form = QuestionForm(request.POST or None, initial=QuestionForm.initial_for(excel.cells_for(question)))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.question_update(actor=request.user, question=question, cells=form.cells())
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, "试题已保存。")
+            return redirect("training:bank_detail", pk=question.bank_id)
+    return render(request, "training/console/question_edit.html", {
+        "form": form, "question": question, "bank": question.bank, "usage": services.question_usage(question)},
+        status=400 if form.errors else 200)
+
+
+@staff_required(perm="training.manage_quizzes")
+@require_POST
+def question_delete(request, pk: int):
+    question = selectors.get_question_for_staff(request.user, pk)
+    try:
+        services.question_delete(actor=request.user, question=question)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return redirect("training:question_edit", pk=question.pk)
+    messages.success(request, "试题已删除。")
+    return redirect("training:bank_detail", pk=question.bank_id)
+
+
+@staff_required(perm="training.manage_quizzes")
+@require_POST
+def question_retire(request, pk: int):
+    question = selectors.get_question_for_staff(request.user, pk)
+    retired = request.POST.get("retired") == "1"
+    services.question_set_retired(actor=request.user, question=question, retired=retired)
+    messages.success(request, "试题已停用，今后不会再被抽到。" if retired else "试题已恢复使用。")
+    return redirect("training:question_edit", pk=question.pk)
+
+
+@staff_required(perm="training.manage_quizzes")
 def bank_export(request, pk: int):
     bank = selectors.get_bank_for_user(request.user, pk)
     response = HttpResponse(excel.export_bytes(bank.questions.order_by("pk")), content_type=XLSX)
@@ -560,8 +639,8 @@ def console_campaign(request, pk: int):
     campaign = selectors.get_campaign_for_staff(request.user, pk)
     organiser = can_act_for(request.user, campaign.organization) and request.user.has_perm(
         "training.manage_campaigns")
-    stage_form = StageForm(prefix="stage")
-    criterion_form = CriterionForm(prefix="criterion")
+    stage_form = StageForm(prefix="stage", initial={"order": campaign.stages.count() + 1})
+    criterion_form = CriterionForm(prefix="criterion", initial={"order": campaign.criteria.count() + 1})
     judge_form = JudgeForm(prefix="judge")
     if request.method == "POST":
         if not organiser:
@@ -575,6 +654,7 @@ def console_campaign(request, pk: int):
         "campaign": campaign, "organiser": organiser, "entries": entries, "stages": campaign.stages.all(),
         "criteria": campaign.criteria.all(), "judges": campaign.judges.all(),
         "is_judge": campaign.judges.filter(pk=request.user.pk).exists(),
+        "removable": campaign.status in (Campaign.Status.DRAFT, Campaign.Status.OPEN),
         "can_register": request.user.has_perm("training.register_entries") and campaign.status == Campaign.Status.OPEN,
         "stage_form": stage_form, "criterion_form": criterion_form, "judge_form": judge_form,
         "next_status": [(s, Campaign.Status(s).label) for s in services.CAMPAIGN_TRANSITIONS[campaign.status]],
@@ -601,6 +681,13 @@ def _campaign_post(request, campaign: Campaign):
             services.judge_assign(actor=request.user, campaign=campaign, judge=judge)
         except ValidationError as error:
             judge_form.add_error("username", error.messages)
+    elif action == "remove":
+        try:
+            services.campaign_remove_part(actor=request.user, campaign=campaign, kind=request.POST.get("kind", ""),
+                                          part_id=_int(request.POST.get("id")))
+            messages.success(request, "已删除。")
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
     elif action == "status":
         try:
             services.campaign_transition(actor=request.user, campaign=campaign, to=request.POST.get("to", ""))

@@ -91,3 +91,31 @@ def test_staff_import_a_bank_and_see_the_row_errors_of_a_bad_file(desktop_page, 
     page.get_by_role("button", name="导入").click()
     assert "已导入 1 道试题" in page.content()
     assert Question.objects.filter(bank=bank).count() == 1
+
+
+def test_staff_fix_a_question_and_reorder_lessons_on_a_phone(page):
+    from tests.training.factories import CourseFactory, LessonFactory
+
+    _city, xiuwu, _union = _tree()
+    make_staff(xiuwu, Role.COUNTY_STAFF, username="xiuwu_staff")
+    question = QuestionFactory(bank=BankFactory(organization=xiuwu, name="修武县安全题库"))
+    course = CourseFactory(organization=xiuwu, title="受限空间作业安全")
+    for n in (1, 2):
+        LessonFactory(course=course, order=n, title=f"第{n}课")
+    sign_in(page, "xiuwu_staff")
+    page.goto(f"/training/console/banks/{question.bank_id}/")
+    page.get_by_role("link", name="编辑").first.click()
+    page.get_by_label("正确答案").fill("E")
+    page.get_by_role("button", name="保存").click()
+    error = page.locator("#id_answer ~ .invalid-feedback, #error_1_id_answer")
+    assert "不在选项中" in error.first.inner_text()
+    page.get_by_label("正确答案").fill("C")
+    page.get_by_role("button", name="保存").click()
+    page.wait_for_url(f"**/training/console/banks/{question.bank_id}/")
+    question.refresh_from_db()
+    assert question.answer == [2]
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.goto(f"/training/console/courses/{course.pk}/")
+    page.get_by_role("button", name="下移“第1课”").click()
+    items = page.locator("[id^=lesson-]")
+    assert "第2课" in items.nth(0).inner_text() and "第1课" in items.nth(1).inner_text()

@@ -10,7 +10,7 @@ from django.utils import timezone
 from apps.core.models import AuditLog
 from apps.notifications.models import Notification
 from apps.training import services
-from apps.training.models import Attempt, Campaign, Entry, ParticipantProfile, Quiz, QuizResult, WrongAnswer
+from apps.training.models import Attempt, Campaign, Entry, ParticipantProfile, Question, Quiz, QuizResult, WrongAnswer
 
 from .conftest import right_answers, wrong_answers
 from .factories import CampaignFactory, CriterionFactory, LessonFactory, QuizFactory
@@ -177,8 +177,10 @@ def test_an_answer_for_a_question_outside_the_attempt_is_refused(worker, quiz, o
 
 def test_an_option_that_does_not_exist_is_refused(worker, quiz, org_tree):
     attempt = _start(worker, quiz, org_tree)
+    # The draw is random: take a choice question (a fill-in answer has no options to fall outside of).
+    choice_id = next(pk for pk in attempt.question_ids if Question.objects.get(pk=pk).is_choice)
     with pytest.raises(ValidationError, match="不在选项中"):
-        services.attempt_submit(user=worker, attempt=attempt, answers={attempt.question_ids[0]: ["9"]})
+        services.attempt_submit(user=worker, attempt=attempt, answers={choice_id: ["9"]})
 
 
 def test_a_second_simultaneous_attempt_is_refused(worker, quiz, org_tree):
