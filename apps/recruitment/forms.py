@@ -241,6 +241,28 @@ class SavedSearchForm(forms.Form):
     alert = forms.BooleanField(label="每天推送符合条件的新岗位", required=False)
 
 
+class SavedSearchUpdateForm(forms.Form):
+    """Rename and/or switch the alert; a field left out of the POST is left as it is."""
+
+    name = forms.CharField(label="名称", max_length=60, required=False)
+    alert = forms.TypedChoiceField(label="每日推送", required=False, coerce=lambda v: v == "1", empty_value=None,
+                                   choices=[("1", "开启"), ("0", "关闭")])
+
+    def clean_name(self):
+        if "name" not in self.data:
+            return None
+        value = " ".join((self.cleaned_data.get("name") or "").split())
+        if not value:
+            raise ValidationError("请填写名称。")
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and data.get("name") is None and data.get("alert") is None:
+            raise ValidationError("没有要修改的内容。")
+        return data
+
+
 class ReviewForm(forms.Form):
     decision = forms.ChoiceField(choices=[("approve", "通过并发布"), ("return", "退回修改")])
     note = forms.CharField(label="审核意见", required=False, max_length=200)

@@ -34,6 +34,7 @@ from .forms import (
     MatchOutcomeForm,
     ReviewForm,
     SavedSearchForm,
+    SavedSearchUpdateForm,
     SeekerProfileForm,
 )
 from .models import (
@@ -206,6 +207,38 @@ def saved_searches(request):
 
 
 @require_POST
+def search_update(request, pk: int):
+    search = get_object_or_404(SavedSearch, pk=pk, user=request.user)
+    form = SavedSearchUpdateForm(request.POST)
+    if form.is_valid():
+        try:
+            search = services.saved_search_update(user=request.user, search=search, name=form.cleaned_data["name"],
+                                                  alert=form.cleaned_data["alert"])
+        except ValidationError as error:
+            _errors(request, error)
+        else:
+            if form.cleaned_data["alert"] is None:
+                messages.success(request, f"已改名为“{search.name}”。")
+            else:
+                state = "已开启每日推送" if search.alert else "已关闭每日推送"
+                messages.success(request, f"“{search.name}”：{state}。")
+    else:
+        for errs in form.errors.values():
+            for message in errs:
+                messages.error(request, message)
+    return redirect("recruitment:saved_searches")
+
+
+@require_POST
+def resume_remove(request):
+    if services.seeker_resume_clear(user=request.user):
+        messages.success(request, "已删除简历 PDF。")
+    else:
+        messages.info(request, "您没有上传简历 PDF。")
+    return redirect("recruitment:seeker_profile")
+
+
+@require_POST
 def search_delete(request, pk: int):
     get_object_or_404(SavedSearch, pk=pk, user=request.user).delete()
     messages.success(request, "已删除。")
@@ -374,6 +407,17 @@ def post_action(request, pk: int, action: str):
         return redirect("recruitment:post_edit", pk=result.pk)
     messages.success(request, {"close": "岗位已关闭。", "submit": "已提交审核。"}[action])
     return redirect("recruitment:employer_home")
+
+
+@require_POST
+@employer_required
+def post_video_remove(request, pk: int):
+    post = selectors.get_post_for_employer(request.user, pk)
+    if services.post_remove_video(actor=request.user, post=post):
+        messages.success(request, "已删除岗位视频。")
+    else:
+        messages.info(request, "该岗位没有视频。")
+    return redirect("recruitment:post_edit", pk=pk)
 
 
 @employer_required

@@ -384,3 +384,120 @@ class TestStaffSeekers:
         seeker.seeker_profile.save()
         client.force_login(xiuwu_staff)
         assert list(client.get(reverse("recruitment:console_seekers")).context["page_obj"]) == []
+
+
+class TestRemovingFiles:
+    MP4 = b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64
+
+    def test_employer_sees_and_uses_the_remove_video_button(self, client, employer, post,
+                                                            django_capture_on_commit_callbacks):
+        from django.core.files.base import ContentFile
+
+        post.video.save("intro.mp4", ContentFile(self.MP4), save=True)
+        name, storage = post.video.name, post.video.storage
+        client.force_login(employer)
+        page = client.get(reverse("recruitment:post_edit", args=[post.pk]))
+        url = reverse("recruitment:post_video_remove", args=[post.pk])
+        assert url in page.content.decode()
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(url)
+        assert response.status_code == 302
+        post.refresh_from_db()
+        assert not post.video and not storage.exists(name)
+        assert url not in client.get(reverse("recruitment:post_edit", args=[post.pk])).content.decode()
+
+    def test_remove_video_refusals(self, client, other_employer, worker, post):
+        from django.core.files.base import ContentFile
+
+        post.video.save("intro.mp4", ContentFile(self.MP4), save=True)
+        url = reverse("recruitment:post_video_remove", args=[post.pk])
+        assert client.post(url).status_code == 302 and "login" in client.post(url).url  # anonymous
+        client.force_login(other_employer)
+        assert client.post(url).status_code == 404
+        assert client.get(url).status_code == 405
+        client.force_login(worker)  # not an employer: sent to register, nothing removed
+        assert client.post(url).url == reverse("recruitment:employer_register")
+        post.refresh_from_db()
+        assert post.video
+        post.video.delete(save=False)
+
+    def test_seeker_removes_resume(self, client, seeker, django_capture_on_commit_callbacks):
+        from django.core.files.base import ContentFile
+
+        profile = seeker.seeker_profile
+        profile.resume_pdf.save("cv.pdf", ContentFile(MINIMAL_PDF), save=True)
+        name, storage = profile.resume_pdf.name, profile.resume_pdf.storage
+        client.force_login(seeker)
+        url = reverse("recruitment:resume_remove")
+        assert url in client.get(reverse("recruitment:seeker_profile")).content.decode()
+        assert client.get(url).status_code == 405
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(url)
+        profile.refresh_from_db()
+        assert not profile.resume_pdf and not storage.exists(name)
+        response = client.post(url, follow=True)
+        assert "您没有上传简历 PDF" in response.content.decode()
+
+    def test_resume_remove_only_touches_your_own(self, client, seeker, other_seeker):
+        from django.core.files.base import ContentFile
+
+        profile = seeker.seeker_profile
+        profile.resume_pdf.save("cv.pdf", ContentFile(MINIMAL_PDF), save=True)
+        client.force_login(other_seeker)
+        client.post(reverse("recruitment:resume_remove"))
+        profile.refresh_from_db()
+        assert profile.resume_pdf
+        profile.resume_pdf.delete(save=False)
+
+
+class TestSavedSearchPage:
+    def test_toggle_and_rename_from_the_page(self, client, worker):
+        client.force_login(worker)
+        client.post(reverse("recruitment:search_save") + "?q=焊工", {"name": "焊工"})
+        search = SavedSearch.objects.get()
+        assert not search.alert
+        url = reverse("recruitment:search_update", args=[search.pk])
+        page = client.get(reverse("recruitment:saved_searches")).content.decode()
+        assert url in page and "开启推送" in page
+        client.post(url, {"alert": "1"})
+        search.refresh_from_db()
+        assert search.alert and search.name == "焊工"
+        assert "关闭推送" in client.get(reverse("recruitment:saved_searches")).content.decode()
+        client.post(url, {"name": "修武焊工"})
+        search.refresh_from_db()
+        assert search.name == "修武焊工" and search.alert
+        client.post(url, {"alert": "0"})
+        search.refresh_from_db()
+        assert not search.alert
+
+    @pytest.mark.parametrize("data, message", [
+        ({"name": "  "}, "请填写名称"),
+        ({"alert": "maybe"}, "选择一个有效的选项"),
+        ({}, "没有要修改的内容"),
+        ({"name": "长" * 61}, "60"),
+    ])
+    def test_bad_update_says_why_and_saves_nothing(self, client, worker, data, message):
+        client.force_login(worker)
+        client.post(reverse("recruitment:search_save") + "?q=焊工", {"name": "焊工", "alert": "on"})
+        search = SavedSearch.objects.get()
+        response = client.post(reverse("recruitment:search_update", args=[search.pk]), data, follow=True)
+        assert message in response.content.decode()
+        search.refresh_from_db()
+        assert search.name == "焊工" and search.alert
+
+    def test_someone_elses_search_is_not_found(self, client, worker, other_worker):
+        client.force_login(worker)
+        client.post(reverse("recruitment:search_save") + "?q=焊工", {"name": "焊工", "alert": "on"})
+        search = SavedSearch.objects.get()
+        client.force_login(other_worker)
+        assert client.post(reverse("recruitment:search_update", args=[search.pk]), {"alert": "0"}).status_code == 404
+        client.logout()
+        response = client.post(reverse("recruitment:search_update", args=[search.pk]), {"alert": "0"})
+        assert response.status_code == 302 and "login" in response.url
+        search.refresh_from_db()
+        assert search.alert
+
+    def test_saving_a_search_without_any_condition_works(self, client, worker):
+        client.force_login(worker)
+        client.post(reverse("recruitment:search_save"), {"name": "全部岗位", "alert": "on"})
+        assert SavedSearch.objects.get().params == {}
