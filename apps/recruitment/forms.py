@@ -85,6 +85,8 @@ class JobPostForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["district"].queryset = counties()
         self.fields["district"].label_from_instance = _place
+        self.fields["district"].empty_label = "请选择工作地区"
+        self.fields["category"].choices = [("", "请选择职业类别"), *Category.choices]
         self.fields["salary_min"].min_value = 1
         if self.instance.pk:
             self.initial["key_groups"] = unpack_codes(self.instance.key_groups)
@@ -130,6 +132,7 @@ class StaffPostForm(JobPostForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["enterprise"].queryset = selectors.enterprises_for_posting(user)
+        self.fields["enterprise"].empty_label = "请选择招聘企业"
         self.order_fields(["enterprise"])
 
 
@@ -148,6 +151,7 @@ class EmployerRegisterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["district"].queryset = counties()
         self.fields["district"].label_from_instance = _place
+        self.fields["district"].empty_label = "请选择所在县（市、区）"
         self.helper = _helper("提交，等待工会核实")
 
     def clean_credit_code(self) -> str:
@@ -164,8 +168,10 @@ class SeekerProfileForm(forms.Form):
     real_name = forms.CharField(label="姓名", max_length=30)
     phone = forms.CharField(label="联系电话", max_length=11)
     district = forms.ModelChoiceField(label="居住地", queryset=Organization.objects.none())
-    key_group = forms.ChoiceField(label="人员类别", choices=KeyGroup.choices)
-    education = forms.ChoiceField(label="学历", choices=Education.choices)
+    key_group = forms.ChoiceField(label="人员类别", choices=KeyGroup.choices, initial=KeyGroup.OTHER,
+                                  help_text="属于重点群体的请如实选择，工会将优先为您对接岗位")
+    education = forms.ChoiceField(label="学历", initial=Education.NONE, choices=[
+        (Education.NONE, "不填写"), *[c for c in Education.choices if c[0] != Education.NONE]])
     experience_years = forms.IntegerField(label="工作年限", min_value=0, max_value=60, initial=0)
     skills = forms.CharField(label="技能特长", max_length=200, required=False,
                              help_text="如：电焊证、叉车证、数控编程")
@@ -186,6 +192,7 @@ class SeekerProfileForm(forms.Form):
         self.fields["district"].queryset = counties()
         self.fields["desired_districts"].queryset = counties()
         self.fields["district"].label_from_instance = _place
+        self.fields["district"].empty_label = "请选择居住地"
         self.fields["desired_districts"].label_from_instance = _place
         self.helper = _helper("保存求职登记")
 
@@ -279,10 +286,11 @@ class FairForm(forms.ModelForm):
         model = JobFair
         fields = ["title", "theme", "starts_on", "ends_on", "description", "is_published"]
         widgets = {"starts_on": DATE, "ends_on": DATE, "description": forms.Textarea(attrs={"rows": 3})}
+        labels = {"is_published": "公开（求职者可在“招聘会”页面看到）"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper()
+        self.helper = _helper("创建招聘会")
 
     def clean(self):
         data = super().clean()

@@ -380,11 +380,14 @@ def post_edit(request, pk: int):
         try:
             post = services.post_update(actor=request.user, post=post, data=form.service_data())
             if "draft" not in request.POST and post.status in (JobPost.Status.DRAFT, JobPost.Status.RETURNED):
-                services.post_submit(actor=request.user, post=post)
+                post = services.post_submit(actor=request.user, post=post)
         except ValidationError as error:
             _form_errors(form, error)
         else:
-            messages.success(request, "岗位已修改并提交审核。")
+            messages.success(request, {
+                JobPost.Status.PENDING: "岗位已修改并提交审核，审核通过后重新发布。",
+                JobPost.Status.PUBLISHED: "岗位已修改并发布。",
+            }.get(post.status, "已保存为草稿，修改完成后请提交审核。"))
             return redirect("recruitment:employer_home")
     return render(request, "recruitment/post_form.html", {"form": form, "enterprise": post.enterprise,
                                                           "post": post, "title": f"修改岗位：{post.title}"})
@@ -505,7 +508,9 @@ def employer_fair(request, pk: int):
 @staff_required(perm="recruitment.view_dashboard")
 def console_posts(request):
     posts = selectors.posts_for_staff(request.user)
-    status = request.GET.get("status", "pending")
+    # Reviewers land on their queue; grassroots staff (who broker, not review) on the live posts.
+    default = "pending" if request.user.has_perm("recruitment.review_post") else "published"
+    status = request.GET.get("status", default)
     if status in JobPost.Status.values:
         posts = posts.filter(status=status)
     query = request.GET.get("q", "").strip()

@@ -501,3 +501,42 @@ class TestSavedSearchPage:
         client.force_login(worker)
         client.post(reverse("recruitment:search_save"), {"name": "全部岗位", "alert": "on"})
         assert SavedSearch.objects.get().params == {}
+
+
+class TestPolishedPages:
+    def test_grassroots_staff_land_on_live_posts_reviewers_on_their_queue(self, client, grassroots_staff,
+                                                                          xiuwu_staff, post):
+        client.force_login(grassroots_staff)
+        response = client.get(reverse("recruitment:console_posts"))
+        assert response.context["status"] == "published"
+        assert [p.pk for p in response.context["page_obj"]] == [post.pk]
+        client.force_login(xiuwu_staff)
+        response = client.get(reverse("recruitment:console_posts"))
+        assert response.context["status"] == "pending"
+        assert "暂无待审核的岗位" in response.content.decode()
+
+    def test_published_post_edit_warns_and_offers_no_draft_button(self, client, employer, post):
+        client.force_login(employer)
+        page = client.get(reverse("recruitment:post_edit", args=[post.pk])).content.decode()
+        assert "重新提交工会审核" in page and 'name="draft"' not in page
+        draft = JobPostFactory(enterprise=post.enterprise, status=JobPost.Status.DRAFT, published_at=None)
+        assert 'name="draft"' in client.get(reverse("recruitment:post_edit", args=[draft.pk])).content.decode()
+
+    def test_edit_message_says_what_happened(self, client, employer, post, org_tree):
+        client.force_login(employer)
+        data = {"title": "焊工", "category": "welding", "district": org_tree.xiuwu.pk, "address": "修武县工业路1号",
+                "salary_min": 5000, "salary_max": 8000, "headcount": 3, "description": "持焊工证。",
+                "contact_name": "王经理", "contact_phone": "13839100099",
+                "valid_until": (timezone.localdate() + timedelta(days=20)).isoformat()}
+        response = client.post(reverse("recruitment:post_edit", args=[post.pk]), data, follow=True)
+        assert "审核通过后重新发布" in response.content.decode()
+        draft = JobPostFactory(enterprise=post.enterprise, status=JobPost.Status.DRAFT, published_at=None)
+        response = client.post(reverse("recruitment:post_edit", args=[draft.pk]), {**data, "draft": "1"}, follow=True)
+        assert "已保存为草稿" in response.content.decode()
+        draft.refresh_from_db()
+        assert draft.status == JobPost.Status.DRAFT
+
+    def test_new_seeker_form_does_not_presume_a_key_group(self, client, other_worker):
+        client.force_login(other_worker)
+        form = client.get(reverse("recruitment:seeker_profile")).context["form"]
+        assert form["key_group"].value() == "other"
