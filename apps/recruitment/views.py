@@ -626,9 +626,12 @@ def console_employers(request):
 @staff_required(perm="recruitment.verify_employer")
 def console_employer_verify(request, pk: int):
     membership = selectors.get_membership_for_staff(request.user, pk)
+    approve, note = request.POST.get("decision") == "approve", request.POST.get("note", "").strip()[:200]
+    if not approve and not note:
+        messages.error(request, "不通过时请写明原因，申请人会收到这条意见。")
+        return redirect("recruitment:console_employers")
     try:
-        services.employer_verify(actor=request.user, membership=membership,
-                                 approve=request.POST.get("decision") == "approve", note=request.POST.get("note", ""))
+        services.employer_verify(actor=request.user, membership=membership, approve=approve, note=note)
     except ValidationError as error:
         _errors(request, error)
     else:

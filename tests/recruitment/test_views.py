@@ -540,3 +540,34 @@ class TestPolishedPages:
         client.force_login(other_worker)
         form = client.get(reverse("recruitment:seeker_profile")).context["form"]
         assert form["key_group"].value() == "other"
+
+
+class TestEmployerVerificationPage:
+    def test_rejection_needs_a_reason_and_nothing_changes_without_it(self, client, xiuwu_staff, worker, org_tree,
+                                                                      xiuwu_enterprise):
+        from apps.recruitment.models import EmployerMembership
+
+        membership = EmployerMembership.objects.create(user=worker, enterprise=xiuwu_enterprise)
+        client.force_login(xiuwu_staff)
+        url = reverse("recruitment:console_employer_verify", args=[membership.pk])
+        response = client.post(url, {"decision": "reject", "note": "  "}, follow=True)
+        assert "不通过时请写明原因" in response.content.decode()
+        membership.refresh_from_db()
+        assert membership.status == EmployerMembership.Status.PENDING
+        client.post(url, {"decision": "reject", "note": "信用代码与营业执照不符"})
+        membership.refresh_from_db()
+        assert membership.status == EmployerMembership.Status.REJECTED
+
+    def test_outsider_staff_cannot_verify(self, client, boai_staff, worker, xiuwu_enterprise):
+        from apps.recruitment.models import EmployerMembership
+
+        membership = EmployerMembership.objects.create(user=worker, enterprise=xiuwu_enterprise)
+        client.force_login(boai_staff)
+        url = reverse("recruitment:console_employer_verify", args=[membership.pk])
+        assert client.post(url, {"decision": "approve"}).status_code == 404
+        membership.refresh_from_db()
+        assert membership.status == EmployerMembership.Status.PENDING
+
+    def test_empty_queue_says_so(self, client, xiuwu_staff):
+        client.force_login(xiuwu_staff)
+        assert "暂无待核实的企业招聘账号" in client.get(reverse("recruitment:console_employers")).content.decode()
