@@ -354,6 +354,7 @@ class MatchForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["seeker"].queryset = selectors.seekers_for_staff(user).order_by("real_name")
         self.fields["seeker"].label_from_instance = lambda p: f"{p.real_name}（{p.get_key_group_display()}）"
+        self.fields["seeker"].empty_label = "请选择本区域的求职者"
         self.helper = _helper("记录点对点对接")
 
 

@@ -573,8 +573,12 @@ def console_post_candidates(request, pk: int):
         else:
             messages.success(request, "已记录点对点对接，并通知求职者和用人单位。")
             return redirect("recruitment:console_matches")
+    candidates = selectors.candidates_for_post(post)
+    matchable = set(selectors.seekers_for_staff(request.user).filter(
+        pk__in=[reco.profile_id for reco in candidates]).values_list("pk", flat=True))
     return render(request, "recruitment/console/post_candidates.html", {
-        "post": post, "candidates": selectors.candidates_for_post(post), "form": form})
+        "post": post, "candidates": candidates, "form": form, "matchable": matchable,
+        "matched": set(BrokeredMatch.objects.filter(post=post).values_list("seeker_id", flat=True))})
 
 
 @staff_required(perm="recruitment.broker_match")

@@ -571,3 +571,38 @@ class TestEmployerVerificationPage:
     def test_empty_queue_says_so(self, client, xiuwu_staff):
         client.force_login(xiuwu_staff)
         assert "暂无待核实的企业招聘账号" in client.get(reverse("recruitment:console_employers")).content.decode()
+
+
+class TestConsoleCandidates:
+    def test_each_candidate_in_the_area_has_a_match_button_others_are_explained(self, client, xiuwu_staff, seeker,
+                                                                               other_seeker, post,
+                                                                               django_capture_on_commit_callbacks):
+        from apps.recruitment import services
+        from apps.recruitment.models import BrokeredMatch
+
+        services.recommendations_for_post(post_id=post.pk)
+        client.force_login(xiuwu_staff)
+        url = reverse("recruitment:console_post_candidates", args=[post.pk])
+        page = client.get(url).content.decode()
+        assert page.count('data-testid="quick-match"') == 1  # the 修武 seeker, not the 博爱 one
+        assert "居住地不在本区域" in page
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(url, {"seeker": seeker.seeker_profile.pk, "note": ""})
+        assert BrokeredMatch.objects.filter(seeker=seeker.seeker_profile, post=post).count() == 1
+        page = client.get(url).content.decode()
+        assert 'data-testid="matched"' in page and 'data-testid="quick-match"' not in page
+        # A forged POST for the seeker outside the area is refused at the form, nothing recorded.
+        response = client.post(url, {"seeker": other_seeker.seeker_profile.pk})
+        assert response.status_code == 200 and "seeker" in response.context["form"].errors
+        assert BrokeredMatch.objects.count() == 1
+
+    def test_candidates_outside_the_area_are_shown_by_surname_only(self, client, xiuwu_staff, other_seeker, post):
+        from apps.recruitment import services
+
+        profile = other_seeker.seeker_profile
+        profile.real_name = "李明华"
+        profile.save()
+        services.recommendations_for_post(post_id=post.pk)
+        client.force_login(xiuwu_staff)
+        page = client.get(reverse("recruitment:console_post_candidates", args=[post.pk])).content.decode()
+        assert "李明华" not in page and "居住地不在本区域" in page
