@@ -327,8 +327,13 @@ class LiveSessionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         enterprise_ids = fair.participations.values_list("enterprise_id", flat=True)
         self.fields["enterprise"].queryset = Enterprise.objects.filter(pk__in=enterprise_ids)
-        self.fields["posts"].queryset = JobPost.objects.filter(enterprise_id__in=enterprise_ids,
-                                                               status=JobPost.Status.PUBLISHED)
+        self.fields["enterprise"].empty_label = "请选择参会企业"
+        # The posts the enterprises brought to this fair, not every post they ever published.
+        self.fields["posts"].queryset = (JobPost.objects.filter(fair_participations__fair=fair,
+                                                                status=JobPost.Status.PUBLISHED)
+                                         .select_related("enterprise").order_by("enterprise__name", "title").distinct())
+        self.fields["posts"].label_from_instance = lambda post: f"{post.title}（{post.enterprise.name}）"
+        self.fields["posts"].help_text = "只列出企业已确认参会的岗位；须属于上面选择的直播企业"
         self.fields["starts_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
         self.helper = _helper("添加直播")
 
@@ -342,7 +347,9 @@ class FairPostsForm(forms.Form):
     def __init__(self, *args, enterprise, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["posts"].queryset = JobPost.objects.filter(enterprise=enterprise,
-                                                               status=JobPost.Status.PUBLISHED)
+                                                               status=JobPost.Status.PUBLISHED).order_by("title", "-id")
+        self.fields["posts"].label_from_instance = (
+            lambda post: f"{post.title}（{post.salary_text}，有效期至 {post.valid_until:%m-%d}）")
         self.helper = _helper("确认参会")
 
 

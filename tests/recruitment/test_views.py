@@ -606,3 +606,20 @@ class TestConsoleCandidates:
         client.force_login(xiuwu_staff)
         page = client.get(reverse("recruitment:console_post_candidates", args=[post.pk])).content.decode()
         assert "李明华" not in page and "居住地不在本区域" in page
+
+
+def test_live_session_form_offers_only_the_posts_brought_to_the_fair(xiuwu_enterprise, employer, post):
+    from apps.recruitment.forms import LiveSessionForm
+    from apps.recruitment.models import FairParticipation, JobFair
+
+    other = JobPostFactory(enterprise=xiuwu_enterprise, title="仓管员")
+    fair = JobFair.objects.create(title="春风行动", organizer=xiuwu_enterprise.district,
+                                  starts_on=timezone.localdate(), ends_on=timezone.localdate() + timedelta(days=7))
+    participation = FairParticipation.objects.create(fair=fair, enterprise=xiuwu_enterprise, status="joined")
+    participation.posts.set([post])
+    form = LiveSessionForm(fair=fair)
+    assert list(form.fields["posts"].queryset) == [post]
+    assert other not in form.fields["posts"].queryset
+    form = LiveSessionForm({"enterprise": xiuwu_enterprise.pk, "title": "直播", "starts_at": "2030-01-01T10:00",
+                            "link": "https://live.example.cn/1", "posts": [other.pk]}, fair=fair)
+    assert not form.is_valid() and "posts" in form.errors
