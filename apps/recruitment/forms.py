@@ -308,10 +308,12 @@ class FairInviteForm(forms.Form):
     enterprises = forms.ModelMultipleChoiceField(label="邀请企业", queryset=None,
                                                  widget=forms.CheckboxSelectMultiple)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, fair: JobFair | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["enterprises"].queryset = selectors.enterprises_for_posting(user).filter(
-            employer_profile__status="verified")
+        queryset = selectors.enterprises_for_posting(user).filter(employer_profile__status="verified")
+        if fair is not None:  # already invited ones are listed under 参会企业
+            queryset = queryset.exclude(pk__in=fair.participations.values("enterprise_id"))
+        self.fields["enterprises"].queryset = queryset
         self.helper = _helper("发送邀请")
 
 

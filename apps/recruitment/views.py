@@ -683,7 +683,8 @@ def console_fairs(request):
 @staff_required(perm="recruitment.manage_fairs")
 def console_fair(request, pk: int):
     fair = selectors.get_fair_for_staff(request.user, pk)
-    invite_form = FairInviteForm(request.POST if "invite" in request.POST else None, user=request.user)
+    invite_form = FairInviteForm(request.POST if "invite" in request.POST else None, user=request.user,
+                                 fair=fair)
     live_form = LiveSessionForm(request.POST if "live" in request.POST else None, fair=fair)
     if request.method == "POST":
         try:

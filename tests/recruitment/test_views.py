@@ -623,3 +623,16 @@ def test_live_session_form_offers_only_the_posts_brought_to_the_fair(xiuwu_enter
     form = LiveSessionForm({"enterprise": xiuwu_enterprise.pk, "title": "直播", "starts_at": "2030-01-01T10:00",
                             "link": "https://live.example.cn/1", "posts": [other.pk]}, fair=fair)
     assert not form.is_valid() and "posts" in form.errors
+
+
+def test_fair_invite_form_leaves_out_enterprises_already_invited(city_staff, xiuwu_enterprise, boai_enterprise,
+                                                                  employer, other_employer):
+    from apps.recruitment.forms import FairInviteForm
+    from apps.recruitment.models import FairParticipation, JobFair
+
+    fair = JobFair.objects.create(title="春风行动", organizer=xiuwu_enterprise.district.parent,
+                                  starts_on=timezone.localdate(), ends_on=timezone.localdate() + timedelta(days=7))
+    assert set(FairInviteForm(user=city_staff, fair=fair).fields["enterprises"].queryset) == {
+        xiuwu_enterprise, boai_enterprise}
+    FairParticipation.objects.create(fair=fair, enterprise=xiuwu_enterprise)
+    assert list(FairInviteForm(user=city_staff, fair=fair).fields["enterprises"].queryset) == [boai_enterprise]
