@@ -305,8 +305,9 @@ class FairForm(forms.ModelForm):
 
 
 class FairInviteForm(forms.Form):
-    enterprises = forms.ModelMultipleChoiceField(label="邀请企业", queryset=None,
-                                                 widget=forms.CheckboxSelectMultiple)
+    enterprises = forms.ModelMultipleChoiceField(
+        label="邀请企业", queryset=None, widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        error_messages={"required": "请至少勾选一家企业。"})
 
     def __init__(self, *args, user, fair: JobFair | None = None, **kwargs):
         super().__init__(*args, **kwargs)

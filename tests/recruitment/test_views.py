@@ -636,3 +636,14 @@ def test_fair_invite_form_leaves_out_enterprises_already_invited(city_staff, xiu
         xiuwu_enterprise, boai_enterprise}
     FairParticipation.objects.create(fair=fair, enterprise=xiuwu_enterprise)
     assert list(FairInviteForm(user=city_staff, fair=fair).fields["enterprises"].queryset) == [boai_enterprise]
+
+
+def test_inviting_nobody_says_so_and_creates_nothing(client, city_staff, xiuwu_enterprise, employer):
+    from apps.recruitment.models import FairParticipation, JobFair
+
+    fair = JobFair.objects.create(title="春风行动", organizer=xiuwu_enterprise.district.parent,
+                                  starts_on=timezone.localdate(), ends_on=timezone.localdate() + timedelta(days=7))
+    client.force_login(city_staff)
+    response = client.post(reverse("recruitment:console_fair", args=[fair.pk]), {"invite": "1"})
+    assert response.status_code == 200 and "请至少勾选一家企业" in response.content.decode()
+    assert not FairParticipation.objects.exists()
