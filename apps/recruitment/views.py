@@ -202,7 +202,9 @@ def search_save(request):
 
 
 def saved_searches(request):
-    searches = SavedSearch.objects.filter(user=request.user)
+    searches = list(SavedSearch.objects.filter(user=request.user))
+    for search in searches:
+        search.summary = selectors.describe_search(search.params)
     return render(request, "recruitment/saved_searches.html", {"searches": searches})
 
 

@@ -647,3 +647,13 @@ def test_inviting_nobody_says_so_and_creates_nothing(client, city_staff, xiuwu_e
     response = client.post(reverse("recruitment:console_fair", args=[fair.pk]), {"invite": "1"})
     assert response.status_code == 200 and "请至少勾选一家企业" in response.content.decode()
     assert not FairParticipation.objects.exists()
+
+
+def test_saved_search_page_spells_out_the_conditions(client, worker, org_tree):
+    client.force_login(worker)
+    client.post(reverse("recruitment:search_save") + f"?q=焊工&district={org_tree.xiuwu.pk}&salary=5000&group=migrant",
+                {"name": "焊工"})
+    client.post(reverse("recruitment:search_save"), {"name": "全部"})
+    page = client.get(reverse("recruitment:saved_searches")).content.decode()
+    assert "关键词“焊工” · 修武县 · 月薪不低于 5000 元 · 欢迎农民工" in page
+    assert "全部岗位" in page
