@@ -4,7 +4,7 @@ groups, applications in every state, interviews, a job fair with live streams, b
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
@@ -204,11 +204,16 @@ def seed(stdout=None) -> None:
             previous = step
         if application.status in ("interview", "offered", "hired"):
             upcoming = application.status == "interview"
+            mode = rng.choice(Interview.Mode.values)
+            location = {
+                Interview.Mode.VIDEO: "https://meeting.example.cn/j/" + str(rng.randint(10**8, 10**9)),
+                Interview.Mode.PHONE: "用人单位将致电您的登记电话",
+            }.get(mode, application.post.address)
+            # Office hours, on a day a few days away (or past): 9:00–16:30 local time.
+            day = timezone.localdate() + timedelta(days=rng.randint(1, 5) if upcoming else -rng.randint(1, 10))
+            at = timezone.make_aware(datetime.combine(day, time(9, 0))) + timedelta(minutes=30 * rng.randint(0, 15))
             interviews.append(Interview(
-                application=application, mode=rng.choice(Interview.Mode.values),
-                scheduled_at=now + timedelta(days=rng.randint(1, 5), hours=rng.randint(1, 8)) if upcoming
-                else now - timedelta(days=rng.randint(1, 10)),
-                location="https://meeting.example.cn/j/" + str(rng.randint(10**8, 10**9)),
+                application=application, mode=mode, scheduled_at=at, location=location,
                 status=Interview.Status.PROPOSED if upcoming else Interview.Status.ACCEPTED))
     ApplicationEvent.objects.bulk_create(events)
     Interview.objects.bulk_create(interviews)

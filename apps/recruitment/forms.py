@@ -85,6 +85,8 @@ class JobPostForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["district"].queryset = counties()
         self.fields["district"].label_from_instance = _place
+        self.fields["district"].empty_label = "请选择工作地区"
+        self.fields["category"].choices = [("", "请选择职业类别"), *Category.choices]
         self.fields["salary_min"].min_value = 1
         if self.instance.pk:
             self.initial["key_groups"] = unpack_codes(self.instance.key_groups)
@@ -130,6 +132,7 @@ class StaffPostForm(JobPostForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["enterprise"].queryset = selectors.enterprises_for_posting(user)
+        self.fields["enterprise"].empty_label = "请选择招聘企业"
         self.order_fields(["enterprise"])
 
 
@@ -148,6 +151,7 @@ class EmployerRegisterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["district"].queryset = counties()
         self.fields["district"].label_from_instance = _place
+        self.fields["district"].empty_label = "请选择所在县（市、区）"
         self.helper = _helper("提交，等待工会核实")
 
     def clean_credit_code(self) -> str:
@@ -164,8 +168,10 @@ class SeekerProfileForm(forms.Form):
     real_name = forms.CharField(label="姓名", max_length=30)
     phone = forms.CharField(label="联系电话", max_length=11)
     district = forms.ModelChoiceField(label="居住地", queryset=Organization.objects.none())
-    key_group = forms.ChoiceField(label="人员类别", choices=KeyGroup.choices)
-    education = forms.ChoiceField(label="学历", choices=Education.choices)
+    key_group = forms.ChoiceField(label="人员类别", choices=KeyGroup.choices, initial=KeyGroup.OTHER,
+                                  help_text="属于重点群体的请如实选择，工会将优先为您对接岗位")
+    education = forms.ChoiceField(label="学历", initial=Education.NONE, choices=[
+        (Education.NONE, "不填写"), *[c for c in Education.choices if c[0] != Education.NONE]])
     experience_years = forms.IntegerField(label="工作年限", min_value=0, max_value=60, initial=0)
     skills = forms.CharField(label="技能特长", max_length=200, required=False,
                              help_text="如：电焊证、叉车证、数控编程")
@@ -186,6 +192,7 @@ class SeekerProfileForm(forms.Form):
         self.fields["district"].queryset = counties()
         self.fields["desired_districts"].queryset = counties()
         self.fields["district"].label_from_instance = _place
+        self.fields["district"].empty_label = "请选择居住地"
         self.fields["desired_districts"].label_from_instance = _place
         self.helper = _helper("保存求职登记")
 
@@ -241,6 +248,28 @@ class SavedSearchForm(forms.Form):
     alert = forms.BooleanField(label="每天推送符合条件的新岗位", required=False)
 
 
+class SavedSearchUpdateForm(forms.Form):
+    """Rename and/or switch the alert; a field left out of the POST is left as it is."""
+
+    name = forms.CharField(label="名称", max_length=60, required=False)
+    alert = forms.TypedChoiceField(label="每日推送", required=False, coerce=lambda v: v == "1", empty_value=None,
+                                   choices=[("1", "开启"), ("0", "关闭")])
+
+    def clean_name(self):
+        if "name" not in self.data:
+            return None
+        value = " ".join((self.cleaned_data.get("name") or "").split())
+        if not value:
+            raise ValidationError("请填写名称。")
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and data.get("name") is None and data.get("alert") is None:
+            raise ValidationError("没有要修改的内容。")
+        return data
+
+
 class ReviewForm(forms.Form):
     decision = forms.ChoiceField(choices=[("approve", "通过并发布"), ("return", "退回修改")])
     note = forms.CharField(label="审核意见", required=False, max_length=200)
@@ -257,10 +286,11 @@ class FairForm(forms.ModelForm):
         model = JobFair
         fields = ["title", "theme", "starts_on", "ends_on", "description", "is_published"]
         widgets = {"starts_on": DATE, "ends_on": DATE, "description": forms.Textarea(attrs={"rows": 3})}
+        labels = {"is_published": "公开（求职者可在“招聘会”页面看到）"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper()
+        self.helper = _helper("创建招聘会")
 
     def clean(self):
         data = super().clean()
@@ -275,13 +305,16 @@ class FairForm(forms.ModelForm):
 
 
 class FairInviteForm(forms.Form):
-    enterprises = forms.ModelMultipleChoiceField(label="邀请企业", queryset=None,
-                                                 widget=forms.CheckboxSelectMultiple)
+    enterprises = forms.ModelMultipleChoiceField(
+        label="邀请企业", queryset=None, widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        error_messages={"required": "请至少勾选一家企业。"})
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, fair: JobFair | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["enterprises"].queryset = selectors.enterprises_for_posting(user).filter(
-            employer_profile__status="verified")
+        queryset = selectors.enterprises_for_posting(user).filter(employer_profile__status="verified")
+        if fair is not None:  # already invited ones are listed under 参会企业
+            queryset = queryset.exclude(pk__in=fair.participations.values("enterprise_id"))
+        self.fields["enterprises"].queryset = queryset
         self.helper = _helper("发送邀请")
 
 
@@ -297,8 +330,13 @@ class LiveSessionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         enterprise_ids = fair.participations.values_list("enterprise_id", flat=True)
         self.fields["enterprise"].queryset = Enterprise.objects.filter(pk__in=enterprise_ids)
-        self.fields["posts"].queryset = JobPost.objects.filter(enterprise_id__in=enterprise_ids,
-                                                               status=JobPost.Status.PUBLISHED)
+        self.fields["enterprise"].empty_label = "请选择参会企业"
+        # The posts the enterprises brought to this fair, not every post they ever published.
+        self.fields["posts"].queryset = (JobPost.objects.filter(fair_participations__fair=fair,
+                                                                status=JobPost.Status.PUBLISHED)
+                                         .select_related("enterprise").order_by("enterprise__name", "title").distinct())
+        self.fields["posts"].label_from_instance = lambda post: f"{post.title}（{post.enterprise.name}）"
+        self.fields["posts"].help_text = "只列出企业已确认参会的岗位；须属于上面选择的直播企业"
         self.fields["starts_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
         self.helper = _helper("添加直播")
 
@@ -312,7 +350,9 @@ class FairPostsForm(forms.Form):
     def __init__(self, *args, enterprise, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["posts"].queryset = JobPost.objects.filter(enterprise=enterprise,
-                                                               status=JobPost.Status.PUBLISHED)
+                                                               status=JobPost.Status.PUBLISHED).order_by("title", "-id")
+        self.fields["posts"].label_from_instance = (
+            lambda post: f"{post.title}（{post.salary_text}，有效期至 {post.valid_until:%m-%d}）")
         self.helper = _helper("确认参会")
 
 
@@ -324,6 +364,7 @@ class MatchForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["seeker"].queryset = selectors.seekers_for_staff(user).order_by("real_name")
         self.fields["seeker"].label_from_instance = lambda p: f"{p.real_name}（{p.get_key_group_display()}）"
+        self.fields["seeker"].empty_label = "请选择本区域的求职者"
         self.helper = _helper("记录点对点对接")
 
 

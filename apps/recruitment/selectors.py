@@ -458,3 +458,27 @@ def dashboard_by_key_group(user, start: date, end: date) -> list[DashboardRow]:
             hires=hires.get(code, 0), direct_hires=direct.get(code, 0) + brokered.get(code, 0),
         ))
     return rows
+
+
+def describe_search(params: dict) -> str:
+    """The saved conditions as a person reads them: 关键词“焊工” · 修武县 · 月薪不低于 5000 元."""
+    from .models import Category, KeyGroup
+
+    districts = dict(district_choices())
+    parts = []
+    if params.get("q"):
+        parts.append(f"关键词“{params['q']}”")
+    if params.get("district"):
+        parts.append(districts.get(int(params["district"]), "") if str(params["district"]).isdigit() else "")
+    if params.get("category") in Category.values:
+        parts.append(Category(params["category"]).label)
+    if params.get("salary"):
+        parts.append(f"月薪不低于 {params['salary']} 元")
+    if params.get("group") in KeyGroup.values:
+        parts.append(f"欢迎{KeyGroup(params['group']).label}")
+    if params.get("days"):
+        parts.append(f"{params['days']} 天内发布")
+    if params.get("sort") == "salary":
+        parts.append("薪资最高优先")
+    return " · ".join(p for p in parts if p) or "全部岗位"
+

@@ -69,6 +69,14 @@ def _key(text: str) -> uuid.UUID:
     return uuid.uuid5(uuid.NAMESPACE_URL, text)
 
 
+def _delete_file_after_commit(model, field_name: str, name: str) -> None:
+    """Remove a replaced or cleared private file once the row no longer points at it."""
+    if not name:
+        return
+    storage = model._meta.get_field(field_name).storage
+    transaction.on_commit(lambda: storage.delete(name))
+
+
 def _check_transition(table: dict, current: str, target: str, label) -> None:
     if target not in table.get(current, set()):
         raise ValidationError(f"当前状态“{label(current).label}”不能变为“{label(target).label}”。", code="transition")
@@ -241,6 +249,7 @@ def post_update(*, actor, post: JobPost, data: dict) -> JobPost:
         raise ValidationError("已关闭或已过期的岗位不能修改，可复制后重新发布。")
     validate_post_fields(data, is_new_date=data.get("valid_until") != post.valid_until)
     before = {"title": post.title, "status": post.status}
+    old_video = post.video.name or ""
     _apply_post_data(post, data)
     refresh_search_document(post)
     post.full_clean()
@@ -250,6 +259,8 @@ def post_update(*, actor, post: JobPost, data: dict) -> JobPost:
         post.status = JobPost.Status.PENDING
         fields.append("status")
     post.save(update_fields=fields)
+    if old_video and post.video.name != old_video:
+        _delete_file_after_commit(JobPost, "video", old_video)
     audit_record(actor=actor, action="recruitment.post.updated", target=post, before=before,
                  after={"title": post.title, "status": post.status}, organization=post.enterprise.district)
     if post.status == JobPost.Status.PUBLISHED:
@@ -347,6 +358,70 @@ def post_copy(*, actor, post: JobPost) -> JobPost:
     return copy
 
 
+@transaction.atomic
+def post_remove_video(*, actor, post: JobPost) -> bool:
+    """Take the video off a post (any state: the employer may always withdraw its film).
+
+    Returns False when there was no video (a repeated click): nothing is written or audited then.
+    The file leaves private storage only after the commit, so a rollback keeps it.
+    """
+    post = JobPost.objects.select_for_update().select_related("enterprise").get(pk=post.pk)
+    if not _may_write_post(actor, post.enterprise):
+        raise PermissionDenied("无权修改该岗位。")
+    name = post.video.name or ""
+    if not name:
+        return False
+    post.video = ""
+    post.save(update_fields=["video", "updated_at"])
+    audit_record(actor=actor, action="recruitment.post.video_removed", target=post, before={"video": name},
+                 after={"video": ""}, organization=post.enterprise.district)
+    _delete_file_after_commit(JobPost, "video", name)
+    return True
+
+
+STALE_BATCH = 500
+STALE_MAX_BATCHES = 20
+
+
+def posts_refresh_stale_search(*, batch_size: int = STALE_BATCH, max_batches: int = STALE_MAX_BATCHES) -> int:
+    """Rewrite the search text of posts whose enterprise was renamed in core since it was built.
+
+    Core does not know about recruitment, so nothing tells us of a rename: a post is stale when its
+    document no longer holds `` <enterprise name> `` (build_document puts the name between the
+    category and the district, both never empty). Bounded keyset batches, rows locked with
+    SKIP LOCKED so an employer's concurrent edit wins; idempotent (a fresh post is not selected).
+    Returns how many documents changed.
+    """
+    from django.db.models import F, Value
+    from django.db.models.functions import Concat, Lower
+
+    changed, last_pk = 0, 0
+    for _ in range(max_batches):
+        with transaction.atomic():
+            stale_ids = list(
+                JobPost.objects.annotate(marker=Concat(Value(" "), Lower(F("enterprise__name")), Value(" ")))
+                .exclude(search_document__contains=F("marker")).filter(pk__gt=last_pk)
+                .order_by("pk").values_list("pk", flat=True)[:batch_size])
+            if not stale_ids:
+                break
+            last_pk = stale_ids[-1]
+            posts = list(JobPost.objects.select_for_update(skip_locked=True, of=("self",))
+                         .filter(pk__in=stale_ids).select_related("enterprise", "district").order_by("pk"))
+            dirty = []
+            for post in posts:
+                before = post.search_document
+                if refresh_search_document(post) != before:
+                    dirty.append(post)
+            if dirty:
+                JobPost.objects.bulk_update(dirty, ["search_document"])
+                changed += len(dirty)
+        if len(stale_ids) < batch_size:
+            break
+    if changed:
+        audit_record(actor=None, action="recruitment.post.search_refreshed", after={"count": changed})
+    return changed
+
+
 def posts_expire(*, today=None) -> int:
     """Published posts past their date become expired. Idempotent; returns how many changed."""
     today = today or timezone.localdate()
@@ -368,6 +443,7 @@ def seeker_profile_save(*, user, data: dict) -> SeekerProfile:
     if is_staff_member(user):
         raise ValidationError("工会工作人员账号不能登记求职。")
     profile = SeekerProfile.objects.select_for_update().filter(user=user).first() or SeekerProfile(user=user)
+    old_resume = profile.resume_pdf.name or ""
     for key, value in data.items():
         if key in ("desired_categories", "desired_districts") and isinstance(value, (list, tuple)):
             value = pack_codes([str(getattr(v, "pk", v)) for v in value])
@@ -379,11 +455,28 @@ def seeker_profile_save(*, user, data: dict) -> SeekerProfile:
     profile.full_clean()
     created = profile.pk is None
     profile.save()
+    if old_resume and profile.resume_pdf.name != old_resume:
+        _delete_file_after_commit(SeekerProfile, "resume_pdf", old_resume)
     audit_record(actor=user, action="recruitment.seeker.registered" if created else "recruitment.seeker.updated",
                  target=profile, organization=profile.district)
     profile_id = profile.pk
     transaction.on_commit(lambda: _recompute_profile_task().delay(profile_id))
     return profile
+
+
+@transaction.atomic
+def seeker_resume_clear(*, user) -> bool:
+    """The seeker takes their résumé PDF down. False when there was none (nothing written then)."""
+    profile = SeekerProfile.objects.select_for_update().filter(user=user).first()
+    if profile is None or not profile.resume_pdf.name:
+        return False
+    name = profile.resume_pdf.name
+    profile.resume_pdf = ""
+    profile.save(update_fields=["resume_pdf", "updated_at"])
+    audit_record(actor=user, action="recruitment.seeker.resume_removed", target=profile,
+                 organization=profile.district)
+    _delete_file_after_commit(SeekerProfile, "resume_pdf", name)
+    return True
 
 
 def _recompute_profile_task():
@@ -413,8 +506,39 @@ def saved_search_create(*, user, name: str, params: dict, alert: bool) -> SavedS
     clean = {k: v for k, v in params.items() if v not in (None, "", [])}
     search = SavedSearch(user=user, name=(name or "我的搜索")[:60], params=clean, alert=alert,
                          last_alerted_at=timezone.now())
-    search.full_clean()
+    search.full_clean(exclude=["params"])  # no condition at all is allowed: every new post
     search.save()
+    return search
+
+
+@transaction.atomic
+def saved_search_update(*, user, search: SavedSearch, name: str | None = None,
+                        alert: bool | None = None) -> SavedSearch:
+    """Rename a saved search and/or switch its daily alert; only its owner may.
+
+    Switching the alert on starts from now: the next alert tells of posts published after this moment,
+    not of everything since the search was saved.
+    """
+    search = SavedSearch.objects.select_for_update().filter(pk=search.pk, user=user).first()
+    if search is None:
+        raise PermissionDenied("这不是您保存的搜索。")
+    fields = []
+    if name is not None:
+        name = " ".join(name.split())
+        if not name:
+            raise ValidationError({"name": "请填写名称。"})
+        if name != search.name:
+            search.name = name[:60]
+            fields.append("name")
+    if alert is not None and alert != search.alert:
+        search.alert = alert
+        fields.append("alert")
+        if alert:
+            search.last_alerted_at = timezone.now()
+            fields.append("last_alerted_at")
+    if fields:
+        search.full_clean(exclude=["params"])
+        search.save(update_fields=fields)
     return search
 
 

@@ -15,6 +15,12 @@ def expire_job_posts() -> int:
 
 
 @shared_task(**RETRY)
+def refresh_stale_search_documents() -> int:
+    """Self-healing search text after an enterprise is renamed in core."""
+    return services.posts_refresh_stale_search()
+
+
+@shared_task(**RETRY)
 def send_interview_reminders() -> int:
     return services.interviews_send_reminders()
 

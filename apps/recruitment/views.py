@@ -34,6 +34,7 @@ from .forms import (
     MatchOutcomeForm,
     ReviewForm,
     SavedSearchForm,
+    SavedSearchUpdateForm,
     SeekerProfileForm,
 )
 from .models import (
@@ -201,8 +202,42 @@ def search_save(request):
 
 
 def saved_searches(request):
-    searches = SavedSearch.objects.filter(user=request.user)
+    searches = list(SavedSearch.objects.filter(user=request.user))
+    for search in searches:
+        search.summary = selectors.describe_search(search.params)
     return render(request, "recruitment/saved_searches.html", {"searches": searches})
+
+
+@require_POST
+def search_update(request, pk: int):
+    search = get_object_or_404(SavedSearch, pk=pk, user=request.user)
+    form = SavedSearchUpdateForm(request.POST)
+    if form.is_valid():
+        try:
+            search = services.saved_search_update(user=request.user, search=search, name=form.cleaned_data["name"],
+                                                  alert=form.cleaned_data["alert"])
+        except ValidationError as error:
+            _errors(request, error)
+        else:
+            if form.cleaned_data["alert"] is None:
+                messages.success(request, f"已改名为“{search.name}”。")
+            else:
+                state = "已开启每日推送" if search.alert else "已关闭每日推送"
+                messages.success(request, f"“{search.name}”：{state}。")
+    else:
+        for errs in form.errors.values():
+            for message in errs:
+                messages.error(request, message)
+    return redirect("recruitment:saved_searches")
+
+
+@require_POST
+def resume_remove(request):
+    if services.seeker_resume_clear(user=request.user):
+        messages.success(request, "已删除简历 PDF。")
+    else:
+        messages.info(request, "您没有上传简历 PDF。")
+    return redirect("recruitment:seeker_profile")
 
 
 @require_POST
@@ -347,11 +382,14 @@ def post_edit(request, pk: int):
         try:
             post = services.post_update(actor=request.user, post=post, data=form.service_data())
             if "draft" not in request.POST and post.status in (JobPost.Status.DRAFT, JobPost.Status.RETURNED):
-                services.post_submit(actor=request.user, post=post)
+                post = services.post_submit(actor=request.user, post=post)
         except ValidationError as error:
             _form_errors(form, error)
         else:
-            messages.success(request, "岗位已修改并提交审核。")
+            messages.success(request, {
+                JobPost.Status.PENDING: "岗位已修改并提交审核，审核通过后重新发布。",
+                JobPost.Status.PUBLISHED: "岗位已修改并发布。",
+            }.get(post.status, "已保存为草稿，修改完成后请提交审核。"))
             return redirect("recruitment:employer_home")
     return render(request, "recruitment/post_form.html", {"form": form, "enterprise": post.enterprise,
                                                           "post": post, "title": f"修改岗位：{post.title}"})
@@ -374,6 +412,17 @@ def post_action(request, pk: int, action: str):
         return redirect("recruitment:post_edit", pk=result.pk)
     messages.success(request, {"close": "岗位已关闭。", "submit": "已提交审核。"}[action])
     return redirect("recruitment:employer_home")
+
+
+@require_POST
+@employer_required
+def post_video_remove(request, pk: int):
+    post = selectors.get_post_for_employer(request.user, pk)
+    if services.post_remove_video(actor=request.user, post=post):
+        messages.success(request, "已删除岗位视频。")
+    else:
+        messages.info(request, "该岗位没有视频。")
+    return redirect("recruitment:post_edit", pk=pk)
 
 
 @employer_required
@@ -461,7 +510,9 @@ def employer_fair(request, pk: int):
 @staff_required(perm="recruitment.view_dashboard")
 def console_posts(request):
     posts = selectors.posts_for_staff(request.user)
-    status = request.GET.get("status", "pending")
+    # Reviewers land on their queue; grassroots staff (who broker, not review) on the live posts.
+    default = "pending" if request.user.has_perm("recruitment.review_post") else "published"
+    status = request.GET.get("status", default)
     if status in JobPost.Status.values:
         posts = posts.filter(status=status)
     query = request.GET.get("q", "").strip()
@@ -524,8 +575,12 @@ def console_post_candidates(request, pk: int):
         else:
             messages.success(request, "已记录点对点对接，并通知求职者和用人单位。")
             return redirect("recruitment:console_matches")
+    candidates = selectors.candidates_for_post(post)
+    matchable = set(selectors.seekers_for_staff(request.user).filter(
+        pk__in=[reco.profile_id for reco in candidates]).values_list("pk", flat=True))
     return render(request, "recruitment/console/post_candidates.html", {
-        "post": post, "candidates": selectors.candidates_for_post(post), "form": form})
+        "post": post, "candidates": candidates, "form": form, "matchable": matchable,
+        "matched": set(BrokeredMatch.objects.filter(post=post).values_list("seeker_id", flat=True))})
 
 
 @staff_required(perm="recruitment.broker_match")
@@ -577,9 +632,12 @@ def console_employers(request):
 @staff_required(perm="recruitment.verify_employer")
 def console_employer_verify(request, pk: int):
     membership = selectors.get_membership_for_staff(request.user, pk)
+    approve, note = request.POST.get("decision") == "approve", request.POST.get("note", "").strip()[:200]
+    if not approve and not note:
+        messages.error(request, "不通过时请写明原因，申请人会收到这条意见。")
+        return redirect("recruitment:console_employers")
     try:
-        services.employer_verify(actor=request.user, membership=membership,
-                                 approve=request.POST.get("decision") == "approve", note=request.POST.get("note", ""))
+        services.employer_verify(actor=request.user, membership=membership, approve=approve, note=note)
     except ValidationError as error:
         _errors(request, error)
     else:
@@ -627,7 +685,8 @@ def console_fairs(request):
 @staff_required(perm="recruitment.manage_fairs")
 def console_fair(request, pk: int):
     fair = selectors.get_fair_for_staff(request.user, pk)
-    invite_form = FairInviteForm(request.POST if "invite" in request.POST else None, user=request.user)
+    invite_form = FairInviteForm(request.POST if "invite" in request.POST else None, user=request.user,
+                                 fair=fair)
     live_form = LiveSessionForm(request.POST if "live" in request.POST else None, fair=fair)
     if request.method == "POST":
         try:

@@ -71,3 +71,42 @@ def test_seeker_applies_employer_interviews_and_hires_staff_see_it(page, desktop
     assert staff_page.get_by_test_id("total-hires").inner_text() == "1"
     staff_context.close()
     assert post.pk
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_employer_removes_video_after_confirming_and_seeker_switches_alert(page, live_server, worker, org_tree,
+                                                                           xiuwu_enterprise):
+    from django.core.files.base import ContentFile
+
+    from apps.recruitment.models import JobPost, SavedSearch
+    from apps.recruitment.services import saved_search_create
+
+    employer = make_employer(xiuwu_enterprise, "employer_hengda")
+    post = JobPostFactory(enterprise=xiuwu_enterprise)
+    post.video.save("intro.mp4", ContentFile(b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64), save=True)
+    name, storage = post.video.name, post.video.storage
+
+    sign_in(page, employer.username)
+    page.goto(f"/jobs/employer/posts/{post.pk}/edit/")
+    # Cancelling the confirmation keeps the video.
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.get_by_role("button", name="删除视频").click()
+    assert JobPost.objects.get(pk=post.pk).video.name == name
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="删除视频").click()
+    page.wait_for_load_state()
+    assert page.get_by_test_id("current-video").count() == 0
+    assert not JobPost.objects.get(pk=post.pk).video and not storage.exists(name)
+
+    saved_search_create(user=worker, name="焊工", params={"q": "焊工"}, alert=False)
+    page.context.clear_cookies()
+    sign_in(page, worker.username)
+    page.goto("/jobs/me/searches/")
+    page.get_by_role("button", name="开启推送").click()
+    assert page.get_by_role("button", name="关闭推送").count() == 1
+    assert SavedSearch.objects.get().alert
+    page.get_by_role("button", name="改名").click()
+    page.get_by_label("新名称").fill("修武焊工")
+    page.get_by_role("button", name="保存").click()
+    assert page.get_by_role("link", name="修武焊工").count() == 1

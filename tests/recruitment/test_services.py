@@ -346,3 +346,169 @@ class TestIndicators:
         assert by_key["recruitment.applications"].compute(organizations, today, today)[org_tree.boai.pk] == 0
         assert by_key["recruitment.direct_match_rate"].compute(organizations, today, today)[org_tree.city.pk] == 0
         assert by_key["recruitment.hires"].link(org_tree.city, today, today).startswith("/jobs/console/dashboard/")
+
+
+MP4 = b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64
+
+
+def _with_video(post):
+    from django.core.files.base import ContentFile
+
+    post.video.save("intro.mp4", ContentFile(MP4), save=True)
+    return post.video.name
+
+
+class TestFileRemoval:
+    def test_employer_removes_video_file_goes_after_commit_and_is_audited(self, employer, post,
+                                                                         django_capture_on_commit_callbacks):
+        name = _with_video(post)
+        storage = post.video.storage
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            assert services.post_remove_video(actor=employer, post=post) is True
+            assert storage.exists(name)  # not before the commit
+        for callback in callbacks:
+            callback()
+        post.refresh_from_db()
+        assert not post.video and not storage.exists(name)
+        assert post.status == JobPost.Status.PUBLISHED  # taking a film down needs no new review
+        log = AuditLog.objects.get(action="recruitment.post.video_removed")
+        assert log.target_id == str(post.pk)
+
+    def test_second_removal_writes_nothing(self, employer, post, django_capture_on_commit_callbacks):
+        _with_video(post)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.post_remove_video(actor=employer, post=post)
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            assert services.post_remove_video(actor=employer, post=post) is False
+        assert callbacks == []
+        assert AuditLog.objects.filter(action="recruitment.post.video_removed").count() == 1
+
+    def test_other_employer_cannot_remove_the_video(self, other_employer, post, django_capture_on_commit_callbacks):
+        name = _with_video(post)
+        with pytest.raises(PermissionDenied), django_capture_on_commit_callbacks(execute=True):
+            services.post_remove_video(actor=other_employer, post=post)
+        post.refresh_from_db()
+        assert post.video.name == name and post.video.storage.exists(name)
+        post.video.delete(save=False)
+
+    def test_rolled_back_removal_keeps_the_file(self, employer, post):
+        from django.db import transaction
+
+        name = _with_video(post)
+        with pytest.raises(RuntimeError), transaction.atomic():
+            services.post_remove_video(actor=employer, post=post)
+            raise RuntimeError("later step fails")
+        post.refresh_from_db()
+        assert post.video.name == name and post.video.storage.exists(name)
+        post.video.delete(save=False)
+
+    def test_replacing_the_video_deletes_the_old_file(self, employer, post, org_tree,
+                                                      django_capture_on_commit_callbacks):
+        from django.core.files.base import ContentFile
+
+        old = _with_video(post)
+        post.refresh_from_db()
+        data = {**post_data(org_tree), "video": ContentFile(MP4, name="new.mp4")}
+        with django_capture_on_commit_callbacks(execute=True):
+            services.post_update(actor=employer, post=post, data=data)
+        post.refresh_from_db()
+        assert post.video.name != old and post.video.storage.exists(post.video.name)
+        assert not post.video.storage.exists(old)
+        post.video.delete(save=False)
+
+    def test_seeker_clears_resume_after_commit(self, seeker, django_capture_on_commit_callbacks):
+        from django.core.files.base import ContentFile
+
+        profile = seeker.seeker_profile
+        profile.resume_pdf.save("cv.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
+        name, storage = profile.resume_pdf.name, profile.resume_pdf.storage
+        with django_capture_on_commit_callbacks(execute=True):
+            assert services.seeker_resume_clear(user=seeker) is True
+        profile.refresh_from_db()
+        assert not profile.resume_pdf and not storage.exists(name)
+        assert AuditLog.objects.filter(action="recruitment.seeker.resume_removed").count() == 1
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            assert services.seeker_resume_clear(user=seeker) is False
+        assert callbacks == []
+        assert AuditLog.objects.filter(action="recruitment.seeker.resume_removed").count() == 1
+
+    def test_clearing_without_a_profile_does_nothing(self, other_worker):
+        assert services.seeker_resume_clear(user=other_worker) is False
+
+
+class TestSavedSearchUpdate:
+    def test_owner_renames_and_switches_alert(self, worker):
+        search = services.saved_search_create(user=worker, name="焊工", params={"q": "焊工"}, alert=False)
+        search.last_alerted_at = timezone.now() - timedelta(days=30)
+        search.save()
+        services.saved_search_update(user=worker, search=search, name="  修武  焊工 ")
+        search.refresh_from_db()
+        assert search.name == "修武 焊工" and not search.alert
+        before = timezone.now()
+        services.saved_search_update(user=worker, search=search, alert=True)
+        search.refresh_from_db()
+        assert search.alert and search.last_alerted_at >= before  # old posts are not pushed all at once
+        services.saved_search_update(user=worker, search=search, alert=False)
+        search.refresh_from_db()
+        assert not search.alert
+
+    def test_blank_name_is_refused(self, worker):
+        search = services.saved_search_create(user=worker, name="焊工", params={}, alert=True)
+        with pytest.raises(ValidationError):
+            services.saved_search_update(user=worker, search=search, name="   ")
+        search.refresh_from_db()
+        assert search.name == "焊工"
+
+    def test_someone_else_cannot_touch_it(self, worker, other_worker):
+        search = services.saved_search_create(user=worker, name="焊工", params={}, alert=True)
+        with pytest.raises(PermissionDenied):
+            services.saved_search_update(user=other_worker, search=search, alert=False)
+        search.refresh_from_db()
+        assert search.alert
+
+    def test_switched_off_alert_sends_nothing(self, worker, xiuwu_enterprise, django_capture_on_commit_callbacks):
+        search = services.saved_search_create(user=worker, name="焊工", params={"q": "焊工"}, alert=True)
+        SavedSearch.objects.filter(pk=search.pk).update(last_alerted_at=timezone.now() - timedelta(days=1))
+        services.saved_search_update(user=worker, search=search, alert=False)
+        JobPostFactory(enterprise=xiuwu_enterprise)
+        with django_capture_on_commit_callbacks(execute=True):
+            assert services.saved_search_alert(search_id=search.pk) == 0
+        assert not Notification.objects.filter(recipient=worker).exists()
+
+
+class TestStaleSearchText:
+    def test_renamed_enterprise_is_found_by_its_new_name_only_after_refresh(self, post, boai_post, xiuwu_enterprise):
+        from apps.core.models import Enterprise
+
+        Enterprise.objects.filter(pk=xiuwu_enterprise.pk).update(name="焦作宏远重工有限公司")
+        assert not selectors.search_posts({"q": "宏远"}).exists()
+        assert services.posts_refresh_stale_search() == 1
+        assert [p.pk for p in selectors.search_posts({"q": "宏远"})] == [post.pk]
+        assert not selectors.search_posts({"q": "恒达"}).exists()
+        boai_post.refresh_from_db()
+        assert services.posts_refresh_stale_search() == 0  # idempotent: nothing is stale any more
+
+    def test_rename_to_a_shorter_name_still_counts_as_stale(self, post, xiuwu_enterprise):
+        from apps.core.models import Enterprise
+
+        short = xiuwu_enterprise.name[:4]
+        Enterprise.objects.filter(pk=xiuwu_enterprise.pk).update(name=short)
+        assert services.posts_refresh_stale_search() == 1
+        post.refresh_from_db()
+        assert f" {short.lower()} " in post.search_document
+
+    def test_refresh_walks_every_batch(self, xiuwu_enterprise, employer):
+        from apps.core.models import Enterprise
+
+        posts = [JobPostFactory(enterprise=xiuwu_enterprise, title=f"焊工{i}") for i in range(7)]
+        Enterprise.objects.filter(pk=xiuwu_enterprise.pk).update(name="新名字机械厂")
+        assert services.posts_refresh_stale_search(batch_size=3) == 7
+        assert all("新名字机械厂" in JobPost.objects.get(pk=p.pk).search_document for p in posts)
+
+    def test_refresh_leaves_other_fields_alone(self, post, xiuwu_enterprise):
+        from apps.core.models import Enterprise
+
+        before = JobPost.objects.values("status", "updated_at", "title").get(pk=post.pk)
+        Enterprise.objects.filter(pk=xiuwu_enterprise.pk).update(name="新名字机械厂")
+        services.posts_refresh_stale_search()
+        assert JobPost.objects.values("status", "updated_at", "title").get(pk=post.pk) == before

@@ -58,3 +58,16 @@ def test_publishing_a_post_recomputes_its_candidates(seeker, employer, xiuwu_sta
         services.post_review(actor=xiuwu_staff, post=draft, approve=True)
     assert Recommendation.objects.filter(post=draft, profile__user=seeker).exists()
     assert tasks.recompute_all_recommendations.delay().get() == 1
+
+
+def test_stale_search_task_is_declared_and_heals_renamed_enterprises(post, xiuwu_enterprise):
+    from django.apps import apps
+
+    from apps.core.models import Enterprise
+
+    declared = {t["task"] for t in apps.get_app_config("recruitment").periodic_tasks}
+    assert "apps.recruitment.tasks.refresh_stale_search_documents" in declared
+    Enterprise.objects.filter(pk=xiuwu_enterprise.pk).update(name="焦作宏远重工")
+    assert tasks.refresh_stale_search_documents.delay().get() == 1
+    assert "焦作宏远重工" in JobPost.objects.get(pk=post.pk).search_document
+    assert tasks.refresh_stale_search_documents.delay().get() == 0

@@ -384,3 +384,276 @@ class TestStaffSeekers:
         seeker.seeker_profile.save()
         client.force_login(xiuwu_staff)
         assert list(client.get(reverse("recruitment:console_seekers")).context["page_obj"]) == []
+
+
+class TestRemovingFiles:
+    MP4 = b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64
+
+    def test_employer_sees_and_uses_the_remove_video_button(self, client, employer, post,
+                                                            django_capture_on_commit_callbacks):
+        from django.core.files.base import ContentFile
+
+        post.video.save("intro.mp4", ContentFile(self.MP4), save=True)
+        name, storage = post.video.name, post.video.storage
+        client.force_login(employer)
+        page = client.get(reverse("recruitment:post_edit", args=[post.pk]))
+        url = reverse("recruitment:post_video_remove", args=[post.pk])
+        assert url in page.content.decode()
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(url)
+        assert response.status_code == 302
+        post.refresh_from_db()
+        assert not post.video and not storage.exists(name)
+        assert url not in client.get(reverse("recruitment:post_edit", args=[post.pk])).content.decode()
+
+    def test_remove_video_refusals(self, client, other_employer, worker, post):
+        from django.core.files.base import ContentFile
+
+        post.video.save("intro.mp4", ContentFile(self.MP4), save=True)
+        url = reverse("recruitment:post_video_remove", args=[post.pk])
+        assert client.post(url).status_code == 302 and "login" in client.post(url).url  # anonymous
+        client.force_login(other_employer)
+        assert client.post(url).status_code == 404
+        assert client.get(url).status_code == 405
+        client.force_login(worker)  # not an employer: sent to register, nothing removed
+        assert client.post(url).url == reverse("recruitment:employer_register")
+        post.refresh_from_db()
+        assert post.video
+        post.video.delete(save=False)
+
+    def test_seeker_removes_resume(self, client, seeker, django_capture_on_commit_callbacks):
+        from django.core.files.base import ContentFile
+
+        profile = seeker.seeker_profile
+        profile.resume_pdf.save("cv.pdf", ContentFile(MINIMAL_PDF), save=True)
+        name, storage = profile.resume_pdf.name, profile.resume_pdf.storage
+        client.force_login(seeker)
+        url = reverse("recruitment:resume_remove")
+        assert url in client.get(reverse("recruitment:seeker_profile")).content.decode()
+        assert client.get(url).status_code == 405
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(url)
+        profile.refresh_from_db()
+        assert not profile.resume_pdf and not storage.exists(name)
+        response = client.post(url, follow=True)
+        assert "您没有上传简历 PDF" in response.content.decode()
+
+    def test_resume_remove_only_touches_your_own(self, client, seeker, other_seeker):
+        from django.core.files.base import ContentFile
+
+        profile = seeker.seeker_profile
+        profile.resume_pdf.save("cv.pdf", ContentFile(MINIMAL_PDF), save=True)
+        client.force_login(other_seeker)
+        client.post(reverse("recruitment:resume_remove"))
+        profile.refresh_from_db()
+        assert profile.resume_pdf
+        profile.resume_pdf.delete(save=False)
+
+
+class TestSavedSearchPage:
+    def test_toggle_and_rename_from_the_page(self, client, worker):
+        client.force_login(worker)
+        client.post(reverse("recruitment:search_save") + "?q=焊工", {"name": "焊工"})
+        search = SavedSearch.objects.get()
+        assert not search.alert
+        url = reverse("recruitment:search_update", args=[search.pk])
+        page = client.get(reverse("recruitment:saved_searches")).content.decode()
+        assert url in page and "开启推送" in page
+        client.post(url, {"alert": "1"})
+        search.refresh_from_db()
+        assert search.alert and search.name == "焊工"
+        assert "关闭推送" in client.get(reverse("recruitment:saved_searches")).content.decode()
+        client.post(url, {"name": "修武焊工"})
+        search.refresh_from_db()
+        assert search.name == "修武焊工" and search.alert
+        client.post(url, {"alert": "0"})
+        search.refresh_from_db()
+        assert not search.alert
+
+    @pytest.mark.parametrize("data, message", [
+        ({"name": "  "}, "请填写名称"),
+        ({"alert": "maybe"}, "选择一个有效的选项"),
+        ({}, "没有要修改的内容"),
+        ({"name": "长" * 61}, "60"),
+    ])
+    def test_bad_update_says_why_and_saves_nothing(self, client, worker, data, message):
+        client.force_login(worker)
+        client.post(reverse("recruitment:search_save") + "?q=焊工", {"name": "焊工", "alert": "on"})
+        search = SavedSearch.objects.get()
+        response = client.post(reverse("recruitment:search_update", args=[search.pk]), data, follow=True)
+        assert message in response.content.decode()
+        search.refresh_from_db()
+        assert search.name == "焊工" and search.alert
+
+    def test_someone_elses_search_is_not_found(self, client, worker, other_worker):
+        client.force_login(worker)
+        client.post(reverse("recruitment:search_save") + "?q=焊工", {"name": "焊工", "alert": "on"})
+        search = SavedSearch.objects.get()
+        client.force_login(other_worker)
+        assert client.post(reverse("recruitment:search_update", args=[search.pk]), {"alert": "0"}).status_code == 404
+        client.logout()
+        response = client.post(reverse("recruitment:search_update", args=[search.pk]), {"alert": "0"})
+        assert response.status_code == 302 and "login" in response.url
+        search.refresh_from_db()
+        assert search.alert
+
+    def test_saving_a_search_without_any_condition_works(self, client, worker):
+        client.force_login(worker)
+        client.post(reverse("recruitment:search_save"), {"name": "全部岗位", "alert": "on"})
+        assert SavedSearch.objects.get().params == {}
+
+
+class TestPolishedPages:
+    def test_grassroots_staff_land_on_live_posts_reviewers_on_their_queue(self, client, grassroots_staff,
+                                                                          xiuwu_staff, post):
+        client.force_login(grassroots_staff)
+        response = client.get(reverse("recruitment:console_posts"))
+        assert response.context["status"] == "published"
+        assert [p.pk for p in response.context["page_obj"]] == [post.pk]
+        client.force_login(xiuwu_staff)
+        response = client.get(reverse("recruitment:console_posts"))
+        assert response.context["status"] == "pending"
+        assert "暂无待审核的岗位" in response.content.decode()
+
+    def test_published_post_edit_warns_and_offers_no_draft_button(self, client, employer, post):
+        client.force_login(employer)
+        page = client.get(reverse("recruitment:post_edit", args=[post.pk])).content.decode()
+        assert "重新提交工会审核" in page and 'name="draft"' not in page
+        draft = JobPostFactory(enterprise=post.enterprise, status=JobPost.Status.DRAFT, published_at=None)
+        assert 'name="draft"' in client.get(reverse("recruitment:post_edit", args=[draft.pk])).content.decode()
+
+    def test_edit_message_says_what_happened(self, client, employer, post, org_tree):
+        client.force_login(employer)
+        data = {"title": "焊工", "category": "welding", "district": org_tree.xiuwu.pk, "address": "修武县工业路1号",
+                "salary_min": 5000, "salary_max": 8000, "headcount": 3, "description": "持焊工证。",
+                "contact_name": "王经理", "contact_phone": "13839100099",
+                "valid_until": (timezone.localdate() + timedelta(days=20)).isoformat()}
+        response = client.post(reverse("recruitment:post_edit", args=[post.pk]), data, follow=True)
+        assert "审核通过后重新发布" in response.content.decode()
+        draft = JobPostFactory(enterprise=post.enterprise, status=JobPost.Status.DRAFT, published_at=None)
+        response = client.post(reverse("recruitment:post_edit", args=[draft.pk]), {**data, "draft": "1"}, follow=True)
+        assert "已保存为草稿" in response.content.decode()
+        draft.refresh_from_db()
+        assert draft.status == JobPost.Status.DRAFT
+
+    def test_new_seeker_form_does_not_presume_a_key_group(self, client, other_worker):
+        client.force_login(other_worker)
+        form = client.get(reverse("recruitment:seeker_profile")).context["form"]
+        assert form["key_group"].value() == "other"
+
+
+class TestEmployerVerificationPage:
+    def test_rejection_needs_a_reason_and_nothing_changes_without_it(self, client, xiuwu_staff, worker, org_tree,
+                                                                      xiuwu_enterprise):
+        from apps.recruitment.models import EmployerMembership
+
+        membership = EmployerMembership.objects.create(user=worker, enterprise=xiuwu_enterprise)
+        client.force_login(xiuwu_staff)
+        url = reverse("recruitment:console_employer_verify", args=[membership.pk])
+        response = client.post(url, {"decision": "reject", "note": "  "}, follow=True)
+        assert "不通过时请写明原因" in response.content.decode()
+        membership.refresh_from_db()
+        assert membership.status == EmployerMembership.Status.PENDING
+        client.post(url, {"decision": "reject", "note": "信用代码与营业执照不符"})
+        membership.refresh_from_db()
+        assert membership.status == EmployerMembership.Status.REJECTED
+
+    def test_outsider_staff_cannot_verify(self, client, boai_staff, worker, xiuwu_enterprise):
+        from apps.recruitment.models import EmployerMembership
+
+        membership = EmployerMembership.objects.create(user=worker, enterprise=xiuwu_enterprise)
+        client.force_login(boai_staff)
+        url = reverse("recruitment:console_employer_verify", args=[membership.pk])
+        assert client.post(url, {"decision": "approve"}).status_code == 404
+        membership.refresh_from_db()
+        assert membership.status == EmployerMembership.Status.PENDING
+
+    def test_empty_queue_says_so(self, client, xiuwu_staff):
+        client.force_login(xiuwu_staff)
+        assert "暂无待核实的企业招聘账号" in client.get(reverse("recruitment:console_employers")).content.decode()
+
+
+class TestConsoleCandidates:
+    def test_each_candidate_in_the_area_has_a_match_button_others_are_explained(self, client, xiuwu_staff, seeker,
+                                                                               other_seeker, post,
+                                                                               django_capture_on_commit_callbacks):
+        from apps.recruitment import services
+        from apps.recruitment.models import BrokeredMatch
+
+        services.recommendations_for_post(post_id=post.pk)
+        client.force_login(xiuwu_staff)
+        url = reverse("recruitment:console_post_candidates", args=[post.pk])
+        page = client.get(url).content.decode()
+        assert page.count('data-testid="quick-match"') == 1  # the 修武 seeker, not the 博爱 one
+        assert "居住地不在本区域" in page
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(url, {"seeker": seeker.seeker_profile.pk, "note": ""})
+        assert BrokeredMatch.objects.filter(seeker=seeker.seeker_profile, post=post).count() == 1
+        page = client.get(url).content.decode()
+        assert 'data-testid="matched"' in page and 'data-testid="quick-match"' not in page
+        # A forged POST for the seeker outside the area is refused at the form, nothing recorded.
+        response = client.post(url, {"seeker": other_seeker.seeker_profile.pk})
+        assert response.status_code == 200 and "seeker" in response.context["form"].errors
+        assert BrokeredMatch.objects.count() == 1
+
+    def test_candidates_outside_the_area_are_shown_by_surname_only(self, client, xiuwu_staff, other_seeker, post):
+        from apps.recruitment import services
+
+        profile = other_seeker.seeker_profile
+        profile.real_name = "李明华"
+        profile.save()
+        services.recommendations_for_post(post_id=post.pk)
+        client.force_login(xiuwu_staff)
+        page = client.get(reverse("recruitment:console_post_candidates", args=[post.pk])).content.decode()
+        assert "李明华" not in page and "居住地不在本区域" in page
+
+
+def test_live_session_form_offers_only_the_posts_brought_to_the_fair(xiuwu_enterprise, employer, post):
+    from apps.recruitment.forms import LiveSessionForm
+    from apps.recruitment.models import FairParticipation, JobFair
+
+    other = JobPostFactory(enterprise=xiuwu_enterprise, title="仓管员")
+    fair = JobFair.objects.create(title="春风行动", organizer=xiuwu_enterprise.district,
+                                  starts_on=timezone.localdate(), ends_on=timezone.localdate() + timedelta(days=7))
+    participation = FairParticipation.objects.create(fair=fair, enterprise=xiuwu_enterprise, status="joined")
+    participation.posts.set([post])
+    form = LiveSessionForm(fair=fair)
+    assert list(form.fields["posts"].queryset) == [post]
+    assert other not in form.fields["posts"].queryset
+    form = LiveSessionForm({"enterprise": xiuwu_enterprise.pk, "title": "直播", "starts_at": "2030-01-01T10:00",
+                            "link": "https://live.example.cn/1", "posts": [other.pk]}, fair=fair)
+    assert not form.is_valid() and "posts" in form.errors
+
+
+def test_fair_invite_form_leaves_out_enterprises_already_invited(city_staff, xiuwu_enterprise, boai_enterprise,
+                                                                  employer, other_employer):
+    from apps.recruitment.forms import FairInviteForm
+    from apps.recruitment.models import FairParticipation, JobFair
+
+    fair = JobFair.objects.create(title="春风行动", organizer=xiuwu_enterprise.district.parent,
+                                  starts_on=timezone.localdate(), ends_on=timezone.localdate() + timedelta(days=7))
+    assert set(FairInviteForm(user=city_staff, fair=fair).fields["enterprises"].queryset) == {
+        xiuwu_enterprise, boai_enterprise}
+    FairParticipation.objects.create(fair=fair, enterprise=xiuwu_enterprise)
+    assert list(FairInviteForm(user=city_staff, fair=fair).fields["enterprises"].queryset) == [boai_enterprise]
+
+
+def test_inviting_nobody_says_so_and_creates_nothing(client, city_staff, xiuwu_enterprise, employer):
+    from apps.recruitment.models import FairParticipation, JobFair
+
+    fair = JobFair.objects.create(title="春风行动", organizer=xiuwu_enterprise.district.parent,
+                                  starts_on=timezone.localdate(), ends_on=timezone.localdate() + timedelta(days=7))
+    client.force_login(city_staff)
+    response = client.post(reverse("recruitment:console_fair", args=[fair.pk]), {"invite": "1"})
+    assert response.status_code == 200 and "请至少勾选一家企业" in response.content.decode()
+    assert not FairParticipation.objects.exists()
+
+
+def test_saved_search_page_spells_out_the_conditions(client, worker, org_tree):
+    client.force_login(worker)
+    client.post(reverse("recruitment:search_save") + f"?q=焊工&district={org_tree.xiuwu.pk}&salary=5000&group=migrant",
+                {"name": "焊工"})
+    client.post(reverse("recruitment:search_save"), {"name": "全部"})
+    page = client.get(reverse("recruitment:saved_searches")).content.decode()
+    assert "关键词“焊工” · 修武县 · 月薪不低于 5000 元 · 欢迎农民工" in page
+    assert "全部岗位" in page
