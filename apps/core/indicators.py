@@ -49,6 +49,23 @@ def all_indicators() -> dict[str, Indicator]:
     return found
 
 
+def period_from_params(params) -> tuple[date, date]:
+    """The period a page asks for with ``?start=YYYY-MM-DD&end=YYYY-MM-DD``.
+
+    Missing or invalid dates fall back to this year so far; a reversed period is turned round.
+    """
+
+    def parsed(name: str) -> date | None:
+        try:
+            return date.fromisoformat(params.get(name) or "")
+        except ValueError:
+            return None
+
+    end = parsed("end") or timezone.localdate()
+    start = parsed("start") or date(end.year, 1, 1)
+    return (start, end) if start <= end else (end, start)
+
+
 def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
     """Aware datetimes covering whole local days ``start``..``end``."""
     tz = timezone.get_current_timezone()

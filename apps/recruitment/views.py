@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from functools import wraps
 
 from django.contrib import messages
@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from apps.core.indicators import period_from_params
 from apps.core.permissions import staff_required
 from apps.core.scoping import is_staff_member
 
@@ -708,22 +709,10 @@ def console_fair(request, pk: int):
     })
 
 
-def _period(request) -> tuple[date, date]:
-    today = timezone.localdate()
-    try:
-        start = date.fromisoformat(request.GET.get("start", ""))
-    except ValueError:
-        start = today.replace(month=1, day=1)
-    try:
-        end = date.fromisoformat(request.GET.get("end", ""))
-    except ValueError:
-        end = today
-    return (start, end) if start <= end else (end, start)
-
 
 @staff_required(perm="recruitment.view_dashboard")
 def console_dashboard(request):
-    start, end = _period(request)
+    start, end = period_from_params(request.GET)
     rows, total = selectors.dashboard_by_district(request.user, start, end)
     return render(request, "recruitment/console/dashboard.html", {
         "rows": rows, "total": total, "groups": selectors.dashboard_by_key_group(request.user, start, end),
@@ -732,7 +721,7 @@ def console_dashboard(request):
 
 @staff_required(perm="recruitment.view_dashboard")
 def console_dashboard_export(request):
-    start, end = _period(request)
+    start, end = period_from_params(request.GET)
     rows, total = selectors.dashboard_by_district(request.user, start, end)
     groups = selectors.dashboard_by_key_group(request.user, start, end)
     content = dashboard_workbook(rows, total, groups, start, end)

@@ -14,7 +14,6 @@ from datetime import date, timedelta
 from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 
 from apps.core import indicators as core_indicators
 from apps.core.models import Organization
@@ -42,16 +41,6 @@ def _month_start(day: date, back: int = 0) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def _period(params) -> tuple[date, date]:
-    today = timezone.localdate()
-    start = parse_date(params.get("start") or "") if params.get("start") else None
-    end = parse_date(params.get("end") or "") if params.get("end") else None
-    end = end or today
-    start = start or date(end.year, 1, 1)
-    if start > end:
-        start, end = end, start
-    return start, end
-
 
 def _plain(value) -> float | int:
     number = float(value or 0)
@@ -59,7 +48,7 @@ def _plain(value) -> float | int:
 
 
 def build(params) -> dict:
-    start, end = _period(params)
+    start, end = core_indicators.period_from_params(params)
     organizations = list(Organization.objects.filter(
         org_type__in=[Organization.Type.COUNTY, Organization.Type.INDUSTRY], is_active=True).order_by("org_type",
                                                                                                       "path"))

@@ -1,7 +1,7 @@
 """Pages of the training app. Thin: load (which checks), validate a form, call one service, render."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import segno
 from django.contrib import messages
@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from apps.core.indicators import period_from_params
 from apps.core.models import Organization
 from apps.core.permissions import staff_required
 from apps.core.scoping import can_act_for, is_staff_member, org_scope_q
@@ -456,22 +457,10 @@ def lesson_move(request, course_pk: int, pk: int):
     return redirect(reverse("training:console_course", args=[course.pk]) + f"#lesson-{lesson.pk}")
 
 
-def _period(request) -> tuple[date, date]:
-    today = timezone.localdate()
-    try:
-        start = date.fromisoformat(request.GET.get("start", ""))
-    except ValueError:
-        start = today.replace(month=1, day=1)
-    try:
-        end = date.fromisoformat(request.GET.get("end", ""))
-    except ValueError:
-        end = today
-    return start, end
-
 
 @staff_required(perm="training.view_training_stats")
 def stats(request):
-    start, end = _period(request)
+    start, end = period_from_params(request.GET)
     root_orgs = list(Organization.objects.filter(org_scope_q(request.user)).filter(
         Q(org_type__in=["city", "county", "industry"]) | Q(pk=getattr(request.user.organization, "pk", None)))
         .order_by("path")[:40])

@@ -49,3 +49,14 @@ def test_core_indicators_are_discovered_and_computed(org_tree):
     values = indicators["core.enterprises_registered"].compute([org_tree.xiuwu, org_tree.boai], today, today)
     assert values == {org_tree.xiuwu.pk: 1, org_tree.boai.pk: 0}
     assert isinstance(Decimal(values[org_tree.xiuwu.pk]), Decimal)
+
+
+def test_period_from_params_falls_back_and_turns_round():
+    from django.utils import timezone
+
+    from apps.core.indicators import period_from_params
+
+    today = timezone.localdate()
+    assert period_from_params({}) == (date(today.year, 1, 1), today)
+    assert period_from_params({"start": "2026-03-01", "end": "2026-02-01"}) == (date(2026, 2, 1), date(2026, 3, 1))
+    assert period_from_params({"start": "2026-13-45", "end": "bad"}) == (date(today.year, 1, 1), today)
