@@ -53,10 +53,9 @@ class Organization(models.Model):
         """The county-level (or industry) union this organisation belongs to, if any."""
         if self.org_type in (self.Type.COUNTY, self.Type.INDUSTRY):
             return self
-        node = self.parent
-        while node is not None and node.org_type not in (self.Type.COUNTY, self.Type.INDUSTRY):
-            node = node.parent
-        return node
+        # The second code of the path is the county-level or industry union under the city.
+        codes = self.path.split("/")[:-1]
+        return Organization.objects.filter(code=codes[1]).first() if len(codes) > 1 else None
 
 
 class Enterprise(models.Model):

@@ -49,4 +49,4 @@ def can_act_for(user, organization: Organization | None) -> bool:
         return False
     if user.is_superuser:
         return True
-    return organization.path.startswith(user.organization.path)
+    return organization.is_within(user.organization)

@@ -29,12 +29,10 @@ _ENTERPRISE_FIELDS = [
 def _check_enterprise_scope(actor, district: Organization, union: Organization | None) -> None:
     if not (can_act_for(actor, district) or (union is not None and can_act_for(actor, union))):
         raise PermissionDenied("只能登记本组织范围内的企业。")
-    if union is not None and not union.is_within(district) and union.org_type == Organization.Type.GRASSROOTS:
-        # A grassroots union normally sits under the enterprise's district; an industry union's
-        # grassroots units may sit elsewhere, which is allowed.
-        county = union.county
-        if county is not None and county.org_type == Organization.Type.COUNTY:
-            raise ValidationError({"union": "所属基层工会不在该县（市、区）。"})
+    # A union under another county is a mistake; one under an industry union may sit anywhere.
+    owner = union.county if union is not None and not union.is_within(district) else None
+    if owner is not None and owner.org_type == Organization.Type.COUNTY:
+        raise ValidationError({"union": "所属基层工会不在该县（市、区）。"})
 
 
 @transaction.atomic

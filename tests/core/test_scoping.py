@@ -44,3 +44,10 @@ def test_path_prefix_does_not_leak_to_similar_codes(db, org_tree, xiuwu_staff):
 def test_grassroots_staff_cannot_act_for_their_county(grassroots_staff, org_tree):
     assert can_act_for(grassroots_staff, org_tree.xiuwu_grassroots)
     assert not can_act_for(grassroots_staff, org_tree.xiuwu)
+
+
+def test_county_of_an_organisation_comes_from_its_path(org_tree, django_assert_num_queries):
+    assert org_tree.xiuwu.county == org_tree.xiuwu
+    with django_assert_num_queries(1):
+        assert org_tree.xiuwu_grassroots.county == org_tree.xiuwu
+    assert org_tree.city.county is None

@@ -128,3 +128,15 @@ def test_navigation_hides_sections_the_person_cannot_use(client, grassroots_staf
         assert "测试专用栏目" in client.get("/").content.decode()
     finally:
         nav_items.unregister(item)
+
+
+def test_union_of_another_county_is_refused_next_to_the_field(city_staff, org_tree):
+    from django.core.exceptions import ValidationError
+
+    from apps.core.services import enterprise_create
+
+    data = {**VALID, "district": org_tree.xiuwu, "union": org_tree.boai_grassroots}
+    with pytest.raises(ValidationError) as error:
+        enterprise_create(actor=city_staff, data=data)
+    assert "union" in error.value.message_dict
+    assert not Enterprise.objects.exists()
