@@ -3,9 +3,14 @@ from django.db.models.signals import post_migrate
 
 
 def _sync_roles(sender, **kwargs) -> None:
-    from .roles import sync_roles
+    # post_migrate is sent once per app; the groups are synced once, after the last app's
+    # permissions exist.
+    from django.apps import apps
 
-    sync_roles()
+    if sender is [config for config in apps.get_app_configs() if config.models_module][-1]:
+        from .roles import sync_roles
+
+        sync_roles()
 
 
 class AccountsConfig(AppConfig):

@@ -34,9 +34,9 @@ def sms_code_send(*, phone: str, purpose: str) -> SmsVerification | None:
     phone = normalize_mobile(phone)
     now = timezone.now()
     address_key = f"sms-codes-from:{current_ip.get() or 'unknown'}:{now:%Y%m%d%H}"
-    if cache.get(address_key, 0) >= HOURLY_LIMIT_PER_ADDRESS:
+    cache.add(address_key, 0, 3600)
+    if cache.incr(address_key) > HOURLY_LIMIT_PER_ADDRESS:  # atomic, so parallel requests count too
         raise ValidationError({"phone": "获取验证码过于频繁，请稍后再试。"})
-    cache.set(address_key, cache.get(address_key, 0) + 1, 3600)
     recent = SmsVerification.objects.select_for_update().filter(
         phone=phone, created_at__gte=now - timedelta(days=1)
     )

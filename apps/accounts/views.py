@@ -33,12 +33,12 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 def lockout(request, credentials, *args, **kwargs):
-    """A locked account or address sees exactly what any other failed login sees."""
-    form = LoginForm(request, data=request.POST or None)
-    form.is_valid()
-    form.errors.clear()
-    form.add_error(None, FAILED_LOGIN_MESSAGE)
-    return render(request, "accounts/login.html", {"form": form})
+    """A locked account or address sees exactly what any other failed login sees.
+
+    The form is not validated again: that would try to authenticate while locked.
+    """
+    form = LoginForm(request, initial={"username": request.POST.get("username", "")})
+    return render(request, "accounts/login.html", {"form": form, "login_error": FAILED_LOGIN_MESSAGE})
 
 
 @login_not_required

@@ -76,3 +76,16 @@ def test_worker_sessions_last_longer(client, worker):
 def test_argon2_is_the_password_hasher(settings, worker):
     assert settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
     assert worker.password.startswith("argon2$")
+
+
+def test_a_locked_login_does_not_try_to_authenticate_again(client, worker, monkeypatch):
+    from django.contrib.auth import forms as auth_forms
+
+    for _ in range(5):
+        _login(client, worker.phone, "Wrong-pass-1")
+    calls = []
+    real = auth_forms.authenticate
+    monkeypatch.setattr(auth_forms, "authenticate", lambda *a, **k: calls.append(1) or real(*a, **k))
+    response = _login(client, worker.phone)
+    assert FAILED_LOGIN_MESSAGE in response.content.decode()
+    assert len(calls) == 1  # the login form's own attempt, which axes turns away; no second one
