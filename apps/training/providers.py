@@ -17,11 +17,11 @@ def console_todos(user) -> list[TodoItem]:
         count = pioneer_queue(user).count()
         if count:
             todos.append(TodoItem(label="待审核工人先锋号申报", count=count, url=reverse("training:pioneer_queue"),
-                                  group="培训与竞赛"))
+                                  group="学习培训"))
     judging = Campaign.objects.filter(judges=user, status=Campaign.Status.JUDGING).count()
     if judging:
         todos.append(TodoItem(label="待评审的竞赛活动", count=judging, url=reverse("training:console_campaigns"),
-                              group="培训与竞赛"))
+                              group="学习培训"))
     return todos
 
 
