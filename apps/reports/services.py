@@ -182,6 +182,7 @@ def rule_delete(*, actor, rule: ValidationRule) -> None:
     task = ReportTask.objects.select_for_update().get(pk=rule.task_id)
     if task.status != ReportTask.Status.DRAFT:
         raise ValidationError("任务已发布，不能再修改校验规则。")
+    audit_record(actor=actor, action="reports.rule.deleted", target=task, before={"rule": str(rule)})
     rule.delete()
 
 

@@ -382,3 +382,11 @@ def test_closed_task_refuses_new_submissions(city_staff, xiuwu_staff, org_tree):
     with pytest.raises(ValidationError):
         services.submission_submit(actor=xiuwu_staff, submission=_submission(task, org_tree.xiuwu),
                                    values=GOOD_VALUES)
+
+
+def test_deleting_a_rule_of_a_draft_is_audited(city_staff, org_tree):
+    task = make_task(city_staff, publish=False)
+    rule = task.rules.first()
+    services.rule_delete(actor=city_staff, rule=rule)
+    assert not task.rules.filter(pk=rule.pk).exists()
+    assert AuditLog.objects.filter(action="reports.rule.deleted", target_id=str(task.pk)).exists()
