@@ -134,8 +134,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: Celery broker and cache through REDIS_URL; unset, eager tasks and local memory.
 REDIS_URL = env("REDIS_URL", default="")
+# The cache is an optimisation: apps.core.cache.ForgivingRedisCache answers misses while Redis is
+# down (short socket timeouts, then a few seconds without trying), so pages still render.
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=1.0)
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {
+        "BACKEND": "apps.core.cache.ForgivingRedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {"socket_connect_timeout": REDIS_SOCKET_TIMEOUT, "socket_timeout": REDIS_SOCKET_TIMEOUT},
+    }}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -250,6 +257,7 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
+    "apps.core.tasks.*": {"queue": "default"},
     "apps.notifications.tasks.*": {"queue": "notifications"},
     "apps.reports.tasks.*": {"queue": "reports"},
     "apps.recruitment.tasks.*": {"queue": "matching"},
@@ -259,7 +267,11 @@ CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Longer than any task's time limit, so a slow task is never handed to a second worker.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 3600, "socket_connect_timeout": REDIS_SOCKET_TIMEOUT}
+# Work is enqueued through apps.core.outbox: a publish that fails leaves its outbox row for the
+# sweep, so the web request gives up quickly instead of retrying against a dead broker.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # Security. HTTPS settings follow FORCE_HTTPS (on unless DEBUG), so a laptop and the test server
