@@ -251,3 +251,13 @@ def test_workbook_response_streams_an_attachment():
 def test_csv_safe_prefixes_formula_text_only():
     assert [csv_safe(v) for v in ["=1", "+1", "-1", "@a", "\tx", "\rx", "a=1", 5, None]] == [
         "'=1", "'+1", "'-1", "'@a", "'\tx", "'\rx", "a=1", 5, None]
+
+
+def test_only_core_touches_openpyxl():
+    import pathlib
+    import re
+
+    root = pathlib.Path(__file__).resolve().parents[2] / "apps"
+    offenders = [str(path.relative_to(root)) for path in root.rglob("*.py")
+                 if path.name != "spreadsheets.py" and re.search(r"^\s*(from|import) openpyxl", path.read_text(), re.M)]
+    assert offenders == []
