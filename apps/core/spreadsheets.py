@@ -22,9 +22,11 @@ import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from urllib.parse import quote
 
 from django.http import FileResponse
+from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -261,6 +263,8 @@ class SafeSheet:
         self._sheet.append([self._cell(value, bold) for value in values])
 
     def _cell(self, value, bold: bool):
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            value = timezone.localtime(value).replace(tzinfo=None)  # Excel has no time zones
         if isinstance(value, str):
             value = ILLEGAL_CHARACTERS_RE.sub("", value)
             if value.startswith(FORMULA_TRIGGERS):

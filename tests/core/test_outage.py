@@ -137,10 +137,12 @@ def test_sweep_leaves_fresh_rows_to_their_own_commit_hook_and_stops_while_the_br
             enqueue(deliver_notifications, [worker.pk], {"title": "t", "body": "", "link": "", "key": key,
                                                          "channels": ["site"]})
         assert OutboxMessage.objects.count() == 3
+        # The first publish failed; the next two did not wait for the broker again.
+        assert list(OutboxMessage.objects.values_list("attempts", flat=True)) == [1, 0, 0]
         assert outbox_sweep() == 0  # all younger than the grace period
         OutboxMessage.objects.update(created_at=OutboxMessage.objects.first().created_at - timedelta(minutes=5))
         assert outbox_sweep() == 0
-        assert list(OutboxMessage.objects.values_list("attempts", flat=True)) == [2, 1, 1]  # stopped at the first
+        assert list(OutboxMessage.objects.values_list("attempts", flat=True)) == [2, 0, 0]  # stopped at the first
     assert outbox_sweep() == 3
     assert Notification.objects.filter(key=key).count() == 1
 
@@ -153,3 +155,34 @@ def test_every_enqueue_in_the_apps_goes_through_the_outbox():
     offenders = [str(path.relative_to(root)) for path in root.rglob("*.py")
                  if path.name != "outbox.py" and re.search(r"\.delay\(|\.apply_async\(", path.read_text())]
     assert offenders == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_message_naming_an_unknown_task_does_not_block_the_others(worker):
+    from apps.notifications.tasks import deliver_notifications
+
+    key = str(uuid.uuid4())
+    poison = OutboxMessage.objects.create(task_name="apps.gone.tasks.removed", args=[1])
+    enqueue(deliver_notifications, [worker.pk], {"title": "t", "body": "", "link": "", "key": key,
+                                                 "channels": ["site"]})
+    OutboxMessage.objects.update(created_at=poison.created_at - timedelta(minutes=5))
+    assert outbox_sweep() == 0  # the good one went out right after its commit
+    assert Notification.objects.filter(key=key).exists()
+    poison.refresh_from_db()
+    assert poison.attempts == 1 and "unknown task" in poison.last_error
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_notify_waits_for_the_broker_once(worker, other_worker):
+    from apps.notifications import services
+
+    with broker_down(), override_settings():
+        original = services.CHUNK_SIZE
+        services.CHUNK_SIZE = 1
+        try:
+            started = time.monotonic()
+            notify(recipients=[worker, other_worker], title="大通知")
+        finally:
+            services.CHUNK_SIZE = original
+        assert time.monotonic() - started < 5
+    assert list(OutboxMessage.objects.values_list("attempts", flat=True)) == [1, 0]

@@ -237,6 +237,14 @@ def test_characters_a_workbook_cannot_hold_are_dropped():
     assert [cell.value for cell in read.active[1]] == ["abc", "=x"]
 
 
+def test_aware_datetimes_are_written_in_local_time():
+    from datetime import UTC, datetime
+
+    workbook = SafeWorkbook()
+    workbook.sheet("a").append([datetime(2026, 1, 1, 0, 30, tzinfo=UTC)])
+    assert load_workbook(io.BytesIO(workbook.to_bytes())).active["A1"].value == datetime(2026, 1, 1, 8, 30)
+
+
 def test_workbook_response_streams_an_attachment():
     workbook = SafeWorkbook()
     workbook.sheet("数据").append(["=1+2"])
