@@ -11,7 +11,6 @@
 """
 from __future__ import annotations
 
-import mimetypes
 import os
 import re
 import uuid
@@ -187,10 +186,6 @@ def private_file_url(obj: models.Model, field_name: str, *, inline: bool = False
         "core:private_file", kwargs={"label": obj._meta.label_lower, "pk": obj.pk, "field_name": field_name}
     )
     return f"{url}?inline=1" if inline else url
-
-
-def guess_content_type(name: str) -> str:
-    return mimetypes.guess_type(name)[0] or "application/octet-stream"
 
 
 def stored_content_type(stored) -> str:
