@@ -24,7 +24,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote
+from xml.etree.ElementTree import ParseError
 
+from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as DefusedElementTree
 from django.http import FileResponse
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
@@ -103,6 +106,70 @@ def check_xlsx_archive(uploaded, limits: Limits = DEFAULT_LIMITS) -> None:
     if total > limits.max_total_bytes:
         raise SpreadsheetRefused(f"文件解压后共 {total / MB:.0f} MB，超过 {limits.max_total_bytes // MB} MB 的上限。")
     uploaded.seek(0)
+    with zipfile.ZipFile(uploaded) as archive:
+        for name in sorted(names):
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                _scan_sheet(archive, name, limits)
+    uploaded.seek(0)
+
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_ROW, _CELL, _SHEET_DATA = _MAIN + "row", _MAIN + "c", _MAIN + "sheetData"
+# Elements a cell may hold (value, formula, inline string and its runs) and their cost in the scan.
+_MAX_PARTS_PER_CELL = 12
+_MAX_OTHER_ELEMENTS = 20_000  # merged cells, hyperlinks, validations, column widths...
+
+
+def _scan_sheet(archive: zipfile.ZipFile, name: str, limits: Limits) -> None:
+    """Stream one worksheet's XML, counting elements, before openpyxl builds objects from it.
+
+    openpyxl materialises a whole row, and every merged cell or hyperlink, before it yields
+    anything; a single row of millions of cells fits in a few megabytes of zip. The scan keeps
+    nothing but counters and refuses as soon as a budget is passed.
+    """
+    max_cells_in_row = max(4 * limits.max_columns, 256)
+    rows = cells_in_row = cells = cell_parts = other = 0
+    last_row = 0
+    sheet_data = None
+    in_sheet_data = False
+    try:
+        with archive.open(name) as stream:
+            for event, element in DefusedElementTree.iterparse(stream, events=("start", "end")):
+                tag = element.tag
+                if event == "end":
+                    if tag == _ROW and sheet_data is not None:
+                        sheet_data.clear()  # keep nothing of the rows already counted
+                    elif tag == _SHEET_DATA:
+                        in_sheet_data = False
+                    elif not in_sheet_data:
+                        element.clear()
+                elif tag == _ROW:
+                    rows += 1
+                    cells_in_row = 0
+                    number = element.get("r")
+                    last_row = int(number) if number and number.isdigit() and len(number) < 9 else last_row + 1
+                    if rows > limits.max_rows or last_row > limits.max_rows:
+                        raise SpreadsheetRefused(_too_many_rows(limits), row=max(rows, last_row))
+                elif tag == _CELL:
+                    cells += 1
+                    cells_in_row += 1
+                    if cells_in_row > max_cells_in_row:
+                        raise SpreadsheetRefused(
+                            f"第 {last_row} 行超过 {limits.max_columns} 列，请删除多余的列后重试。", row=last_row)
+                elif tag == _SHEET_DATA:
+                    sheet_data, in_sheet_data = element, True
+                elif in_sheet_data:
+                    cell_parts += 1
+                    if cell_parts > cells * _MAX_PARTS_PER_CELL + rows:
+                        raise SpreadsheetRefused(_TOO_COMPLEX)
+                else:
+                    other += 1
+                    if other > _MAX_OTHER_ELEMENTS:
+                        raise SpreadsheetRefused(_TOO_COMPLEX)
+    except SpreadsheetRefused:
+        raise
+    except (DefusedXmlException, ParseError, ValueError, zipfile.BadZipFile, EOFError, OSError):
+        raise SpreadsheetRefused(_NOT_XLSX) from None
 
 
 def iter_xlsx_rows(uploaded, limits: Limits = DEFAULT_LIMITS, *, sheet_index: int = 0
@@ -198,6 +265,7 @@ class _Unclosable(io.RawIOBase):
 
 # --- shared checks -------------------------------------------------------------------------------
 
+_TOO_COMPLEX = "工作表中的格式、合并单元格、链接或文字片段过多，不能导入。请只复制有内容的区域到新表格后重试。"
 _NOT_XLSX = "无法读取该文件：不是有效的 Excel（.xlsx）文件。请用 Excel 或 WPS 另存为 .xlsx 后重试。"
 
 

@@ -98,11 +98,58 @@ def test_rows_openpyxl_makes_up_for_a_gap_are_counted(tmp_path):
     assert "超过 20000 行（空行也计算在内）" in error.message
 
 
+def test_a_dimension_claiming_a_million_rows_is_not_believed_into_empty_rows(tmp_path):
+    sheet = (b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+             b'<dimension ref="A1:XFD1048576"/><sheetData>'
+             b'<row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c></row>' + SHEET_TAIL)
+    path = _hostile_xlsx(tmp_path / "dimension.xlsx", {"xl/worksheets/sheet1.xml": sheet})
+    started = time.monotonic()
+    with open(path, "rb") as handle:
+        assert list(iter_xlsx_rows(handle)) == [(1, ["x"])]
+    assert time.monotonic() - started < 1
+
+
 def test_empty_rows_under_the_size_limits_are_still_counted(tmp_path):
     sheet = SHEET_HEAD + b"<row/>" * 30_000 + SHEET_TAIL
     path = _hostile_xlsx(tmp_path / "empty.xlsx", {"xl/worksheets/sheet1.xml": sheet})
     error = _refused_quickly_and_flat(path, limits=Limits(max_ratio=10_000))
     assert error.row == 20_001
+
+
+def test_one_row_of_millions_of_cells_is_refused_before_openpyxl_builds_it(tmp_path):
+    def sheet():
+        yield SHEET_HEAD + b'<row r="1">'
+        for block in range(40):  # about 40 MB of varied cells, a few MB zipped
+            yield b"".join(b"<c><v>%d</v></c>" % (block * 50_000 + i) for i in range(50_000))
+        yield b"</row>" + SHEET_TAIL
+
+    path = _hostile_xlsx(tmp_path / "wide.xlsx", {"xl/worksheets/sheet1.xml": sheet()})
+    error = _refused_quickly_and_flat(path)
+    assert "第 1 行超过 50 列" in error.message
+
+
+def test_a_flood_of_merged_cells_is_refused(tmp_path):
+    def sheet():
+        yield SHEET_HEAD + b'<row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c></row></sheetData><mergeCells>'
+        for block in range(20):
+            yield b"".join(b'<mergeCell ref="A%d:B%d"/>' % (n, n) for n in range(block * 10_000, (block + 1) * 10_000))
+        yield b"</mergeCells></worksheet>"
+
+    path = _hostile_xlsx(tmp_path / "merged.xlsx", {"xl/worksheets/sheet1.xml": sheet()})
+    error = _refused_quickly_and_flat(path)
+    assert "合并单元格" in error.message
+
+
+def test_a_cell_of_millions_of_text_runs_is_refused(tmp_path):
+    def sheet():
+        yield SHEET_HEAD + b'<row r="1"><c r="A1" t="inlineStr"><is>'
+        for block in range(20):
+            yield b"".join(b"<r><t>%d</t></r>" % n for n in range(block * 10_000, (block + 1) * 10_000))
+        yield b"</is></c></row>" + SHEET_TAIL
+
+    path = _hostile_xlsx(tmp_path / "runs.xlsx", {"xl/worksheets/sheet1.xml": sheet()})
+    error = _refused_quickly_and_flat(path)
+    assert "文字片段过多" in error.message
 
 
 def test_a_300_mb_shared_string_is_refused_before_it_is_read(tmp_path):
