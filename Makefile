@@ -47,6 +47,8 @@ lint: venv
 
 check-deploy: venv
 	DEBUG=0 SECRET_KEY=$${SECRET_KEY:-check-deploy-$$(head -c 48 /dev/urandom | base64)} ALLOWED_HOSTS=example.cn \
+		PII_HASH_KEY=$${PII_HASH_KEY:-check-deploy-$$(head -c 48 /dev/urandom | base64)} \
+		FIELD_ENCRYPTION_KEY=$${FIELD_ENCRYPTION_KEY:-$$(head -c 32 /dev/urandom | base64 | tr '+/' '-_')} \
 		$(PY) manage.py check --deploy --fail-level WARNING
 
 clean:

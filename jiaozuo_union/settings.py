@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from cryptography.fernet import Fernet
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -43,9 +44,27 @@ else:
         raise ImproperlyConfigured("环境变量 ALLOWED_HOSTS 未设置（以逗号分隔的域名列表）。")
 
 # Keys for personal data (PIPL): a keyed hash to de-duplicate ID numbers without storing them
-# readable, and a Fernet key to encrypt them where staff need the whole number.
-PII_HASH_KEY = env("PII_HASH_KEY", default=SECRET_KEY)
-FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY", default="")
+# readable, and Fernet keys to encrypt them where staff need the whole number. Neither derives
+# from SECRET_KEY in production, so rotating SECRET_KEY never makes stored numbers unreadable.
+# FIELD_ENCRYPTION_KEY is a comma-separated list, current key first (see apps.core.crypto).
+if DEBUG:
+    PII_HASH_KEY = env("PII_HASH_KEY", default=SECRET_KEY)
+    FIELD_ENCRYPTION_KEY = env.list("FIELD_ENCRYPTION_KEY", default=[])
+else:
+    PII_HASH_KEY = _required("PII_HASH_KEY")
+    if len(PII_HASH_KEY) < 32:
+        raise ImproperlyConfigured("环境变量 PII_HASH_KEY 太短：至少 32 个字符的随机值。")
+    FIELD_ENCRYPTION_KEY = env.list("FIELD_ENCRYPTION_KEY", default=[])
+    if not FIELD_ENCRYPTION_KEY:
+        _required("FIELD_ENCRYPTION_KEY")
+for _position, _key in enumerate(FIELD_ENCRYPTION_KEY, start=1):
+    try:
+        Fernet(_key.encode())
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"FIELD_ENCRYPTION_KEY 的第 {_position} 个密钥无效：应为 Fernet 密钥（32 字节的 URL 安全 Base64）。"
+            "生成：python -c \"from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())\""
+        ) from None
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -115,8 +134,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: Celery broker and cache through REDIS_URL; unset, eager tasks and local memory.
 REDIS_URL = env("REDIS_URL", default="")
+# The cache is an optimisation: apps.core.cache.ForgivingRedisCache answers misses while Redis is
+# down (short socket timeouts, then a few seconds without trying), so pages still render.
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=1.0)
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {
+        "BACKEND": "apps.core.cache.ForgivingRedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {"socket_connect_timeout": REDIS_SOCKET_TIMEOUT, "socket_timeout": REDIS_SOCKET_TIMEOUT},
+    }}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -231,6 +257,7 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
+    "apps.core.tasks.*": {"queue": "default"},
     "apps.notifications.tasks.*": {"queue": "notifications"},
     "apps.reports.tasks.*": {"queue": "reports"},
     "apps.recruitment.tasks.*": {"queue": "matching"},
@@ -240,18 +267,23 @@ CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Longer than any task's time limit, so a slow task is never handed to a second worker.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 3600, "socket_connect_timeout": REDIS_SOCKET_TIMEOUT}
+# Work is enqueued through apps.core.outbox: a publish that fails leaves its outbox row for the
+# sweep, so the web request gives up quickly instead of retrying against a dead broker.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
-# Security. HTTPS settings follow HTTPS (on unless DEBUG), so a laptop and the test server work
-# over plain HTTP while production gets HSTS, secure cookies and the redirect.
-HTTPS = env.bool("HTTPS", default=not DEBUG)
-SECURE_SSL_REDIRECT = HTTPS
-SESSION_COOKIE_SECURE = HTTPS
-CSRF_COOKIE_SECURE = HTTPS
-SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
-SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
-SECURE_HSTS_PRELOAD = HTTPS
+# Security. HTTPS settings follow FORCE_HTTPS (on unless DEBUG), so a laptop and the test server
+# work over plain HTTP while production gets HSTS, secure cookies and the redirect. (Not named
+# HTTPS: the development server and WSGI tools read a variable of that name as "request is secure".)
+FORCE_HTTPS = env.bool("FORCE_HTTPS", default=not DEBUG)
+SECURE_SSL_REDIRECT = FORCE_HTTPS
+SESSION_COOKIE_SECURE = FORCE_HTTPS
+CSRF_COOKIE_SECURE = FORCE_HTTPS
+SECURE_HSTS_SECONDS = 31536000 if FORCE_HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = FORCE_HTTPS
+SECURE_HSTS_PRELOAD = FORCE_HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_PROXY", default=False) else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

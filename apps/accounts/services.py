@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from apps.core.audit import audit_record, current_ip
+from apps.core.cache import CacheUnavailable
 from apps.core.crypto import encrypt, pii_digest
 from apps.core.sms import send_sms
 from apps.core.validators import mask_resident_id, normalize_mobile, normalize_resident_id
@@ -34,8 +35,13 @@ def sms_code_send(*, phone: str, purpose: str) -> SmsVerification | None:
     phone = normalize_mobile(phone)
     now = timezone.now()
     address_key = f"sms-codes-from:{current_ip.get() or 'unknown'}:{now:%Y%m%d%H}"
-    cache.add(address_key, 0, 3600)
-    if cache.incr(address_key) > HOURLY_LIMIT_PER_ADDRESS:  # atomic, so parallel requests count too
+    try:
+        cache.add(address_key, 0, 3600)
+        sent_from_address = cache.incr(address_key)  # atomic, so parallel requests count too
+    except (CacheUnavailable, ValueError):
+        # Fails closed: without the counter nothing stops one address texting thousands of numbers.
+        raise ValidationError({"phone": "短信服务暂时繁忙，请稍后再试。"}) from None
+    if sent_from_address > HOURLY_LIMIT_PER_ADDRESS:
         raise ValidationError({"phone": "获取验证码过于频繁，请稍后再试。"})
     recent = SmsVerification.objects.select_for_update().filter(
         phone=phone, created_at__gte=now - timedelta(days=1)

@@ -28,6 +28,10 @@ class CoreConfig(AppConfig):
         "counsellor": [],
     }
 
+    periodic_tasks = [
+        {"name": "基础：补发代理积压的后台任务", "task": "apps.core.tasks.sweep_outbox", "crontab": {"minute": "*"}},
+    ]
+
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 

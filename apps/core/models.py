@@ -135,3 +135,26 @@ class AuditLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_repr} {self.action}"
+
+
+class OutboxMessage(models.Model):
+    """Work to hand to Celery, written in the same transaction as the change that asks for it.
+
+    apps.core.outbox.enqueue() writes the row; after commit it is published and deleted. A row the
+    broker refused stays until the periodic sweep publishes it, so nothing is lost while Redis is down.
+    """
+
+    task_name = models.CharField("任务", max_length=200)
+    args = models.JSONField("位置参数", default=list, blank=True)
+    kwargs = models.JSONField("关键字参数", default=dict, blank=True)
+    created_at = models.DateTimeField("写入时间", auto_now_add=True, db_index=True)
+    attempts = models.PositiveIntegerField("发送失败次数", default=0)
+    last_error = models.CharField("最近错误", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "待发送任务"
+        verbose_name_plural = "待发送任务"
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.task_name} #{self.pk}"

@@ -11,7 +11,6 @@
 """
 from __future__ import annotations
 
-import mimetypes
 import os
 import re
 import uuid
@@ -23,7 +22,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.db import models
-from django.http import FileResponse, HttpResponse
+from django.db.models.fields.files import FieldFile
+from django.http import HttpResponse, StreamingHttpResponse
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
@@ -38,6 +38,19 @@ _MIME_LABELS = {
     "video/webm": "WebM",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word（.docx）",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Excel（.xlsx）",
+}
+
+
+# The extension a stored file gets and the type it is served with follow its detected type.
+EXTENSIONS = {
+    "application/pdf": "pdf",
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/webp": "webp",
+    "video/mp4": "mp4",
+    "video/webm": "webm",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
 }
 
 
@@ -114,8 +127,9 @@ class RandomName:
         self.prefix = prefix.strip("/")
 
     def __call__(self, instance, filename: str) -> str:
+        # PrivateFieldFile.save() has already replaced the extension with the detected type's.
         ext = os.path.splitext(filename)[1].lower().lstrip(".")
-        ext = ext if ext.isalnum() and len(ext) <= 5 else "bin"
+        ext = ext if ext in EXTENSIONS.values() else "bin"
         now = timezone.now()
         return f"{self.prefix}/{now:%Y}/{now:%m}/{uuid.uuid4().hex}.{ext}"
 
@@ -127,7 +141,17 @@ def _private_storage():
     return storages["private"]
 
 
+class PrivateFieldFile(FieldFile):
+    def save(self, name, content, save=True):
+        """Store under an extension taken from the bytes, whatever name the uploader gave."""
+        mime = detect_mime(content)
+        name = f"upload.{EXTENSIONS.get(mime, 'bin')}"
+        super().save(name, content, save=save)
+
+
 class PrivateFileField(models.FileField):
+    attr_class = PrivateFieldFile
+
     def __init__(self, *args, upload_to: str | RandomName = "files", **kwargs):
         if isinstance(upload_to, str):
             upload_to = RandomName(upload_to)
@@ -164,50 +188,94 @@ def private_file_url(obj: models.Model, field_name: str, *, inline: bool = False
     return f"{url}?inline=1" if inline else url
 
 
-def guess_content_type(name: str) -> str:
-    return mimetypes.guess_type(name)[0] or "application/octet-stream"
+def stored_content_type(stored) -> str:
+    """The type of a stored file read from its first bytes (older files kept the uploader's extension)."""
+    try:
+        with stored.open("rb") as handle:
+            mime = detect_mime(handle)
+    except (OSError, ValueError):
+        mime = None
+    return mime if mime in EXTENSIONS else "application/octet-stream"
 
 
-_RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
+CHUNK_SIZE = 64 * 1024
+_RANGE_RE = re.compile(r"^bytes=([0-9]{0,30})-([0-9]{0,30})$")
+
+
+def parse_range(header: str, size: int) -> tuple[int, int] | None | str:
+    """The single byte range asked for, as (first, last) inclusive, clipped to the file.
+
+    None when there is no usable Range header (absent, malformed, several ranges: send the whole
+    file, as RFC 9110 allows); "unsatisfiable" when it starts past the end (answer 416).
+    """
+    match = _RANGE_RE.match(header.strip()) if header else None
+    if not match or not (match.group(1) or match.group(2)):
+        return None
+    first, last = match.group(1), match.group(2)
+    if first:
+        start = int(first)
+        end = min(int(last), size - 1) if last else size - 1
+        if last and int(last) < start:
+            return None  # "bytes=5-2" is invalid syntax, not an unsatisfiable range
+        if start >= size:
+            return "unsatisfiable"
+        return start, end
+    suffix = int(last)
+    if suffix == 0 or size == 0:
+        return "unsatisfiable"
+    return max(size - suffix, 0), size - 1
+
+
+def _chunks(stored, start: int, length: int):
+    """Read ``length`` bytes from ``start`` in chunks; the file is closed when the response ends."""
+    handle = stored.open("rb")
+    try:
+        handle.seek(start)
+        while length > 0:
+            chunk = handle.read(min(CHUNK_SIZE, length))
+            if not chunk:
+                break
+            length -= len(chunk)
+            yield chunk
+    finally:
+        handle.close()
 
 
 def file_response(request, stored, *, download_name: str, inline: bool = False) -> HttpResponse:
     """Send a stored file: through nginx (X-Accel-Redirect) when configured, else streamed.
 
-    An attachment unless ``inline`` is asked for a type browsers show safely; byte ranges are
-    honoured so video players can seek.
+    The type comes from the file's bytes, never from a name; an attachment unless ``inline`` is
+    asked for a type browsers show safely; byte ranges are honoured (streamed in chunks) so video
+    players can seek.
     """
-    content_type = guess_content_type(stored.name)
-    extension = os.path.splitext(stored.name)[1]
+    content_type = stored_content_type(stored)
+    extension = EXTENSIONS.get(content_type, "bin")
     disposition = "inline" if inline and content_type in INLINE_TYPES else "attachment"
     if settings.PRIVATE_FILES_X_ACCEL_PREFIX:
         response = HttpResponse(content_type=content_type)
         response["X-Accel-Redirect"] = settings.PRIVATE_FILES_X_ACCEL_PREFIX.rstrip("/") + "/" + stored.name
     else:
         response = _ranged_response(request, stored, content_type)
-    response["Content-Disposition"] = f'{disposition}; filename="{download_name}{extension}"'
+    response["Content-Disposition"] = f'{disposition}; filename="{download_name}.{extension}"'
     response["Cache-Control"] = "private, no-store"
     return response
 
 
 def _ranged_response(request, stored, content_type: str) -> HttpResponse:
     size = stored.size
-    match = _RANGE_RE.match(request.headers.get("Range", ""))
-    if not (match and (match.group(1) or match.group(2))):
-        response = FileResponse(stored.open("rb"), content_type=content_type)
-        response["Content-Length"] = str(size)
-        response["Accept-Ranges"] = "bytes"
-        return response
-    start = int(match.group(1)) if match.group(1) else max(size - int(match.group(2)), 0)
-    end = min(int(match.group(2)) if match.group(1) and match.group(2) else size - 1, size - 1)
-    if start > end:
+    wanted = parse_range(request.headers.get("Range", ""), size)
+    if wanted == "unsatisfiable":
         response = HttpResponse(status=416)
         response["Content-Range"] = f"bytes */{size}"
         return response
-    with stored.open("rb") as handle:
-        handle.seek(start)
-        body = handle.read(end - start + 1)
-    response = HttpResponse(body, status=206, content_type=content_type)
-    response["Content-Range"] = f"bytes {start}-{end}/{size}"
+    if wanted is None:
+        response = StreamingHttpResponse(_chunks(stored, 0, size), content_type=content_type)
+        response["Content-Length"] = str(size)
+    else:
+        start, end = wanted
+        response = StreamingHttpResponse(_chunks(stored, start, end - start + 1), status=206,
+                                         content_type=content_type)
+        response["Content-Range"] = f"bytes {start}-{end}/{size}"
+        response["Content-Length"] = str(end - start + 1)
     response["Accept-Ranges"] = "bytes"
     return response

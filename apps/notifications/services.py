@@ -7,6 +7,8 @@ from itertools import islice
 from django.db import transaction
 from django.utils import timezone
 
+from apps.core.outbox import enqueue
+
 from .models import Notification
 
 CHUNK_SIZE = 500
@@ -23,8 +25,9 @@ def notify(
 ) -> str:
     """Send a message to people: always to their inbox, and by e-mail / SMS when asked.
 
-    Rows are written by Celery in chunks after the caller's transaction commits; ``key`` makes
-    a repeated call (or a retried task) deliver each message once. Returns the key.
+    Rows are written by Celery in chunks after the caller's transaction commits; the chunks are
+    queued through the outbox in the caller's transaction, so a message survives a broker outage.
+    ``key`` makes a repeated call (or a retried task) deliver each message once. Returns the key.
     """
     recipient_ids = sorted({getattr(r, "pk", r) for r in recipients})
     channel_list = sorted({Notification.Channel(c).value for c in channels} | {Notification.Channel.SITE.value})
@@ -33,13 +36,10 @@ def notify(
 
     from .tasks import deliver_notifications
 
-    def enqueue() -> None:
-        iterator = iter(recipient_ids)
+    iterator = iter(recipient_ids)
+    with transaction.atomic():
         while chunk := list(islice(iterator, CHUNK_SIZE)):
-            deliver_notifications.delay(chunk, payload)
-
-    if recipient_ids:
-        transaction.on_commit(enqueue)
+            enqueue(deliver_notifications, chunk, payload)
     return message_key
 
 

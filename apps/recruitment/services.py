@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from apps.core.audit import audit_record
 from apps.core.models import Enterprise, Organization
+from apps.core.outbox import enqueue
 from apps.core.scoping import can_act_for, is_staff_member
 from apps.core.validators import normalize_credit_code
 from apps.notifications.services import notify
@@ -460,7 +461,7 @@ def seeker_profile_save(*, user, data: dict) -> SeekerProfile:
     audit_record(actor=user, action="recruitment.seeker.registered" if created else "recruitment.seeker.updated",
                  target=profile, organization=profile.district)
     profile_id = profile.pk
-    transaction.on_commit(lambda: _recompute_profile_task().delay(profile_id))
+    enqueue(_recompute_profile_task(), profile_id)
     return profile
 
 
@@ -488,7 +489,7 @@ def _recompute_profile_task():
 def _enqueue_post_matching(post_id: int) -> None:
     from .tasks import recompute_post_recommendations
 
-    transaction.on_commit(lambda: recompute_post_recommendations.delay(post_id))
+    enqueue(recompute_post_recommendations, post_id)
 
 
 def saved_job_toggle(*, user, post: JobPost) -> bool:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from apps.core.outbox import enqueue
+
 from . import services
 
 RETRY = {"autoretry_for": (Exception,), "retry_backoff": True, "max_retries": 5, "soft_time_limit": 300,
@@ -30,7 +32,7 @@ def send_saved_search_alerts() -> int:
     from .models import SavedSearch
 
     for search_id in SavedSearch.objects.filter(alert=True).values_list("pk", flat=True).iterator():
-        send_saved_search_alert.delay(search_id)
+        enqueue(send_saved_search_alert, search_id)
     return 0
 
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from apps.core.indicators import period_from_params
 from apps.core.permissions import staff_required
 from apps.core.scoping import is_staff_member
+from apps.core.spreadsheets import workbook_response
 
 from . import selectors, services
 from .exports import dashboard_workbook
@@ -724,8 +725,5 @@ def console_dashboard_export(request):
     start, end = period_from_params(request.GET)
     rows, total = selectors.dashboard_by_district(request.user, start, end)
     groups = selectors.dashboard_by_key_group(request.user, start, end)
-    content = dashboard_workbook(rows, total, groups, start, end)
-    response = HttpResponse(content,
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="recruitment-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"'
-    return response
+    name = f"recruitment-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"
+    return workbook_response(dashboard_workbook(rows, total, groups, start, end), name, ascii_name=name)

@@ -1,7 +1,8 @@
 """Excel exports: small tables straight to the browser, a whole round in the background.
 
-openpyxl's write-only mode streams rows to temporary files, so memory stays flat whatever the
-number of submissions; the round's submissions are read with ``iterator()``.
+Every workbook goes through apps.core.spreadsheets.SafeWorkbook: openpyxl's write-only mode
+streams rows to temporary files, so memory stays flat whatever the number of submissions, and
+text a filler typed (``=...``, ``+...``) reaches Excel as text, never as a formula.
 """
 from __future__ import annotations
 
@@ -10,46 +11,24 @@ from collections.abc import Iterable, Sequence
 
 from django.core.files import File
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import FileResponse
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
+
+from apps.core.spreadsheets import SafeWorkbook, workbook_response
 
 from .models import ExportJob, ReportField, Submission, SubmissionFile
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PROGRESS_EVERY = 25
-_INVALID_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
 
 
-def _header(sheet, titles: Sequence[str]) -> list:
-    bold = Font(bold=True)
-    cells = []
-    for title in titles:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = bold
-        cells.append(cell)
-    return cells
-
-
-def table_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence]) -> HttpResponse:
-    """One sheet with a header row, as an attachment."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("数据")
-    sheet.append(_header(sheet, headers))
+def table_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence]) -> FileResponse:
+    """One sheet with a header row, streamed as an attachment."""
+    workbook = SafeWorkbook()
+    sheet = workbook.sheet("数据")
+    sheet.header(headers)
     for row in rows:
-        sheet.append(list(row))
-    with tempfile.TemporaryFile() as handle:
-        workbook.save(handle)
-        handle.seek(0)
-        response = HttpResponse(handle.read(), content_type=XLSX)
-    ascii_name = "report.xlsx"
-    from urllib.parse import quote
-
-    response["Content-Disposition"] = (f"attachment; filename=\"{ascii_name}\"; "
-                                       f"filename*=UTF-8''{quote(filename)}")
-    return response
+        sheet.append(row)
+    return workbook_response(workbook, filename, ascii_name="report.xlsx")
 
 
 def _cell_value(field: ReportField, submission: Submission, file_names: dict[int, str]):
@@ -82,13 +61,13 @@ def write_round_workbook(round_, handle, *, on_progress=None) -> int:
     groups: dict[str, list[ReportField]] = {}
     for field in fields:
         groups.setdefault(field.group or "填报内容", []).append(field)
-    workbook = Workbook(write_only=True)
-    summary = workbook.create_sheet("报送情况")
-    summary.append(_header(summary, ["单位", "状态", "首次报送时间", "是否按时", "版本数", "通过时间"]))
+    workbook = SafeWorkbook()
+    summary = workbook.sheet("报送情况")
+    summary.header(["单位", "状态", "首次报送时间", "是否按时", "版本数", "通过时间"])
     sheets = {}
     for name, group_fields in groups.items():
-        sheet = workbook.create_sheet(name.translate(_INVALID_SHEET_CHARS)[:31] or "填报内容")
-        sheet.append(_header(sheet, ["单位"] + [f"{f.label}" for f in group_fields]))
+        sheet = workbook.sheet(name or "填报内容")
+        sheet.header(["单位"] + [f"{f.label}" for f in group_fields])
         sheets[name] = sheet
     file_names = dict(SubmissionFile.objects.filter(submission__round=round_).values_list("pk", "original_name"))
     submissions = (round_.submissions.select_related("organization").order_by("organization__path")

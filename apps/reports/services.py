@@ -15,6 +15,7 @@ from django.utils import timezone
 from apps.core import indicators as core_indicators
 from apps.core.audit import audit_record
 from apps.core.models import Organization
+from apps.core.outbox import enqueue
 from apps.notifications.services import notify
 
 from . import schema
@@ -466,7 +467,7 @@ def export_job_create(*, actor, round_: ReportRound) -> ExportJob:
     audit_record(actor=actor, action="reports.export.requested", target=job)
     from .tasks import export_round
 
-    transaction.on_commit(lambda: export_round.delay(job.pk))
+    enqueue(export_round, job.pk)
     return job
 
 

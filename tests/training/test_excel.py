@@ -88,7 +88,7 @@ def test_export_can_be_imported_again(org_tree):
     for question in excel.parse_workbook(io.BytesIO(workbook_bytes(GOOD))):
         question.bank = bank
         question.save()
-    exported = excel.export_bytes(bank.questions.order_by("pk"))
+    exported = excel.export_workbook(bank.questions.order_by("pk")).to_bytes()
     again = excel.parse_workbook(io.BytesIO(exported))
     original = list(bank.questions.order_by("pk"))
     assert [(q.kind, q.stem, q.options, q.answer, q.tags, q.difficulty) for q in again] == [
@@ -96,7 +96,7 @@ def test_export_can_be_imported_again(org_tree):
 
 
 def test_template_imports_cleanly():
-    questions = excel.parse_workbook(io.BytesIO(excel.template_bytes()))
+    questions = excel.parse_workbook(io.BytesIO(excel.template_workbook().to_bytes()))
     assert len(questions) == 4
 
 
@@ -140,9 +140,36 @@ def test_export_and_template_download(client, xiuwu_staff, org_tree):
     _upload(client, bank, workbook_bytes(GOOD))
     response = client.get(reverse("training:bank_export", args=[bank.pk]))
     assert response.status_code == 200 and response["Content-Type"] == XLSX
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
     assert sheet.max_row == 5
     assert client.get(reverse("training:bank_template")).status_code == 200
+
+
+def test_stems_that_look_like_formulas_export_as_text_and_import_back(org_tree):
+    bank = BankFactory(organization=org_tree.city)
+    for stem, explanation in [("=HYPERLINK(\"http://evil.example\",\"点我\")", ""), ("-5 的绝对值是 5。", "@解析")]:
+        Question.objects.create(bank=bank, kind=Question.Kind.TRUE_FALSE, stem=stem, options=["正确", "错误"],
+                                answer=[0], explanation=explanation, difficulty=1, tags="")
+    exported = excel.export_workbook(bank.questions.order_by("pk")).to_bytes()
+    sheet = load_workbook(io.BytesIO(exported)).active
+    assert [cell.data_type for cell in sheet[2]][1] == "s" and sheet["B2"].value.startswith("=HYPERLINK")
+    again = excel.parse_workbook(io.BytesIO(exported))
+    assert [q.stem for q in again] == [q.stem for q in bank.questions.order_by("pk")]
+    assert again[1].explanation == "@解析"
+
+
+def test_a_padded_file_is_refused_with_the_readers_message(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("试题")
+    sheet.append(excel.COLUMNS)
+    for _ in range(4 * excel.MAX_ROWS + 5):
+        sheet.append([])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with pytest.raises(excel.ImportRefused, match="空行也计算在内"):
+        excel.parse_workbook(io.BytesIO(buffer.getvalue()))
 
 
 def test_other_district_cannot_import_into_a_bank(client, boai_staff, org_tree):
