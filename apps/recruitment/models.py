@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 
+from apps.core.fields import WebLinkField
 from apps.core.models import Enterprise, Organization
 from apps.core.uploads import PrivateFileField
 
@@ -405,7 +406,7 @@ class LiveSession(models.Model):
     enterprise = models.ForeignKey(Enterprise, verbose_name="企业", on_delete=models.CASCADE, related_name="+")
     title = models.CharField("直播主题", max_length=80)
     starts_at = models.DateTimeField("开播时间")
-    link = models.URLField("直播链接")
+    link = WebLinkField("直播链接")
     posts = models.ManyToManyField(JobPost, verbose_name="带岗岗位", blank=True, related_name="+")
 
     class Meta:

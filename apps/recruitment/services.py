@@ -12,7 +12,7 @@ from django.utils import timezone
 from apps.core.audit import audit_record
 from apps.core.models import Enterprise, Organization
 from apps.core.scoping import can_act_for, is_staff_member
-from apps.core.validators import normalize_credit_code
+from apps.core.validators import normalize_credit_code, validate_web_link
 from apps.notifications.services import notify
 
 from .models import (
@@ -670,6 +670,13 @@ def interview_invite(*, actor, application: Application, scheduled_at: datetime,
         raise PermissionDenied("无权安排该面试。")
     if scheduled_at <= timezone.now():
         raise ValidationError({"scheduled_at": "面试时间不能早于现在。"})
+    location = (location or "").strip()
+    if mode == Interview.Mode.VIDEO:
+        try:  # shown to the seeker as a link
+            validate_web_link(location)
+        except ValidationError as error:
+            messages = [f"视频面试的会议链接：{message}" for message in error.messages]
+            raise ValidationError({"location": messages}) from None
     if application.status not in (S.SUBMITTED, S.VIEWED, S.INTERVIEW):
         raise ValidationError(f"申请状态为“{application.get_status_display()}”，不能再邀请面试。")
     Interview.objects.filter(application=application, status__in=OPEN_INTERVIEW).update(
