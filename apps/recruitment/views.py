@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from apps.core.indicators import period_from_params
+from apps.core.params import parse_id
 from apps.core.permissions import staff_required
 from apps.core.redirects import redirect_next
 from apps.core.scoping import is_staff_member
@@ -602,8 +603,8 @@ def console_seeker(request, pk: int):
     profile = selectors.get_seeker_for_staff(request.user, pk)
     if request.method == "POST":
         # Any published post in the city: a seeker may well want work outside their own district.
-        post_id = request.POST.get("post", "")
-        post = selectors.published_posts().filter(pk=post_id).first() if post_id.isdigit() else None
+        post_id = parse_id(request.POST.get("post"))
+        post = selectors.published_posts().filter(pk=post_id).first() if post_id else None
         if post is None:
             raise Http404
         try:
