@@ -170,6 +170,13 @@ class JobPost(models.Model):
             models.Index(fields=["district", "status"], name="recruit_post_district"),
             models.Index(fields=["status", "valid_until"], name="recruit_post_expiry"),
         ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(salary_min__lte=models.F("salary_max")),
+                                   name="recruit_post_salary_range", violation_error_message="月薪下限不能高于上限。"),
+            models.CheckConstraint(condition=models.Q(salary_min__gte=1), name="recruit_post_salary_positive"),
+            models.CheckConstraint(condition=models.Q(headcount__gte=1), name="recruit_post_headcount_positive",
+                                   violation_error_message="招聘人数至少为 1 人。"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -375,6 +382,10 @@ class JobFair(models.Model):
         verbose_name = "网络招聘会"
         verbose_name_plural = "网络招聘会"
         ordering = ["-starts_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(starts_on__lte=models.F("ends_on")), name="recruit_fair_dates",
+                                   violation_error_message="结束日期不能早于开始日期。"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -113,9 +113,10 @@ def employer_register(*, user, credit_code: str, name: str, district: Organizati
     enterprise = Enterprise.objects.filter(credit_code=raw).first()
     if enterprise is None:
         code = normalize_credit_code(raw)
+        # Typed by the applicant, so not counted anywhere until union staff verify it.
         enterprise = Enterprise(name=name, credit_code=code, district=district, industry=industry,
                                 size=Enterprise.Size.SMALL, address=address, contact_name=contact_name,
-                                contact_phone=contact_phone)
+                                contact_phone=contact_phone, is_verified=False)
         enterprise.full_clean()
         enterprise.save()
     profile, _ = EmployerProfile.objects.get_or_create(enterprise=enterprise,
@@ -164,6 +165,9 @@ def employer_profile_verify(*, actor, enterprise: Enterprise, note: str = "") ->
         profile.note = note[:200]
         profile.save(update_fields=["status", "verified_by", "verified_at", "note"])
         audit_record(actor=actor, action="recruitment.enterprise.verified", target=profile)
+    if not enterprise.is_verified:
+        Enterprise.objects.filter(pk=enterprise.pk).update(is_verified=True)
+        enterprise.is_verified = True
     return profile
 
 
