@@ -6,14 +6,16 @@ back to the default. Every view that honours ``next`` goes through ``safe_next``
 """
 from __future__ import annotations
 
+import unicodedata
+
 from django.shortcuts import redirect, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 
 
 def is_safe_next(request, url: str | None) -> bool:
-    return bool(url) and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
+    if not url or any(unicodedata.category(char)[0] in "CZ" and char != " " for char in url):
+        return False  # control, invisible or line-breaking characters have no place in our own paths
+    return url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure())
 
 
 def safe_next(request, default: str, *, param: str = "next") -> str:

@@ -22,6 +22,9 @@ HOSTILE = [
     " https://evil.example/",
     "\x00https://evil.example/",
     "http://testserver.evil.example/",
+    "/jobs/\r\nSet-Cookie: a=b",
+    "/\tevil.example",
+    "/jobs/\u202e",
 ]
 # Through the views: one of each family (the helper above meets them all).
 HOSTILE_SAMPLE = ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)"]
