@@ -31,9 +31,9 @@ class UserAdmin(ScopedAdminMixin, BaseUserAdmin):
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "groups" and not request.user.is_superuser:
             # Below the city, staff may hand out only roles below the city's.
-            city_roles = [Role.CITY_OFFICE.label, Role.CITY_DEPARTMENT.label]
+            city_roles = [Role.CITY_OFFICE, Role.CITY_DEPARTMENT]
             if request.user.organization is None or request.user.organization.org_type != "city":
-                kwargs["queryset"] = Group.objects.exclude(name__in=city_roles)
+                kwargs["queryset"] = Group.objects.exclude(role__code__in=city_roles)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_fieldsets(self, request, obj=None):

@@ -3,7 +3,7 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, UsernameField
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
@@ -13,6 +13,8 @@ FAILED_LOGIN_MESSAGE = "账号或密码不正确。连续输错 5 次将暂停�
 
 
 class LoginForm(AuthenticationForm):
+    # Django's form sets max_length after the field is built, so it is not enforced: declare it.
+    username = UsernameField(max_length=150, widget=forms.TextInput(attrs={"autofocus": True}))
     error_messages = {
         "invalid_login": FAILED_LOGIN_MESSAGE,
         "inactive": FAILED_LOGIN_MESSAGE,

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser, Group, UserManager
 from django.db import models
 
 from apps.core.crypto import decrypt
@@ -73,3 +73,18 @@ class SmsVerification(models.Model):
 
     def __str__(self) -> str:
         return f"{mask_mobile(self.phone)} {self.get_purpose_display()}"
+
+
+class RoleGroup(models.Model):
+    """Which group holds a role: found by the role's stable code; the group's name is only its label."""
+
+    # No choices: a role added to roles.Role needs no migration here.
+    code = models.CharField("角色代码", max_length=32, unique=True)
+    group = models.OneToOneField(Group, verbose_name="用户组", on_delete=models.CASCADE, related_name="role")
+
+    class Meta:
+        verbose_name = "角色"
+        verbose_name_plural = "角色"
+
+    def __str__(self) -> str:
+        return self.group.name

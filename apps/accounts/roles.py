@@ -1,11 +1,14 @@
 """Roles are Django groups. Each app's AppConfig lists, in ``role_permissions``, which of its
 permissions each role holds; ``sync_roles`` (run after every migrate) makes the groups match.
+
+A role's group is found by the role's stable code (``accounts.RoleGroup``), never by its Chinese
+label: the label is what people read, and may be reworded without losing anyone's role.
 """
 from __future__ import annotations
 
 from django.apps import apps as django_apps
 from django.contrib.auth.models import Group, Permission
-from django.db import models
+from django.db import IntegrityError, models, transaction
 
 
 class Role(models.TextChoices):
@@ -18,12 +21,24 @@ class Role(models.TextChoices):
 
 
 def role_group(role: str) -> Group:
-    group, _ = Group.objects.get_or_create(name=Role(role).label)
-    return group
+    """The group holding ``role``, created (or a group of the same label adopted) the first time."""
+    from .models import RoleGroup
+
+    code = Role(role).value
+    found = RoleGroup.objects.select_related("group").filter(code=code).first()
+    if found is not None:
+        return found.group
+    try:
+        with transaction.atomic():
+            group, _ = Group.objects.get_or_create(name=Role(code).label)
+            RoleGroup.objects.create(code=code, group=group)
+    except IntegrityError:  # created at the same moment by another request
+        pass
+    return RoleGroup.objects.select_related("group").get(code=code).group
 
 
 def user_has_role(user, role: str) -> bool:
-    return user.is_authenticated and user.groups.filter(name=Role(role).label).exists()
+    return user.is_authenticated and user.groups.filter(role__code=Role(role).value).exists()
 
 
 def sync_roles() -> None:
@@ -34,6 +49,10 @@ def sync_roles() -> None:
             wanted[role].update(perms)
     for role, perm_names in wanted.items():
         group = role_group(role)
+        label = Role(role).label
+        if group.name != label and not Group.objects.filter(name=label).exists():
+            group.name = label  # the label was reworded: people see the new one, the role stays
+            group.save(update_fields=["name"])
         pairs = [name.split(".", 1) for name in perm_names]
         permissions = [
             perm

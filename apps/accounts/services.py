@@ -24,6 +24,8 @@ RESEND_INTERVAL = timedelta(seconds=60)
 DAILY_LIMIT = 10
 MAX_ATTEMPTS = 5
 HOURLY_LIMIT_PER_ADDRESS = 20
+# Not a hex digest, so no code's digest ever equals it.
+UNMATCHABLE_DIGEST = "-"
 
 
 @transaction.atomic
@@ -53,6 +55,10 @@ def sms_code_send(*, phone: str, purpose: str) -> SmsVerification | None:
     if purpose == SmsVerification.Purpose.REGISTER and User.objects.filter(phone=phone).exists():
         raise ValidationError({"phone": "该手机号已注册，请直接登录或找回密码。"})
     if purpose == SmsVerification.Purpose.RESET and not User.objects.filter(phone=phone, is_active=True).exists():
+        # No account: nothing is sent, but a row that no code can match is kept, so the resend
+        # interval, the daily limit and the code check answer exactly as for a real account.
+        SmsVerification.objects.create(phone=phone, purpose=purpose, code_digest=UNMATCHABLE_DIGEST,
+                                       expires_at=now + CODE_TTL)
         return None
     code = f"{secrets.randbelow(10**6):06d}"
     verification = SmsVerification.objects.create(
@@ -63,7 +69,7 @@ def sms_code_send(*, phone: str, purpose: str) -> SmsVerification | None:
     return verification
 
 
-def _sms_code_consume(*, phone: str, purpose: str, code: str) -> None:
+def _sms_code_consume(*, phone: str, purpose: str, code: str) -> SmsVerification:
     """Use up the newest valid code. Runs in its own transaction so a wrong guess is always counted."""
     with transaction.atomic():
         verification = (
@@ -83,6 +89,7 @@ def _sms_code_consume(*, phone: str, purpose: str, code: str) -> None:
             verification.save(update_fields=["attempts"])
     if not matches:
         raise ValidationError({"code": "验证码不正确。"})
+    return verification
 
 
 def user_register(*, phone: str, code: str, real_name: str, password: str) -> User:
@@ -110,13 +117,19 @@ def user_register(*, phone: str, code: str, real_name: str, password: str) -> Us
 def user_reset_password(*, phone: str, code: str, password: str) -> User:
     """Set a new password once the phone number is confirmed by its code."""
     phone = normalize_mobile(phone)
+    # Before the code is checked, judge the password only by what the caller already knows (the
+    # number): judging it against the account's name would tell whether the account exists.
+    validate_password(password, User(username=phone, phone=phone))
+    verification = _sms_code_consume(phone=phone, purpose=SmsVerification.Purpose.RESET, code=code)
     user = User.objects.filter(phone=phone, is_active=True).first()
-    if user is not None:
-        validate_password(password, user)
-    _sms_code_consume(phone=phone, purpose=SmsVerification.Purpose.RESET, code=code)
-    if user is None:
-        # Same answer as a wrong code: do not reveal which numbers have accounts.
+    if user is None:  # only reachable if an account was removed after its code was sent
         raise ValidationError({"code": "验证码不正确。"})
+    try:
+        validate_password(password, user)  # the owner, proven by the code, may learn it resembles his name
+    except ValidationError:
+        # Give the code back, so choosing another password does not need a new SMS.
+        SmsVerification.objects.filter(pk=verification.pk).update(consumed_at=None)
+        raise
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
         user.set_password(password)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
+from apps.core.redirects import SafeNextMixin
 from apps.core.validators import mask_mobile
 
 from . import services
@@ -18,10 +19,14 @@ from .models import SmsVerification
 
 
 @method_decorator(login_not_required, name="dispatch")
-class LoginView(auth_views.LoginView):
+class LoginView(SafeNextMixin, auth_views.LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+
+class LogoutView(SafeNextMixin, auth_views.LogoutView):
+    pass
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -23,6 +23,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from .models import Organization
+from .params import date_param
 
 Number = int | Decimal
 Compute = Callable[[Sequence[Organization], date, date], dict[int, Number]]
@@ -52,17 +53,11 @@ def all_indicators() -> dict[str, Indicator]:
 def period_from_params(params) -> tuple[date, date]:
     """The period a page asks for with ``?start=YYYY-MM-DD&end=YYYY-MM-DD``.
 
-    Missing or invalid dates fall back to this year so far; a reversed period is turned round.
+    Missing or invalid dates fall back to this year so far; a reversed period is turned round;
+    dates far in the past or future are brought within ``core.params`` bounds.
     """
-
-    def parsed(name: str) -> date | None:
-        try:
-            return date.fromisoformat(params.get(name) or "")
-        except ValueError:
-            return None
-
-    end = parsed("end") or timezone.localdate()
-    start = parsed("start") or date(end.year, 1, 1)
+    end = date_param(params, "end") or timezone.localdate()
+    start = date_param(params, "start") or date(end.year, 1, 1)
     return (start, end) if start <= end else (end, start)
 
 

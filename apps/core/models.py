@@ -58,6 +58,12 @@ class Organization(models.Model):
         return Organization.objects.filter(code=codes[1]).first() if len(codes) > 1 else None
 
 
+class EnterpriseQuerySet(models.QuerySet):
+    def verified(self) -> EnterpriseQuerySet:
+        """Enterprises union staff entered or checked: the only ones indicators count."""
+        return self.filter(is_verified=True)
+
+
 class Enterprise(models.Model):
     class Size(models.TextChoices):
         MICRO = "micro", "微型"
@@ -91,7 +97,13 @@ class Enterprise(models.Model):
     )
     contact_name = models.CharField("联系人", max_length=30, blank=True)
     contact_phone = models.CharField("联系电话", max_length=20, blank=True)
+    is_verified = models.BooleanField(
+        "已核实", default=True,
+        help_text="工会工作人员登记的企业即为已核实；求职招聘中企业自行注册的，经工会核实后才计入统计。",
+    )
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    objects = EnterpriseQuerySet.as_manager()
 
     class Meta:
         verbose_name = "企业"

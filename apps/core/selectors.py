@@ -46,12 +46,12 @@ def audit_for_user(user) -> QuerySet[AuditLog]:
 
 def _enterprises_registered(organizations, start, end):
     since, until = period_bounds(start, end)
-    return subtree_totals(Enterprise.objects.filter(created_at__gte=since, created_at__lt=until),
+    return subtree_totals(Enterprise.objects.verified().filter(created_at__gte=since, created_at__lt=until),
                           org_field="district", organizations=organizations)
 
 
 def _enterprises_with_union(organizations, start, end):
-    return subtree_totals(Enterprise.objects.filter(has_union=True), org_field="district",
+    return subtree_totals(Enterprise.objects.verified().filter(has_union=True), org_field="district",
                           organizations=organizations)
 
 

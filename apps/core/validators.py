@@ -6,6 +6,7 @@ python-stdnum; mainland mobile numbers with phonenumbers plus the 1[3-9] rule.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import phonenumbers
 from django.core.exceptions import ValidationError
@@ -92,3 +93,39 @@ def mask_name(value: str) -> str:
     if not value:
         return ""
     return value[0] + "*" * (len(value) - 1) if len(value) > 1 else value
+
+
+# --- links a user types that the portal shows as a link ---------------------------------------------
+
+WEB_LINK_MESSAGE = "请填写以 http:// 或 https:// 开头的网址。"
+# Controls, format characters (zero-width, bidi overrides), separators and spaces.
+_INVISIBLE = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp", "Zs"}
+_web_url = None
+
+
+def validate_web_link(value: str) -> None:
+    """Only an absolute ``http``/``https`` address with a host may become an ``href``.
+
+    ``javascript:``, ``data:``, ``vbscript:``, ``//host`` (protocol-relative), backslashes and any
+    control or invisible character are refused, whatever their case or spacing.
+    """
+    global _web_url
+    from django.core.validators import URLValidator
+
+    if _web_url is None:
+        _web_url = URLValidator(schemes=["http", "https"], message=WEB_LINK_MESSAGE, code="web_link")
+    text = value or ""
+    if "\\" in text or any(unicodedata.category(char) in _INVISIBLE for char in text):
+        raise ValidationError("网址中不能包含空格、换行或其他控制字符。", code="web_link_control")
+    scheme = text.split(":", 1)[0].lower() if ":" in text else ""
+    if scheme not in ("http", "https") or not text.lower().startswith(f"{scheme}://"):
+        raise ValidationError(WEB_LINK_MESSAGE, code="web_link")
+    _web_url(text)
+
+
+def is_web_link(value: str) -> bool:
+    try:
+        validate_web_link(value)
+    except ValidationError:
+        return False
+    return True

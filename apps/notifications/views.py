@@ -4,8 +4,9 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
+
+from apps.core.redirects import is_safe_next
 
 from . import selectors, services
 
@@ -26,7 +27,7 @@ def open_notification(request, pk: int):
         raise Http404
     services.notification_mark_read(user=request.user, notification_ids=[notification.pk])
     link = notification.link
-    if link and url_has_allowed_host_and_scheme(link, allowed_hosts={request.get_host()}):
+    if is_safe_next(request, link):
         return redirect(link)
     return render(request, "notifications/detail.html", {"notification": notification})
 

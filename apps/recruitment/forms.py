@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from apps.core.fields import WebLinkFormField
 from apps.core.models import Enterprise, Organization
 from apps.core.selectors import counties
 from apps.core.uploads import UploadField
@@ -319,7 +320,7 @@ class FairInviteForm(forms.Form):
 
 
 class LiveSessionForm(forms.ModelForm):
-    link = forms.URLField(label="直播链接", max_length=200, assume_scheme="https")
+    link = WebLinkFormField(label="直播链接", max_length=200)
 
     class Meta:
         model = LiveSession

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 
+from apps.core.fields import WebLinkField
 from apps.core.models import Enterprise, Organization
 from apps.core.uploads import PrivateFileField
 
@@ -168,6 +169,13 @@ class JobPost(models.Model):
             models.Index(fields=["enterprise", "status"], name="recruit_post_enterprise"),
             models.Index(fields=["district", "status"], name="recruit_post_district"),
             models.Index(fields=["status", "valid_until"], name="recruit_post_expiry"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(salary_min__lte=models.F("salary_max")),
+                                   name="recruit_post_salary_range", violation_error_message="月薪下限不能高于上限。"),
+            models.CheckConstraint(condition=models.Q(salary_min__gte=1), name="recruit_post_salary_positive"),
+            models.CheckConstraint(condition=models.Q(headcount__gte=1), name="recruit_post_headcount_positive",
+                                   violation_error_message="招聘人数至少为 1 人。"),
         ]
 
     def __str__(self) -> str:
@@ -374,6 +382,10 @@ class JobFair(models.Model):
         verbose_name = "网络招聘会"
         verbose_name_plural = "网络招聘会"
         ordering = ["-starts_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(starts_on__lte=models.F("ends_on")), name="recruit_fair_dates",
+                                   violation_error_message="结束日期不能早于开始日期。"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -405,7 +417,7 @@ class LiveSession(models.Model):
     enterprise = models.ForeignKey(Enterprise, verbose_name="企业", on_delete=models.CASCADE, related_name="+")
     title = models.CharField("直播主题", max_length=80)
     starts_at = models.DateTimeField("开播时间")
-    link = models.URLField("直播链接")
+    link = WebLinkField("直播链接")
     posts = models.ManyToManyField(JobPost, verbose_name="带岗岗位", blank=True, related_name="+")
 
     class Meta:

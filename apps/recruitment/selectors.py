@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from apps.core.indicators import Indicator, period_bounds, subtree_totals
 from apps.core.models import Enterprise, Organization
+from apps.core.params import parse_id
 from apps.core.scoping import is_staff_member, org_scope_q
 from apps.core.selectors import counties
 
@@ -469,7 +470,7 @@ def describe_search(params: dict) -> str:
     if params.get("q"):
         parts.append(f"关键词“{params['q']}”")
     if params.get("district"):
-        parts.append(districts.get(int(params["district"]), "") if str(params["district"]).isdigit() else "")
+        parts.append(districts.get(parse_id(params["district"]), ""))
     if params.get("category") in Category.values:
         parts.append(Category(params["category"]).label)
     if params.get("salary"):

@@ -13,7 +13,7 @@ from apps.core.audit import audit_record
 from apps.core.models import Enterprise, Organization
 from apps.core.outbox import enqueue
 from apps.core.scoping import can_act_for, is_staff_member
-from apps.core.validators import normalize_credit_code
+from apps.core.validators import normalize_credit_code, validate_web_link
 from apps.notifications.services import notify
 
 from .models import (
@@ -114,9 +114,10 @@ def employer_register(*, user, credit_code: str, name: str, district: Organizati
     enterprise = Enterprise.objects.filter(credit_code=raw).first()
     if enterprise is None:
         code = normalize_credit_code(raw)
+        # Typed by the applicant, so not counted anywhere until union staff verify it.
         enterprise = Enterprise(name=name, credit_code=code, district=district, industry=industry,
                                 size=Enterprise.Size.SMALL, address=address, contact_name=contact_name,
-                                contact_phone=contact_phone)
+                                contact_phone=contact_phone, is_verified=False)
         enterprise.full_clean()
         enterprise.save()
     profile, _ = EmployerProfile.objects.get_or_create(enterprise=enterprise,
@@ -165,6 +166,9 @@ def employer_profile_verify(*, actor, enterprise: Enterprise, note: str = "") ->
         profile.note = note[:200]
         profile.save(update_fields=["status", "verified_by", "verified_at", "note"])
         audit_record(actor=actor, action="recruitment.enterprise.verified", target=profile)
+    if not enterprise.is_verified:
+        Enterprise.objects.filter(pk=enterprise.pk).update(is_verified=True)
+        enterprise.is_verified = True
     return profile
 
 
@@ -671,6 +675,13 @@ def interview_invite(*, actor, application: Application, scheduled_at: datetime,
         raise PermissionDenied("无权安排该面试。")
     if scheduled_at <= timezone.now():
         raise ValidationError({"scheduled_at": "面试时间不能早于现在。"})
+    location = (location or "").strip()
+    if mode == Interview.Mode.VIDEO:
+        try:  # shown to the seeker as a link
+            validate_web_link(location)
+        except ValidationError as error:
+            messages = [f"视频面试的会议链接：{message}" for message in error.messages]
+            raise ValidationError({"location": messages}) from None
     if application.status not in (S.SUBMITTED, S.VIEWED, S.INTERVIEW):
         raise ValidationError(f"申请状态为“{application.get_status_display()}”，不能再邀请面试。")
     Interview.objects.filter(application=application, status__in=OPEN_INTERVIEW).update(

@@ -15,7 +15,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from apps.core.indicators import period_from_params
+from apps.core.params import parse_id
 from apps.core.permissions import staff_required
+from apps.core.redirects import redirect_next
 from apps.core.scoping import is_staff_member
 from apps.core.spreadsheets import workbook_response
 
@@ -151,7 +153,7 @@ def seeker_profile(request):
             _form_errors(form, error)
         else:
             messages.success(request, "求职登记已保存。系统将为您匹配合适的岗位。")
-            return redirect(request.GET.get("next") or "recruitment:my_applications")
+            return redirect_next(request, "recruitment:my_applications")
     return render(request, "recruitment/seeker_profile.html", {"form": form, "profile": profile})
 
 
@@ -177,7 +179,7 @@ def job_save(request, pk: int):
     post = selectors.get_public_post(pk)
     saved = services.saved_job_toggle(user=request.user, post=post)
     messages.success(request, "已收藏该岗位。" if saved else "已取消收藏。")
-    return redirect(request.POST.get("next") or reverse("recruitment:job_detail", args=[pk]))
+    return redirect_next(request, reverse("recruitment:job_detail", args=[pk]))
 
 
 def saved_jobs(request):
@@ -602,8 +604,8 @@ def console_seeker(request, pk: int):
     profile = selectors.get_seeker_for_staff(request.user, pk)
     if request.method == "POST":
         # Any published post in the city: a seeker may well want work outside their own district.
-        post_id = request.POST.get("post", "")
-        post = selectors.published_posts().filter(pk=post_id).first() if post_id.isdigit() else None
+        post_id = parse_id(request.POST.get("post"))
+        post = selectors.published_posts().filter(pk=post_id).first() if post_id else None
         if post is None:
             raise Http404
         try:

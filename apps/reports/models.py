@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 
 from apps.core.models import Organization
 from apps.core.uploads import PrivateFileField
@@ -62,6 +63,10 @@ class ReportTask(models.Model):
             ("review_submissions", "审核落实情况报告"),
             ("submit_reports", "填报落实情况报告"),
             ("view_overview", "查看全市落实情况总览"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_date__isnull=True) | Q(start_date__lte=F("end_date")),
+                                   name="reports_task_dates", violation_error_message="统计截止日期不能早于起始日期。"),
         ]
 
     def __str__(self) -> str:
@@ -145,7 +150,13 @@ class ReportRound(models.Model):
         verbose_name = "报送轮次"
         verbose_name_plural = "报送轮次"
         ordering = ["-period_start", "-id"]
-        constraints = [models.UniqueConstraint(fields=["task", "period_start"], name="reports_round_unique_period")]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "period_start"], name="reports_round_unique_period"),
+            models.CheckConstraint(condition=Q(period_start__lte=F("period_end")),
+                                   name="reports_round_period"),
+            models.CheckConstraint(condition=Q(lock_date__isnull=True) | Q(lock_date__gte=F("due_date")),
+                                   name="reports_round_lock_after_due"),
+        ]
         indexes = [models.Index(fields=["due_date"], name="reports_round_due")]
 
     def __str__(self) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from apps.core.models import Enterprise, Organization
 from apps.core.uploads import PrivateFileField
@@ -265,6 +265,11 @@ class Quiz(models.Model):
         verbose_name = "答题"
         verbose_name_plural = "答题"
         ordering = ["-opens_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(opens_at__lt=F("closes_at")), name="training_quiz_dates",
+                                   violation_error_message="结束时间必须晚于开始时间。"),
+            models.CheckConstraint(condition=Q(question_count__gte=1), name="training_quiz_has_questions"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -315,6 +320,8 @@ class Attempt(models.Model):
             models.UniqueConstraint(fields=["quiz", "user"], condition=Q(status="in_progress"),
                                     name="training_one_running_attempt"),
             models.UniqueConstraint(fields=["quiz", "user", "number"], name="training_attempt_number"),
+            models.CheckConstraint(condition=Q(started_at__lte=F("deadline")), name="training_attempt_deadline"),
+            models.CheckConstraint(condition=Q(score__lte=F("max_score")), name="training_attempt_score_range"),
         ]
 
     def __str__(self) -> str:
@@ -431,6 +438,10 @@ class Stage(models.Model):
         verbose_name = "阶段"
         verbose_name_plural = "阶段"
         ordering = ["campaign", "order"]
+        constraints = [
+            models.CheckConstraint(condition=Q(starts_on__lte=F("ends_on")), name="training_stage_dates",
+                                   violation_error_message="结束日期不能早于开始日期。"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -483,7 +494,9 @@ class Entry(models.Model):
         verbose_name_plural = "参赛报名"
         ordering = ["campaign", "rank", "registered_at"]
         constraints = [models.UniqueConstraint(fields=["campaign", "organization", "name"],
-                                               name="training_entry_unique_name")]
+                                               name="training_entry_unique_name"),
+                       models.CheckConstraint(condition=Q(final_score__isnull=True) | Q(final_score__gte=0),
+                                              name="training_entry_score_not_negative")]
 
     def __str__(self) -> str:
         return self.name
@@ -519,7 +532,11 @@ class Score(models.Model):
     class Meta:
         verbose_name = "评分"
         verbose_name_plural = "评分"
-        constraints = [models.UniqueConstraint(fields=["entry", "judge", "criterion"], name="training_score_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "judge", "criterion"], name="training_score_once"),
+            models.CheckConstraint(condition=Q(value__gte=0), name="training_score_not_negative",
+                                   violation_error_message="得分不能为负数。"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.entry_id} · {self.criterion_id} · {self.value}"

@@ -176,7 +176,7 @@ def organization_leaderboard(quiz: Quiz) -> list[dict]:
     for row in rows:
         in_subtree = Q(district__path__startswith=row["county__path"]) | Q(union__path__startswith=row["county__path"])
         aggregates[f"o{row['county_id']}"] = Sum("employee_count", filter=in_subtree)
-    employees = Enterprise.objects.aggregate(**aggregates)
+    employees = Enterprise.objects.verified().aggregate(**aggregates)
     for row in rows:
         headcount = employees.get(f"o{row['county_id']}") or 0
         row["employees"] = headcount

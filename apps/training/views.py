@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from apps.core.indicators import period_from_params
 from apps.core.models import Organization
+from apps.core.params import parse_id
 from apps.core.permissions import staff_required
 from apps.core.scoping import can_act_for, is_staff_member, org_scope_q
 from apps.core.spreadsheets import workbook_response
@@ -46,10 +47,7 @@ from .models import Attempt, Campaign, Course, Entry, Lesson, Question, Quiz
 
 
 def _int(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
+    return parse_id(value) or 0
 
 
 def _error_text(error: ValidationError) -> str:
@@ -232,8 +230,9 @@ def attempt_take(request, pk: int):
 def _posted_answers(request, attempt: Attempt) -> dict:
     answers = {}
     for key in request.POST:
-        if key.startswith("q") and key[1:].isdigit():
-            answers[int(key[1:])] = request.POST.getlist(key)
+        question_id = parse_id(key[1:]) if key.startswith("q") else None
+        if question_id is not None:
+            answers[question_id] = request.POST.getlist(key)
     return answers
 
 

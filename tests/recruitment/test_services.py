@@ -258,7 +258,7 @@ class TestInterviews:
     def test_new_invitation_cancels_the_open_one(self, seeker, post, employer):
         application = services.application_submit(seeker=seeker, post=post)
         first = services.interview_invite(actor=employer, application=application,
-                                          scheduled_at=timezone.now() + timedelta(days=2), mode="video", location="a")
+                                          scheduled_at=timezone.now() + timedelta(days=2), mode="video", location="https://m.example.cn/a")
         services.interview_invite(actor=employer, application=application,
                                   scheduled_at=timezone.now() + timedelta(days=3), mode="onsite", location="b")
         first.refresh_from_db()
@@ -267,7 +267,7 @@ class TestInterviews:
     def test_reminder_goes_to_both_sides_once(self, seeker, post, employer, django_capture_on_commit_callbacks):
         application = services.application_submit(seeker=seeker, post=post)
         services.interview_invite(actor=employer, application=application,
-                                  scheduled_at=timezone.now() + timedelta(minutes=50), mode="video", location="a")
+                                  scheduled_at=timezone.now() + timedelta(minutes=50), mode="video", location="https://m.example.cn/a")
         with django_capture_on_commit_callbacks(execute=True):
             assert services.interviews_send_reminders() == 1
             assert services.interviews_send_reminders() == 0

@@ -34,3 +34,9 @@ def paginate(context, page_obj):
     query = context["request"].GET.copy()
     query.pop("page", None)
     return {"page_obj": page_obj, "query": query.urlencode()}
+
+
+@register.filter
+def web_link(value: str) -> str:
+    """The address if it is a safe ``http``/``https`` link, else an empty string (rendered as no link)."""
+    return value if validators.is_web_link(value or "") else ""

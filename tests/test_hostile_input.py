@@ -1,0 +1,122 @@
+"""No input makes the portal answer 500.
+
+Every list and search page of the URL crawler's list (the URL patterns without arguments) is
+requested as each persona with hostile query parameters; every form on the pages a persona can
+open is posted with over-long fields. Every answer must be 2xx, 3xx or 4xx.
+"""
+from __future__ import annotations
+
+import functools
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tests.recruitment.factories import JobPostFactory, make_employer
+from tests.test_url_crawler import POST_ONLY, _project_urls
+
+HUGE = str(10**30)
+# One request per value on each list or search page: every parameter of the page gets it at once.
+HOSTILE_VALUES = {
+    "long": "9" * 10_000,
+    "negative": "-1",
+    "huge": HUGE,
+    "page_huge": "999999999",
+    "arabic_digits": "١٢",
+    "superscript": "²",
+    "year_1": "0001-01-01",
+    "year_9999": "9999-12-31",
+    "not_a_date": "2026-02-30",
+}
+# Pages that read no parameter (forms to fill in, the console's home) get only these.
+FEW_VALUES = ("long", "superscript")
+# Names most pages read; each page adds the names of its own GET forms.
+COMMON_PARAMS = ["q", "no", "page", "status", "start", "end", "year", "month", "district", "category",
+                 "indicator", "format", "kind", "mode", "group", "enterprise", "unread", "sort", "round",
+                 "organization", "org", "a", "b", "q²", "q١", "²"]
+SKIP = {"core:healthz"}  # its answer depends on Redis and the broker, not on parameters
+
+
+@functools.cache
+def list_urls() -> tuple[str, ...]:
+    """The crawler's URLs that take no argument: the list, search and dashboard pages."""
+    return tuple(sorted(reverse(name) for name, pattern in _project_urls()
+                        if not getattr(pattern.pattern, "converters", {}) and name not in POST_ONLY
+                        and name not in SKIP))
+
+
+_GET_FORM = re.compile(r"<form\b[^>]*method=[\"']get[\"'][^>]*>(.*?)</form>", re.S | re.I)
+_POST_FORM = re.compile(r"<form\b([^>]*method=[\"']post[\"'][^>]*)>(.*?)</form>", re.S | re.I)
+_NAME = re.compile(r"<(?:input|select|textarea)\b[^>]*\bname=[\"']([^\"']+)[\"']", re.I)
+_ACTION = re.compile(r"\baction=[\"']([^\"']*)[\"']", re.I)
+
+
+@pytest.fixture
+def personas(org_tree, worker, grassroots_staff, xiuwu_staff, city_staff, xiuwu_enterprise):
+    employer = make_employer(xiuwu_enterprise, "employer_hengda")
+    JobPostFactory(enterprise=xiuwu_enterprise)
+    return {"anonymous": None, "worker": worker, "employer": employer, "grassroots": grassroots_staff,
+            "county": xiuwu_staff, "city": city_staff}
+
+
+def _client(user) -> Client:
+    client = Client(raise_request_exception=False)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def _fail(failures, label, response):
+    if response.status_code >= 500:
+        failures.append(f"{label} → {response.status_code}")
+
+
+PERSONAS = ["anonymous", "worker", "employer", "grassroots", "county", "city"]
+
+
+def _reads_parameters(page: str) -> bool:
+    """A list or search page: it has a search form, a period, or pages."""
+    return bool(_GET_FORM.search(page)) or "page=" in page or 'name="start"' in page
+
+
+def _post_forms(page: str, url: str) -> set[tuple[str, frozenset]]:
+    found = set()
+    for attrs, body in _POST_FORM.findall(page):
+        action = _ACTION.search(attrs)
+        target = action.group(1) if action and action.group(1) else url
+        if "logout" not in target:
+            found.add((target, frozenset(n for n in _NAME.findall(body) if n != "csrfmiddlewaretoken")))
+    return found
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_hostile_input_never_gives_500(personas, persona):
+    user = personas[persona]
+    client = _client(user)
+    failures: list[str] = []
+    forms: set[tuple[str, frozenset]] = set()
+    for url in list_urls():
+        plain = client.get(url)
+        _fail(failures, url, plain)
+        # NUL bytes are refused before any view (core.middleware): once per page is proof enough.
+        assert client.get(url, {"q": "a\x00b", "no": "\x00"}).status_code == 400, url
+        if plain.status_code != 200:
+            continue  # not this persona's page: hostile values meet the same refusal
+        page = plain.content.decode(errors="replace")
+        forms |= _post_forms(page, url)
+        names = set(COMMON_PARAMS)
+        for form in _GET_FORM.findall(page):
+            names.update(_NAME.findall(form))
+        values = HOSTILE_VALUES if _reads_parameters(page) else {k: HOSTILE_VALUES[k] for k in FEW_VALUES}
+        for label, value in values.items():
+            _fail(failures, f"{url} [{label}]", client.get(url, {name: value for name in names}))
+        if 'name="start"' in page:
+            _fail(failures, f"{url} [full range]", client.get(url, {"start": "0001-01-01", "end": "9999-12-31"}))
+    # Every form on those pages, posted with over-long fields and with huge numbers.
+    for target, names in sorted(forms):
+        for label, value in (("long", "长" * 10_000), ("huge", HUGE)):
+            _fail(failures, f"POST {target} [{label}]", client.post(target, {name: value for name in names}))
+            if user is not None:
+                client.force_login(user)  # a form may have changed the session
+    assert not failures, f"{persona}: " + "; ".join(failures)
