@@ -3,13 +3,20 @@ from __future__ import annotations
 from django import forms
 
 
+class CodeInput(forms.TextInput):
+    """A one-time code is never written back into the page, right or wrong."""
+
+    def format_value(self, value):
+        return None
+
+
 class CodeForm(forms.Form):
     """One field: the six digits of the authenticator (or, when signing in, a recovery code)."""
 
     code = forms.CharField(
         label="验证码", max_length=20,
         error_messages={"required": "请输入验证码。", "max_length": "验证码最多 20 个字符。"},
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
+        widget=CodeInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
                                       "autofocus": True, "spellcheck": "false", "autocapitalize": "off"}),
     )
 
