@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils.http import urlencode
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -49,13 +50,24 @@ def _audit(action):
 
 # Enforcement --------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("path", ["/console/", "/admin/", "/reports/", "/jobs/manage/", "/", "/me/"])
-def test_unverified_staff_session_is_sent_to_the_second_step(client, city_staff, path):
+STAFF_PAGES = ["core:console", "core:audit_list", "admin:index", "admin:accounts_user_changelist",
+               "reports:task_list", "recruitment:console_posts", "training:console_courses", "core:me", "core:home", "accounts:profile"]
+
+
+@pytest.mark.parametrize("name", STAFF_PAGES)
+def test_unverified_staff_session_is_sent_to_the_second_step(client, city_staff, name):
     client.force_login(city_staff)
-    response = client.get(path)
-    assert response.status_code == 302
-    assert response["Location"].startswith(VERIFY)
-    assert "next=" in response["Location"]
+    path = reverse(name)
+    for response in (client.get(path), client.post(path)):
+        assert response.status_code == 302
+        assert response["Location"] == f"{VERIFY}?{urlencode({'next': path})}"
+
+
+@pytest.mark.parametrize("name", STAFF_PAGES[:7])
+def test_the_same_pages_open_once_verified(client, city_staff, name):
+    client.force_login(city_staff)
+    pass_second_factor(client, city_staff)
+    assert client.get(reverse(name)).status_code == 200
 
 
 def test_password_sign_in_leads_a_new_staff_member_to_setup(client, xiuwu_staff):
@@ -70,11 +82,21 @@ def test_password_sign_in_leads_a_new_staff_member_to_setup(client, xiuwu_staff)
     assert not device.confirmed
 
 
-def test_worker_and_employer_are_never_asked(client, worker):
+def test_worker_is_never_asked(client, worker):
     _sign_in(client, worker.phone)
     assert client.get(reverse("core:me")).status_code == 200
     assert client.get(SETUP).status_code == 302  # nothing to set up: straight on
+    assert client.get(VERIFY).status_code == 302
     assert not TOTPDevice.objects.filter(user=worker).exists()
+
+
+def test_employer_is_never_asked(client, xiuwu_enterprise):
+    from tests.recruitment.factories import make_employer
+
+    employer = make_employer(xiuwu_enterprise, "employer_hengda")
+    assert not services.needs_second_factor(employer)
+    _sign_in(client, "employer_hengda")
+    assert client.get(reverse("recruitment:employer_home")).status_code == 200
 
 
 def test_volunteer_lawyer_without_organisation_needs_it(db):
