@@ -51,7 +51,8 @@ def _audit(action):
 # Enforcement --------------------------------------------------------------------------------
 
 STAFF_PAGES = ["core:console", "core:audit_list", "admin:index", "admin:accounts_user_changelist",
-               "reports:task_list", "recruitment:console_posts", "training:console_courses", "core:me", "core:home", "accounts:profile"]
+               "reports:task_list", "recruitment:console_posts", "training:console_courses",
+               "core:me", "core:home", "accounts:profile"]
 
 
 @pytest.mark.parametrize("name", STAFF_PAGES)
