@@ -85,6 +85,9 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "apps.core",
     "apps.accounts",
     "apps.notifications",
@@ -102,9 +105,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "apps.core.middleware.RequestContextMiddleware",
     "apps.accounts.middleware.StaffIdleTimeoutMiddleware",
+    # Staff finish the second step (TOTP) before anything else; see apps/accounts/two_factor.
+    "apps.accounts.middleware.StaffSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -188,6 +194,12 @@ AXES_LOCKOUT_CALLABLE = "apps.accounts.views.lockout"
 AXES_VERBOSE = False
 # The client's address comes from apps.core.net.client_ip for axes, the SMS limits and the audit.
 AXES_CLIENT_IP_CALLABLE = "apps.core.net.client_ip"
+
+# Staff second factor (django-otp): TOTP plus ten recovery codes. Wrong codes are limited by
+# apps.accounts.two_factor (5 per 15 minutes per account), so django-otp's own growing delay is off.
+OTP_TOTP_ISSUER = "焦作职工服务平台"
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]

@@ -85,6 +85,43 @@ def _own_media_folders(tmp_path_factory):
         yield
 
 
+def pass_second_factor(client, user) -> None:
+    """Mark ``client``'s session as having passed the second step with ``user``'s authenticator."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="身份验证器", confirmed=True
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_second_factor(request, monkeypatch):
+    """``client.force_login(staff)`` arrives as after a full sign-in: password and TOTP both passed.
+
+    Tests of the enforcement itself opt out with ``@pytest.mark.real_otp``.
+    """
+    if request.node.get_closest_marker("real_otp"):
+        yield
+        return
+    from django.test.client import ClientMixin
+
+    from apps.accounts.two_factor.services import needs_second_factor
+
+    original = ClientMixin.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        if needs_second_factor(user):
+            pass_second_factor(self, user)
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login)
+    yield
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     from django.core.cache import cache

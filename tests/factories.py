@@ -60,3 +60,14 @@ def make_staff(organization, *roles: str, username: str | None = None, **extra) 
     if username:
         kwargs["username"] = username
     return UserFactory(**kwargs)
+
+
+def totp_code(device) -> str:
+    """The code an authenticator would show now for ``device`` (one not used before: TOTP refuses replays)."""
+    import time
+
+    from django_otp.oath import hotp
+
+    device.refresh_from_db()
+    step = (int(time.time()) - device.t0) // device.step + device.drift
+    return f"{hotp(device.bin_key, max(step, device.last_t + 1), digits=device.digits):0{device.digits}d}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import CHROMIUM, require_chromium
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, totp_code
 
 LAUNCH_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -44,9 +44,29 @@ def desktop_page(browser, live_server):
 
 
 def sign_in(page, username: str, password: str = PASSWORD) -> None:
-    """Sign in through the login form, as a person would."""
+    """Sign in through the login form, as a person would; staff then pass the second step."""
     page.goto("/accounts/login/")
     page.get_by_label("手机号或用户名").fill(username)
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
     page.wait_for_load_state()
+    if "/accounts/two-factor/" in page.url:
+        pass_second_step(page, username)
+
+
+def pass_second_step(page, username: str) -> None:
+    """Type the code the person's authenticator would show (its secret read from the database).
+
+    A staff member without an authenticator binds one on the setup page and goes past the
+    recovery codes, as on their first sign-in.
+    """
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    enrolling = "/accounts/two-factor/setup/" in page.url
+    device = TOTPDevice.objects.filter(user__username=username, confirmed=not enrolling).latest("pk")
+    page.get_by_label("验证码").fill(totp_code(device))
+    page.get_by_role("button", name="确认绑定" if enrolling else "验证").click()
+    page.wait_for_load_state()
+    if enrolling:
+        page.get_by_role("link", name="我已保存，继续").click()
+        page.wait_for_load_state()
