@@ -256,6 +256,7 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIN
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "apps.core.errors.csrf_failure"
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -286,6 +287,21 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "jiaozuo.sms": {"level": "INFO"},
     },
+}
+
+# How long personal data is kept: the privacy notice (/privacy/) states these and the purge tasks
+# (apps.accounts.tasks, apps.recruitment.tasks) apply them.
+PRIVACY_RETENTION = {
+    "sms_code_hours": 24,          # SMS codes (stored hashed) are deleted a day after they are sent
+    "resume_idle_days": 365,       # a résumé nobody updated for a year, with no application open, is erased
+    "worker_session_days": SESSION_COOKIE_AGE // 86400,
+    "staff_idle_minutes": STAFF_IDLE_TIMEOUT // 60,
+}
+PRIVACY_CONTACT = {
+    "office": env("PRIVACY_CONTACT_OFFICE", default="焦作市总工会办公室（个人信息保护负责人）"),
+    "phone": env("PRIVACY_CONTACT_PHONE", default="12351"),
+    "email": env("PRIVACY_CONTACT_EMAIL", default=""),
+    "address": env("PRIVACY_CONTACT_ADDRESS", default="河南省焦作市"),
 }
 
 SITE_NAME = "焦作职工服务平台"

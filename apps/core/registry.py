@@ -8,6 +8,8 @@ Each app registers its providers in ``AppConfig.ready()``:
     console_todos.register(todos_for_console)     # fn(user) -> list[TodoItem]
     my_records.register(my_applications)          # fn(user) -> MySection | None
     home_sections.register(latest_jobs)           # fn(request) -> HomeSection | None
+    my_data_exports.register(my_applications_data)  # fn(user) -> list[DataSection]
+    account_closers.register(close_seeker_records)  # fn(user) -> ClosureNote | None (inside the closing transaction)
 
 A provider must run a fixed number of queries, whatever the number of rows.
 """
@@ -89,6 +91,24 @@ class HomeSection:
     order: int = 100
 
 
+@dataclass
+class DataSection:
+    """A person's own records of one kind, for the copy they download from /me/ (PIPL art. 45)."""
+
+    title: str
+    columns: list[str]
+    rows: list[list[Any]] = field(default_factory=list)
+
+
+@dataclass
+class ClosureNote:
+    """What an app did when an account closed: what it erased and what it must keep, and why."""
+
+    app: str
+    erased: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+
+
 class Registry:
     def __init__(self) -> None:
         self._items: list[Any] = []
@@ -110,5 +130,10 @@ console_menu = Registry()
 console_todos: Registry = Registry()
 my_records: Registry = Registry()
 home_sections: Registry = Registry()
+# fn(user) -> list[DataSection]: every record of the person the app holds.
+my_data_exports: Registry = Registry()
+# fn(user) -> ClosureNote | None: called inside the account-closing transaction, before the
+# account itself is anonymised; erase what no rule requires keeping, describe what stays.
+account_closers: Registry = Registry()
 
 Provider = Callable[..., Any]

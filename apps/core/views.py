@@ -7,16 +7,20 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from . import selectors, services
+from .downloads import content_disposition
 from .forms import EnterpriseForm
 from .permissions import staff_required
 from .registry import console_todos, home_sections, my_records, nav_items
 from .uploads import file_response, private_files
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_not_required
@@ -33,6 +37,36 @@ def home(request):
 def me(request):
     sections = [s for s in (provider(request.user) for provider in my_records) if s]
     return render(request, "core/me.html", {"sections": sorted(sections, key=lambda s: s.order)})
+
+
+@login_not_required
+def privacy_notice(request):
+    return render(request, "core/privacy.html", {"retention": settings.PRIVACY_RETENTION,
+                                                 "contact": settings.PRIVACY_CONTACT})
+
+
+@login_not_required
+def user_agreement(request):
+    return render(request, "core/agreement.html", {"contact": settings.PRIVACY_CONTACT})
+
+
+@require_GET
+@never_cache
+def my_data_export(request):
+    """Anyone signed in: a copy of their own records from every app, as JSON or Excel."""
+    from . import privacy
+
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    if request.GET.get("format") == "json":
+        response = HttpResponse(privacy.personal_data_json(request.user), content_type="application/json")
+        response["Content-Disposition"] = content_disposition(f"我的个人信息-{stamp}.json",
+                                                              fallback=f"my-data-{stamp}.json")
+    else:
+        response = HttpResponse(privacy.personal_data_workbook(request.user), content_type=XLSX)
+        response["Content-Disposition"] = content_disposition(f"我的个人信息-{stamp}.xlsx",
+                                                              fallback=f"my-data-{stamp}.xlsx")
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @staff_required(perm="core.use_console")
