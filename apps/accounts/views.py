@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from apps.core.validators import mask_mobile
 
 from . import services
-from .forms import FAILED_LOGIN_MESSAGE, LoginForm, PasswordResetForm, ProfileForm, RegisterForm, SendCodeForm
+from .forms import FAILED_LOGIN_MESSAGE, CloseAccountForm, LoginForm, PasswordResetForm, ProfileForm, RegisterForm, SendCodeForm
 from .models import SmsVerification
 
 
@@ -113,6 +113,28 @@ def password_reset(request):
         return redirect("accounts:login")
     phone = request.session.get("reset_phone")
     return render(request, "accounts/password_reset.html", {"code_form": code_form, "form": form, "phone": phone})
+
+
+def close_account(request):
+    """Anyone signed in closes their own account, after entering their password."""
+    form = CloseAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            notes = services.user_close_account(user=request.user, password=form.cleaned_data["password"])
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            logout(request)
+            return render(request, "accounts/closed.html", {"notes": notes})
+    return render(request, "accounts/close_account.html", {"form": form})
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for key, errors in error.error_dict.items():
+            form.add_error(key if key in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 def profile(request):

@@ -47,3 +47,9 @@ class NotificationsConfig(AppConfig):
 
         user_registered.connect(_greet_new_user, dispatch_uid="notifications.greet_new_user")
         my_records.register(_my_messages)
+        from apps.core.registry import account_closers, my_data_exports
+
+        from .privacy import messages_close, my_messages_data
+
+        my_data_exports.register(my_messages_data)
+        account_closers.register(messages_close)

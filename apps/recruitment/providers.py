@@ -108,5 +108,11 @@ def register() -> None:
     my_records.register(my_applications)
     my_records.register(my_employer_posts)
     home_sections.register(latest_jobs)
+    from apps.core.registry import account_closers, my_data_exports
+
+    from .privacy import my_recruitment_data, seeker_records_close
+
+    my_data_exports.register(my_recruitment_data)
+    account_closers.register(seeker_records_close)
     private_files.register(SeekerProfile, _resume_checker)
     private_files.register(JobPost, _video_checker)
