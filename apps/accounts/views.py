@@ -13,7 +13,15 @@ from django.views.decorators.http import require_POST
 from apps.core.validators import mask_mobile
 
 from . import services
-from .forms import FAILED_LOGIN_MESSAGE, CloseAccountForm, LoginForm, PasswordResetForm, ProfileForm, RegisterForm, SendCodeForm
+from .forms import (
+    FAILED_LOGIN_MESSAGE,
+    CloseAccountForm,
+    LoginForm,
+    PasswordResetForm,
+    ProfileForm,
+    RegisterForm,
+    SendCodeForm,
+)
 from .models import SmsVerification
 
 

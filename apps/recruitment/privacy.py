@@ -10,7 +10,7 @@ from django.utils import timezone
 from apps.core.audit import audit_record
 from apps.core.registry import ClosureNote, DataSection
 
-from .models import (Application, EmployerMembership, Interview, SavedJob, SavedSearch, SeekerProfile)
+from .models import Application, EmployerMembership, Interview, SavedJob, SavedSearch, SeekerProfile
 
 S = Application.Status
 OPEN_STATUSES = (S.SUBMITTED, S.VIEWED, S.INTERVIEW, S.OFFERED)

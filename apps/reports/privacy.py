@@ -14,7 +14,8 @@ def my_reports_data(user) -> list[DataSection]:
     if not versions:
         return []
     return [DataSection(
-        title="经手的落实情况报告", columns=["报告", "报送单位", "版本", "报送时间", "我的角色", "审核结果", "审核意见"],
+        title="经手的落实情况报告",
+        columns=["报告", "报送单位", "版本", "报送时间", "我的角色", "审核结果", "审核意见"],
         rows=[[str(v.submission.round), str(v.submission.organization), v.number, v.submitted_at,
                "报送人" if v.submitted_by_id == user.pk else "审核人", v.get_decision_display(), v.comment]
               for v in versions],

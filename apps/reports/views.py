@@ -20,7 +20,8 @@ S = Submission.Status
 
 def _city_office_required(request):
     if not is_city_office(request.user):
-        raise PermissionDenied("管理报告任务需要市总工会办公室的角色（市总工会工作人员，持有“创建和管理报告任务”权限）。")
+        raise PermissionDenied(
+            "管理报告任务需要市总工会办公室的角色（市总工会工作人员，持有“创建和管理报告任务”权限）。")
 
 
 def _form_errors(form, error: ValidationError) -> None:

@@ -48,7 +48,8 @@ def test_worker_downloads_their_records_from_every_app_as_excel(client, job_seek
     assert "filename*=UTF-8''" in response["Content-Disposition"]
     assert "我的个人信息" in unquote(response["Content-Disposition"])
     workbook = load_workbook(BytesIO(response.content))
-    assert {"账号信息", "站内消息", "求职登记", "求职申请", "收藏的岗位", "学习记录", "答题记录"} <= set(workbook.sheetnames)
+    expected = {"账号信息", "站内消息", "求职登记", "求职申请", "收藏的岗位", "学习记录", "答题记录"}
+    assert expected <= set(workbook.sheetnames)
     cells = [str(c) for sheet in workbook for row in sheet.iter_rows(values_only=True) for c in row if c]
     assert "数控车工" in cells and "我有五年经验" in cells and "欢迎加入" in cells
     assert "别人的消息" not in cells
