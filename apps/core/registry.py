@@ -109,6 +109,25 @@ class ClosureNote:
     kept: list[str] = field(default_factory=list)
 
 
+def offered_services() -> list[NavItem]:
+    """What the portal offers everyone: the installed apps' public navigation entries whose page exists.
+
+    The home page and the welcome message list these, so they promise only what is built.
+    """
+    from django.urls import NoReverseMatch, reverse
+
+    offered = []
+    for item in sorted(nav_items, key=lambda i: i.order):
+        if item.staff_only or item.permissions:
+            continue
+        try:
+            reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        offered.append(item)
+    return offered
+
+
 class Registry:
     def __init__(self) -> None:
         self._items: list[Any] = []

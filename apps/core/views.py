@@ -17,7 +17,7 @@ from . import selectors, services
 from .downloads import content_disposition
 from .forms import EnterpriseForm
 from .permissions import staff_required
-from .registry import console_todos, home_sections, my_records, nav_items
+from .registry import console_todos, home_sections, my_records, offered_services
 from .uploads import file_response, private_files
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -26,11 +26,12 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @login_not_required
 def home(request):
     sections = [s for s in (provider(request) for provider in home_sections) if s]
-    services_list = sorted((i for i in nav_items if not i.staff_only), key=lambda i: i.order)
+    services_list = offered_services()
     return render(
         request,
         "core/home.html",
-        {"home_sections": sorted(sections, key=lambda s: s.order), "service_items": services_list},
+        {"home_sections": sorted(sections, key=lambda s: s.order), "service_items": services_list,
+         "service_names": "、".join(item.label for item in services_list)},
     )
 
 
