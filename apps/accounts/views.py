@@ -31,6 +31,12 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
+    def get_default_redirect_url(self):
+        # A safe ``next`` (checked by LoginView.get_redirect_url) wins; otherwise land by role.
+        from apps.core.registry import landing_url_for
+
+        return landing_url_for(self.request.user)
+
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"

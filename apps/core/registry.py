@@ -109,6 +109,21 @@ class ClosureNote:
     kept: list[str] = field(default_factory=list)
 
 
+def landing_url_for(user) -> str:
+    """Where a person lands after signing in: staff the console, others what an app says, else /me/."""
+    from django.urls import reverse
+
+    from .scoping import is_staff_member
+
+    if is_staff_member(user):
+        return reverse("core:console")
+    for provider in landing_pages:
+        url = provider(user)
+        if url:
+            return url
+    return reverse("core:me")
+
+
 def offered_services() -> list[NavItem]:
     """What the portal offers everyone: the installed apps' public navigation entries whose page exists.
 
@@ -149,6 +164,9 @@ console_menu = Registry()
 console_todos: Registry = Registry()
 my_records: Registry = Registry()
 home_sections: Registry = Registry()
+# fn(user) -> str | None: where this person starts after signing in, when the app knows better
+# than /me/ (an employer's recruitment home). Staff always start at the console.
+landing_pages: Registry = Registry()
 # fn(user) -> list[DataSection]: every record of the person the app holds.
 my_data_exports: Registry = Registry()
 # fn(user) -> ClosureNote | None: called inside the account-closing transaction, before the
