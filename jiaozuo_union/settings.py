@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
@@ -164,6 +165,8 @@ LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+# Dates read the same everywhere: 2026年12月1日, and 12月1日 in dense tables.
+FORMAT_MODULE_PATH = ["jiaozuo_union.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -208,6 +211,10 @@ UPLOAD_KINDS = {
 }
 # Behind nginx, private files go out through X-Accel-Redirect to this internal location.
 PRIVATE_FILES_X_ACCEL_PREFIX = env("PRIVATE_FILES_X_ACCEL_PREFIX", default="")
+
+# Form widgets render through the project's templates, so templates/django/forms/ can restyle
+# them once for every form (e.g. no "---------" empty option).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -160,7 +160,8 @@ def private_file(request, label: str, pk: int, field_name: str):
         raise Http404 from None
     if not stored or not checker(request.user, obj, field_name):
         raise Http404
-    return file_response(request, stored, download_name=f"{label.split('.')[-1]}-{pk}",
+    field_label = model._meta.get_field(field_name).verbose_name
+    return file_response(request, stored, download_name=f"{model._meta.verbose_name}{field_label}-{pk}",
                          inline=bool(request.GET.get("inline")))
 
 

@@ -16,6 +16,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from apps.core.downloads import content_disposition
+
 from .models import ExportJob, ReportField, Submission, SubmissionFile
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -44,11 +46,7 @@ def table_response(filename: str, headers: Sequence[str], rows: Iterable[Sequenc
         workbook.save(handle)
         handle.seek(0)
         response = HttpResponse(handle.read(), content_type=XLSX)
-    ascii_name = "report.xlsx"
-    from urllib.parse import quote
-
-    response["Content-Disposition"] = (f"attachment; filename=\"{ascii_name}\"; "
-                                       f"filename*=UTF-8''{quote(filename)}")
+    response["Content-Disposition"] = content_disposition(filename, fallback="report.xlsx")
     return response
 
 

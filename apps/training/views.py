@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from apps.core.downloads import content_disposition
 from apps.core.indicators import period_from_params
 from apps.core.models import Organization
 from apps.core.permissions import staff_required
@@ -564,14 +565,15 @@ def question_retire(request, pk: int):
 def bank_export(request, pk: int):
     bank = selectors.get_bank_for_user(request.user, pk)
     response = HttpResponse(excel.export_bytes(bank.questions.order_by("pk")), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="question-bank-{bank.pk}.xlsx"'
+    response["Content-Disposition"] = content_disposition(f"题库-{bank.name}.xlsx",
+                                                          fallback=f"question-bank-{bank.pk}.xlsx")
     return response
 
 
 @staff_required(perm="training.manage_quizzes")
 def bank_template(request):
     response = HttpResponse(excel.template_bytes(), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="question-bank-template.xlsx"'
+    response["Content-Disposition"] = content_disposition("题库导入模板.xlsx", fallback="question-bank-template.xlsx")
     return response
 
 

@@ -34,3 +34,11 @@ def paginate(context, page_obj):
     query = context["request"].GET.copy()
     query.pop("page", None)
     return {"page_obj": page_obj, "query": query.urlencode()}
+
+
+@register.simple_tag
+def form_error_count(form) -> int:
+    """How many fields of a bound form carry an error (the form-wide errors are listed, not counted)."""
+    if form is None or not getattr(form, "is_bound", False):
+        return 0
+    return sum(1 for name in form.errors if name != "__all__")
