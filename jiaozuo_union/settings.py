@@ -104,6 +104,8 @@ TEMPLATES = [
                 "apps.core.context_processors.portal",
                 "apps.notifications.context_processors.inbox",
             ],
+            # {% icon %} and the other portal tags in every template without {% load %}.
+            "builtins": ["apps.core.templatetags.portal"],
         },
     },
 ]
