@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, HttpResponse, JsonResponse
@@ -160,7 +160,10 @@ def private_file(request, label: str, pk: int, field_name: str):
         raise Http404 from None
     if not stored or not checker(request.user, obj, field_name):
         raise Http404
-    field_label = model._meta.get_field(field_name).verbose_name
+    try:
+        field_label = model._meta.get_field(field_name).verbose_name
+    except FieldDoesNotExist:
+        field_label = field_name
     return file_response(request, stored, download_name=f"{model._meta.verbose_name}{field_label}-{pk}",
                          inline=bool(request.GET.get("inline")))
 
