@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test venv migrate seed worker beat lint check-deploy bench clean
+.PHONY: run test venv migrate seed worker beat lint check-deploy bench clean icons
 
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "需要 $(PYTHON)"; exit 1; }
@@ -29,6 +29,11 @@ run: venv
 # The whole suite. With DATABASE_URL and REDIS_URL set it runs on PostgreSQL with a real Celery worker.
 test: venv
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Rebuild static/img/icons.svg after using a new icon ({% icon "name" %}); needs npm.
+icons: venv
+	npm ci --no-audit --no-fund
+	DEBUG=1 $(PY) manage.py build_icons
 
 migrate: venv
 	DEBUG=1 $(PY) manage.py migrate

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
@@ -133,6 +134,8 @@ TEMPLATES = [
                 "apps.core.context_processors.portal",
                 "apps.notifications.context_processors.inbox",
             ],
+            # {% icon %} and the other portal tags in every template without {% load %}.
+            "builtins": ["apps.core.templatetags.portal"],
         },
     },
 ]
@@ -206,6 +209,8 @@ LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+# Dates read the same everywhere: 2026年12月1日, and 12月1日 in dense tables.
+FORMAT_MODULE_PATH = ["jiaozuo_union.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -250,6 +255,10 @@ UPLOAD_KINDS = {
 }
 # Behind nginx, private files go out through X-Accel-Redirect to this internal location.
 PRIVATE_FILES_X_ACCEL_PREFIX = env("PRIVATE_FILES_X_ACCEL_PREFIX", default="")
+
+# Form widgets render through the project's templates, so templates/django/forms/ can restyle
+# them once for every form (e.g. no "---------" empty option).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -304,6 +313,7 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY el
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "apps.core.errors.csrf_failure"
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -334,6 +344,21 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "jiaozuo.sms": {"level": "INFO"},
     },
+}
+
+# How long personal data is kept: the privacy notice (/privacy/) states these and the purge tasks
+# (apps.accounts.tasks, apps.recruitment.tasks) apply them.
+PRIVACY_RETENTION = {
+    "sms_code_hours": 24,          # SMS codes (stored hashed) are deleted a day after they are sent
+    "resume_idle_days": 365,       # a résumé nobody updated for a year, with no application open, is erased
+    "worker_session_days": SESSION_COOKIE_AGE // 86400,
+    "staff_idle_minutes": STAFF_IDLE_TIMEOUT // 60,
+}
+PRIVACY_CONTACT = {
+    "office": env("PRIVACY_CONTACT_OFFICE", default="焦作市总工会办公室（个人信息保护负责人）"),
+    "phone": env("PRIVACY_CONTACT_PHONE", default="12351"),
+    "email": env("PRIVACY_CONTACT_EMAIL", default=""),
+    "address": env("PRIVACY_CONTACT_ADDRESS", default="河南省焦作市"),
 }
 
 SITE_NAME = "焦作职工服务平台"

@@ -14,6 +14,8 @@ PUBLIC_URL_NAMES = {
     "core:home",
     "core:healthz",
     "core:private_file",  # the owning app's checker decides; unknown files answer 404
+    "core:privacy",
+    "core:agreement",
     # accounts
     "accounts:login",
     "accounts:register",

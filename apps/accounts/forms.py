@@ -77,6 +77,29 @@ class RegisterForm(NewPasswordMixin):
                                error_messages={"required": "请阅读并同意用户协议和个人信息保护说明。"})
 
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.urls import reverse
+        from django.utils.html import format_html
+
+        self.fields["agree"].label = format_html(
+            '我已阅读并同意<a href="{}" target="_blank" rel="noopener">《用户协议》</a>'
+            '和<a href="{}" target="_blank" rel="noopener">《个人信息保护说明》</a>',
+            reverse("core:agreement"), reverse("core:privacy"))
+
+
+class CloseAccountForm(forms.Form):
+    password = forms.CharField(label="登录密码", strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    confirm = forms.BooleanField(label="我已了解：注销后账号无法恢复，上面列出的信息将被删除或匿名化",
+                                 error_messages={"required": "请勾选确认后再注销。"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
 class PasswordResetForm(NewPasswordMixin):
     password1 = forms.CharField(label="新密码", widget=NEW_PASSWORD,
                                 help_text="至少 8 位，包含小写字母、大写字母、数字、符号中的至少三类")

@@ -188,3 +188,69 @@ def staff_create(*, username: str, real_name: str, password: str, organization, 
     user.save()
     user.groups.set([role_group(role) for role in roles])
     return user
+
+
+# ---------------------------------------------------------------- personal information (PIPL)
+CLOSED_NAME = "已注销用户"
+
+
+@transaction.atomic
+def user_close_account(*, user: User, password: str) -> list:
+    """Close one's own account: each app erases what no rule keeps, then the account is anonymised.
+
+    Returns the apps' ClosureNotes (what was erased, what stays and why). Staff accounts are
+    closed by their organisation's administrator, not by themselves.
+    """
+    from apps.core.registry import ClosureNote, account_closers
+    from apps.core.scoping import is_staff_member
+
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not user.is_active:
+        raise ValidationError("该账号已注销。")
+    if is_staff_member(user) or user.is_staff or user.is_superuser:
+        raise ValidationError("工会工作人员账号由本单位的平台管理员停用，不能自行注销。")
+    if not user.check_password(password):
+        raise ValidationError({"password": "密码不正确。"})
+    notes = [note for closer in account_closers if (note := closer(user=user)) is not None]
+    phone = user.phone
+    erased = ["手机号码、姓名、电子邮箱", "登录密码（账号无法再登录，其他设备上的登录随即失效）"]
+    if user.id_number_digest:
+        erased.append("身份证号码（加密件和摘要）")
+    user.username = f"closed-{user.pk}-{secrets.token_hex(4)}"
+    user.real_name = CLOSED_NAME
+    user.first_name = user.last_name = ""
+    user.email = ""
+    user.phone = None
+    user.phone_verified_at = None
+    user.id_number_digest = None
+    user.id_number_cipher = ""
+    user.id_number_masked = ""
+    user.is_active = False
+    user.set_unusable_password()
+    user.save()
+    user.groups.clear()
+    if phone:
+        SmsVerification.objects.filter(phone=phone).delete()
+    notes.insert(0, ClosureNote(app="账号", erased=erased, kept=[
+        "操作审计日志依照《网络安全法》留存，只增不改，仅用于安全核查和依法监督。"]))
+    audit_record(actor=None, action="accounts.user.closed", target=user, organization=None,
+                 after={"apps": [note.app for note in notes]})
+    return notes
+
+
+def sms_codes_purge(*, now=None) -> int:
+    """Delete SMS codes older than the privacy notice says they are kept."""
+    from django.conf import settings
+
+    now = now or timezone.now()
+    cutoff = now - timedelta(hours=settings.PRIVACY_RETENTION["sms_code_hours"])
+    deleted, _ = SmsVerification.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
+
+
+def sessions_purge() -> int:
+    """Delete expired sessions (the database session store keeps them until told)."""
+    from django.contrib.sessions.models import Session
+
+    deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    return deleted

@@ -12,6 +12,7 @@ urlpatterns = [
     path("password-reset/", views.password_reset, name="password_reset"),
     path("code/<str:purpose>/", views.send_code, name="send_code"),
     path("profile/", views.profile, name="profile"),
+    path("close/", views.close_account, name="close_account"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("two-factor/", two_factor_views.overview, name="two_factor"),
     path("two-factor/setup/", two_factor_views.setup, name="two_factor_setup"),

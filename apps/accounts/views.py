@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -14,7 +14,15 @@ from apps.core.redirects import SafeNextMixin
 from apps.core.validators import mask_mobile
 
 from . import services
-from .forms import FAILED_LOGIN_MESSAGE, LoginForm, PasswordResetForm, ProfileForm, RegisterForm, SendCodeForm
+from .forms import (
+    FAILED_LOGIN_MESSAGE,
+    CloseAccountForm,
+    LoginForm,
+    PasswordResetForm,
+    ProfileForm,
+    RegisterForm,
+    SendCodeForm,
+)
 from .models import SmsVerification
 
 
@@ -23,6 +31,12 @@ class LoginView(SafeNextMixin, auth_views.LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        # A safe ``next`` (checked by LoginView.get_redirect_url) wins; otherwise land by role.
+        from apps.core.registry import landing_url_for
+
+        return landing_url_for(self.request.user)
 
 
 class LogoutView(SafeNextMixin, auth_views.LogoutView):
@@ -118,6 +132,28 @@ def password_reset(request):
         return redirect("accounts:login")
     phone = request.session.get("reset_phone")
     return render(request, "accounts/password_reset.html", {"code_form": code_form, "form": form, "phone": phone})
+
+
+def close_account(request):
+    """Anyone signed in closes their own account, after entering their password."""
+    form = CloseAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            notes = services.user_close_account(user=request.user, password=form.cleaned_data["password"])
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            logout(request)
+            return render(request, "accounts/closed.html", {"notes": notes})
+    return render(request, "accounts/close_account.html", {"form": form})
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for key, errors in error.error_dict.items():
+            form.add_error(key if key in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 def profile(request):

@@ -8,6 +8,8 @@ Each app registers its providers in ``AppConfig.ready()``:
     console_todos.register(todos_for_console)     # fn(user) -> list[TodoItem]
     my_records.register(my_applications)          # fn(user) -> MySection | None
     home_sections.register(latest_jobs)           # fn(request) -> HomeSection | None
+    my_data_exports.register(my_applications_data)  # fn(user) -> list[DataSection]
+    account_closers.register(close_seeker_records)  # fn(user) -> ClosureNote | None (inside the closing transaction)
 
 A provider must run a fixed number of queries, whatever the number of rows.
 """
@@ -89,6 +91,58 @@ class HomeSection:
     order: int = 100
 
 
+@dataclass
+class DataSection:
+    """A person's own records of one kind, for the copy they download from /me/ (PIPL art. 45)."""
+
+    title: str
+    columns: list[str]
+    rows: list[list[Any]] = field(default_factory=list)
+
+
+@dataclass
+class ClosureNote:
+    """What an app did when an account closed: what it erased and what it must keep, and why."""
+
+    app: str
+    erased: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+
+
+def landing_url_for(user) -> str:
+    """Where a person lands after signing in: staff the console, others what an app says, else /me/."""
+    from django.urls import reverse
+
+    from .scoping import is_staff_member
+
+    if is_staff_member(user):
+        return reverse("core:console")
+    for provider in landing_pages:
+        url = provider(user)
+        if url:
+            return url
+    return reverse("core:me")
+
+
+def offered_services() -> list[NavItem]:
+    """What the portal offers everyone: the installed apps' public navigation entries whose page exists.
+
+    The home page and the welcome message list these, so they promise only what is built.
+    """
+    from django.urls import NoReverseMatch, reverse
+
+    offered = []
+    for item in sorted(nav_items, key=lambda i: i.order):
+        if item.staff_only or item.permissions:
+            continue
+        try:
+            reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        offered.append(item)
+    return offered
+
+
 class Registry:
     def __init__(self) -> None:
         self._items: list[Any] = []
@@ -110,5 +164,13 @@ console_menu = Registry()
 console_todos: Registry = Registry()
 my_records: Registry = Registry()
 home_sections: Registry = Registry()
+# fn(user) -> str | None: where this person starts after signing in, when the app knows better
+# than /me/ (an employer's recruitment home). Staff always start at the console.
+landing_pages: Registry = Registry()
+# fn(user) -> list[DataSection]: every record of the person the app holds.
+my_data_exports: Registry = Registry()
+# fn(user) -> ClosureNote | None: called inside the account-closing transaction, before the
+# account itself is anonymised; erase what no rule requires keeping, describe what stays.
+account_closers: Registry = Registry()
 
 Provider = Callable[..., Any]

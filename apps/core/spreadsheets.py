@@ -23,7 +23,6 @@ import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import quote
 from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
@@ -36,6 +35,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
+
+from .downloads import content_disposition
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MB = 1024 * 1024
@@ -379,5 +380,5 @@ def workbook_response(workbook: SafeWorkbook, filename: str, *, ascii_name: str 
     handle.seek(0)
     response = FileResponse(handle, content_type=XLSX)
     response["Content-Length"] = str(size)
-    response["Content-Disposition"] = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    response["Content-Disposition"] = content_disposition(filename, fallback=ascii_name)
     return response

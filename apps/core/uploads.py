@@ -29,6 +29,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 
+from apps.core.downloads import content_disposition
+
 _MIME_LABELS = {
     "application/pdf": "PDF",
     "image/jpeg": "JPG",
@@ -256,7 +258,8 @@ def file_response(request, stored, *, download_name: str, inline: bool = False) 
         response["X-Accel-Redirect"] = settings.PRIVATE_FILES_X_ACCEL_PREFIX.rstrip("/") + "/" + stored.name
     else:
         response = _ranged_response(request, stored, content_type)
-    response["Content-Disposition"] = f'{disposition}; filename="{download_name}.{extension}"'
+    response["Content-Disposition"] = content_disposition(f"{download_name}{extension}",
+                                                          inline=disposition == "inline")
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -7,34 +7,68 @@ from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection, models
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from . import selectors, services
+from .downloads import content_disposition
 from .forms import EnterpriseForm
 from .permissions import staff_required
-from .registry import console_todos, home_sections, my_records, nav_items
+from .registry import console_todos, home_sections, my_records, offered_services
 from .uploads import file_response, private_files
 
 MAX_PK = 2**63 - 1  # larger ids cannot exist (bigint) and would make the database raise
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_not_required
 def home(request):
     sections = [s for s in (provider(request) for provider in home_sections) if s]
-    services_list = sorted((i for i in nav_items if not i.staff_only), key=lambda i: i.order)
+    services_list = offered_services()
     return render(
         request,
         "core/home.html",
-        {"home_sections": sorted(sections, key=lambda s: s.order), "service_items": services_list},
+        {"home_sections": sorted(sections, key=lambda s: s.order), "service_items": services_list,
+         "service_names": "、".join(item.label for item in services_list)},
     )
 
 
 def me(request):
     sections = [s for s in (provider(request.user) for provider in my_records) if s]
     return render(request, "core/me.html", {"sections": sorted(sections, key=lambda s: s.order)})
+
+
+@login_not_required
+def privacy_notice(request):
+    return render(request, "core/privacy.html", {"retention": settings.PRIVACY_RETENTION,
+                                                 "contact": settings.PRIVACY_CONTACT})
+
+
+@login_not_required
+def user_agreement(request):
+    return render(request, "core/agreement.html", {"contact": settings.PRIVACY_CONTACT})
+
+
+@require_GET
+@never_cache
+def my_data_export(request):
+    """Anyone signed in: a copy of their own records from every app, as JSON or Excel."""
+    from . import privacy
+
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    if request.GET.get("format") == "json":
+        response = HttpResponse(privacy.personal_data_json(request.user), content_type="application/json")
+        response["Content-Disposition"] = content_disposition(f"我的个人信息-{stamp}.json",
+                                                              fallback=f"my-data-{stamp}.json")
+    else:
+        response = HttpResponse(privacy.personal_data_workbook(request.user), content_type=XLSX)
+        response["Content-Disposition"] = content_disposition(f"我的个人信息-{stamp}.xlsx",
+                                                              fallback=f"my-data-{stamp}.xlsx")
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @staff_required(perm="core.use_console")
@@ -130,7 +164,11 @@ def private_file(request, label: str, pk: int, field_name: str):
     stored = getattr(obj, field_name, None)
     if not stored or not checker(request.user, obj, field_name):
         raise Http404
-    return file_response(request, stored, download_name=f"{label.split('.')[-1]}-{pk}",
+    try:
+        field_label = model._meta.get_field(field_name).verbose_name
+    except FieldDoesNotExist:
+        field_label = field_name
+    return file_response(request, stored, download_name=f"{model._meta.verbose_name}{field_label}-{pk}",
                          inline=bool(request.GET.get("inline")))
 
 

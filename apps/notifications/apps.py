@@ -6,13 +6,19 @@ from django.apps import AppConfig
 def _greet_new_user(sender, user, **kwargs) -> None:
     from django.urls import reverse
 
+    from apps.core.registry import offered_services
+
     from .services import notify
 
+    offered = "；".join(f"{item.label}（{item.description}）" if item.description else item.label
+                       for item in offered_services())
+    body = f"{user.get_short_name()}，您好！您已成功注册。"
+    if offered:
+        body += f"平台现在提供：{offered}。"
     notify(
         recipients=[user],
         title="欢迎加入焦作职工服务平台",
-        body=(f"{user.get_short_name()}，您好！您已成功注册。在这里可以求职、参加线上培训、咨询律师、"
-              "申请补贴与帮扶、网上入会。完善个人信息后，办理各项业务更方便。"),
+        body=body + "完善个人信息后，办理各项业务更方便。",
         link=reverse("core:me"),
         # One welcome per person, however often the event is delivered.
         key=uuid.uuid5(uuid.NAMESPACE_URL, f"jiaozuo-union/welcome/{user.pk}"),
@@ -47,3 +53,9 @@ class NotificationsConfig(AppConfig):
 
         user_registered.connect(_greet_new_user, dispatch_uid="notifications.greet_new_user")
         my_records.register(_my_messages)
+        from apps.core.registry import account_closers, my_data_exports
+
+        from .privacy import messages_close, my_messages_data
+
+        my_data_exports.register(my_messages_data)
+        account_closers.register(messages_close)

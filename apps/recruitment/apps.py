@@ -27,6 +27,8 @@ class RecruitmentConfig(AppConfig):
          "crontab": {"minute": "0", "hour": "8"}},
         {"name": "招聘：重算人岗匹配推荐", "task": "apps.recruitment.tasks.recompute_all_recommendations",
          "crontab": {"minute": "30", "hour": "2"}},
+        {"name": "个人信息：删除长期未更新的简历", "task": "apps.recruitment.tasks.purge_stale_resumes",
+         "crontab": {"minute": "40", "hour": "3"}},
     ]
 
     def ready(self) -> None:

@@ -5,6 +5,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from apps.core.fields import WebLinkFormField
 from apps.core.models import Enterprise, Organization
@@ -353,7 +354,8 @@ class FairPostsForm(forms.Form):
         self.fields["posts"].queryset = JobPost.objects.filter(enterprise=enterprise,
                                                                status=JobPost.Status.PUBLISHED).order_by("title", "-id")
         self.fields["posts"].label_from_instance = (
-            lambda post: f"{post.title}（{post.salary_text}，有效期至 {post.valid_until:%m-%d}）")
+            lambda post: f"{post.title}（{post.salary_text}，"
+                         f"有效期至 {date_format(post.valid_until, 'SHORT_DATE_FORMAT')}）")
         self.helper = _helper("确认参会")
 
 

@@ -85,6 +85,15 @@ def _video_checker(user, post, field_name: str) -> bool:
     return user.is_authenticated and (is_member(user, post.enterprise) or _staff_can_manage(user, post.enterprise))
 
 
+def employer_landing(user) -> str | None:
+    """A recruiter starts at their enterprise's recruitment home."""
+    from .models import EmployerMembership
+
+    if EmployerMembership.objects.filter(user=user).exclude(status=EmployerMembership.Status.REJECTED).exists():
+        return reverse("recruitment:employer_home")
+    return None
+
+
 def register() -> None:
     from apps.core.registry import ConsoleLink, console_menu, home_sections, my_records, nav_items
     from apps.core.registry import console_todos as todo_registry
@@ -108,5 +117,12 @@ def register() -> None:
     my_records.register(my_applications)
     my_records.register(my_employer_posts)
     home_sections.register(latest_jobs)
+    from apps.core.registry import account_closers, landing_pages, my_data_exports
+
+    from .privacy import my_recruitment_data, seeker_records_close
+
+    landing_pages.register(employer_landing)
+    my_data_exports.register(my_recruitment_data)
+    account_closers.register(seeker_records_close)
     private_files.register(SeekerProfile, _resume_checker)
     private_files.register(JobPost, _video_checker)

@@ -60,3 +60,11 @@ def recompute_all_recommendations() -> int:
         services.recommendations_for_profile(profile_id=profile_id)
         count += 1
     return count
+
+
+@shared_task(**RETRY)
+def purge_stale_resumes() -> int:
+    """Résumés nobody updated within the privacy notice's period are erased."""
+    from .privacy import resumes_purge_stale
+
+    return resumes_purge_stale()

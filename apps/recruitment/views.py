@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from apps.core.downloads import content_disposition
 from apps.core.indicators import period_from_params
 from apps.core.params import parse_id
 from apps.core.permissions import staff_required
@@ -303,7 +304,8 @@ def interview_respond(request, pk: int):
 def interview_ics(request, pk: int):
     interview = selectors.get_interview_for_user(request.user, pk)
     response = HttpResponse(services.interview_ics(interview), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="interview-{interview.pk}.ics"'
+    response["Content-Disposition"] = content_disposition(f"面试邀请-{interview.application.post.title}.ics",
+                                                          fallback=f"interview-{interview.pk}.ics")
     return response
 
 
@@ -727,5 +729,6 @@ def console_dashboard_export(request):
     start, end = period_from_params(request.GET)
     rows, total = selectors.dashboard_by_district(request.user, start, end)
     groups = selectors.dashboard_by_key_group(request.user, start, end)
-    name = f"recruitment-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"
-    return workbook_response(dashboard_workbook(rows, total, groups, start, end), name, ascii_name=name)
+    return workbook_response(dashboard_workbook(rows, total, groups, start, end),
+                             f"线上春风行动统计-{start:%Y%m%d}-{end:%Y%m%d}.xlsx",
+                             ascii_name=f"recruitment-{start:%Y%m%d}-{end:%Y%m%d}.xlsx")

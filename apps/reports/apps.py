@@ -68,5 +68,11 @@ class ReportsConfig(AppConfig):
             console_menu.register(ConsoleLink(label=label, url_name=url_name, group="落实情况报告", icon=icon,
                                               order=300 + order, permissions=(perm,)))
         console_todos.register(_console_todos)
+        from apps.core.registry import account_closers, my_data_exports
+
+        from .privacy import my_reports_data, reports_close
+
+        my_data_exports.register(my_reports_data)
+        account_closers.register(reports_close)
         private_files.register(SubmissionFile, _check_file)
         private_files.register(ExportJob, _check_file)

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.formats import date_format
 
 from apps.core.models import Organization
 from apps.core.uploads import PrivateFileField
@@ -165,16 +166,17 @@ class ReportRound(models.Model):
     @property
     def label(self) -> str:
         if self.period_start == self.period_end:
-            return f"{self.period_start:%Y-%m-%d}"
-        return f"{self.period_start:%Y-%m-%d} 至 {self.period_end:%Y-%m-%d}"
+            return date_format(self.period_start)
+        return f"{date_format(self.period_start)} 至 {date_format(self.period_end)}"
 
     @property
     def short_label(self) -> str:
         """For narrow tables: month-day only when the period lies in one year."""
         if self.period_start == self.period_end:
-            return f"{self.period_start:%m-%d}"
+            return date_format(self.period_start, "SHORT_DATE_FORMAT")
         if self.period_start.year == self.period_end.year:
-            return f"{self.period_start:%m-%d}至{self.period_end:%m-%d}"
+            return (f"{date_format(self.period_start, 'SHORT_DATE_FORMAT')}至"
+                    f"{date_format(self.period_end, 'SHORT_DATE_FORMAT')}")
         return self.label
 
     @property

@@ -20,7 +20,8 @@ S = Submission.Status
 
 def _city_office_required(request):
     if not is_city_office(request.user):
-        raise PermissionDenied
+        raise PermissionDenied(
+            "管理报告任务需要市总工会办公室的角色（市总工会工作人员，持有“创建和管理报告任务”权限）。")
 
 
 def _form_errors(form, error: ValidationError) -> None:
@@ -231,7 +232,7 @@ def my_submissions(request):
 @staff_required(perm="reports.review_submissions")
 def review_queue(request):
     if not is_reviewer(request.user):
-        raise PermissionDenied
+        raise PermissionDenied("审核报告需要市总工会办公室的角色（市总工会工作人员，持有“审核落实情况报告”权限）。")
     submissions = selectors.submissions_for_user(request.user).filter(status=S.SUBMITTED).order_by("submitted_at")
     page = Paginator(submissions, 30).get_page(request.GET.get("page"))
     return render(request, "reports/review_queue.html", {"page_obj": page})
@@ -325,7 +326,7 @@ TRANSITION_EDITABLE = services.TRANSITIONS["submit"][0]
 @staff_required(perm="reports.review_submissions")
 def submission_review(request, pk: int):
     if not is_reviewer(request.user):
-        raise PermissionDenied
+        raise PermissionDenied("审核报告需要市总工会办公室的角色（市总工会工作人员，持有“审核落实情况报告”权限）。")
     submission = selectors.get_submission_for_user(request.user, pk)
     form = ReviewForm(request.POST)
     form.is_valid()
@@ -376,7 +377,7 @@ def submission_compare(request, pk: int):
 @staff_required(perm="reports.view_overview")
 def overview_page(request):
     if not can_view_overview(request.user):
-        raise PermissionDenied
+        raise PermissionDenied("报告总览只对市总工会的工作人员开放。")
     data = overview.build(request.GET)
     if request.GET.get("format") == "xlsx":
         headers = ["单位"] + [f"{c.label}（{c.unit}）" for c in data["columns"]] + ["应报", "已报", "按时率%"]

@@ -49,6 +49,12 @@ class TrainingConfig(AppConfig):
         ]):
             console_menu.register(ConsoleLink(label=label, url_name=url_name, group="学习培训", icon=icon,
                                               order=200 + order, permissions=permissions))
+        from apps.core.registry import account_closers, my_data_exports
+
+        from .privacy import learner_records_close, my_training_data
+
+        my_data_exports.register(my_training_data)
+        account_closers.register(learner_records_close)
         console_todos.register(providers.console_todos)
         my_records.register(providers.my_training)
         home_sections.register(providers.home_courses)

@@ -561,13 +561,13 @@ def question_retire(request, pk: int):
 @staff_required(perm="training.manage_quizzes")
 def bank_export(request, pk: int):
     bank = selectors.get_bank_for_user(request.user, pk)
-    return workbook_response(excel.export_workbook(bank.questions.order_by("pk")), f"{bank.name}-试题.xlsx",
+    return workbook_response(excel.export_workbook(bank.questions.order_by("pk")), f"题库-{bank.name}.xlsx",
                              ascii_name=f"question-bank-{bank.pk}.xlsx")
 
 
 @staff_required(perm="training.manage_quizzes")
 def bank_template(request):
-    return workbook_response(excel.template_workbook(), "试题导入模板.xlsx", ascii_name="question-bank-template.xlsx")
+    return workbook_response(excel.template_workbook(), "题库导入模板.xlsx", ascii_name="question-bank-template.xlsx")
 
 
 @staff_required(perm="training.manage_quizzes")

@@ -40,3 +40,28 @@ def paginate(context, page_obj):
 def web_link(value: str) -> str:
     """The address if it is a safe ``http``/``https`` link, else an empty string (rendered as no link)."""
     return value if validators.is_web_link(value or "") else ""
+
+
+@register.simple_tag
+def form_error_count(form) -> int:
+    """How many fields of a bound form carry an error (the form-wide errors are listed, not counted)."""
+    if form is None or not getattr(form, "is_bound", False):
+        return 0
+    return sum(1 for name in form.errors if name != "__all__")
+
+
+@register.simple_tag
+def icon(name: str, label: str = "", **attrs) -> str:
+    """An icon from the sprite: ``{% icon "briefcase" %}``; with ``label`` it is announced, else hidden."""
+    from django.templatetags.static import static
+    from django.utils.html import format_html
+    from django.utils.safestring import mark_safe
+
+    from apps.core.icons import SPRITE_PATH
+
+    css = " ".join(filter(None, ["bi", attrs.pop("class", "")]))
+    if label:
+        a11y = format_html(' role="img" aria-label="{}"', label)
+    else:
+        a11y = mark_safe(' aria-hidden="true" focusable="false"')
+    return format_html('<svg class="{}"{}><use href="{}#{}"></use></svg>', css, a11y, static(SPRITE_PATH), name)
