@@ -92,3 +92,36 @@ def mask_name(value: str) -> str:
     if not value:
         return ""
     return value[0] + "*" * (len(value) - 1) if len(value) > 1 else value
+
+
+_LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
+
+
+def normalize_phone(value: str) -> str:
+    """A number someone can be called on: a mainland mobile, or a landline with its area code (0391-3568888)."""
+    raw = re.sub(r"[\s()（）]", "", value or "").replace("－", "-").replace("—", "-")
+    if _LANDLINE_RE.match(raw):
+        return raw
+    try:
+        return normalize_mobile(raw)
+    except ValidationError:
+        raise ValidationError("请填写11位手机号码，或带区号的固定电话，如 0391-3568888。",
+                              code="phone_format") from None
+
+
+def normalize_web_link(value: str) -> str:
+    """An http(s) address a browser can open; javascript:, data: and bare words are refused."""
+    from urllib.parse import urlsplit
+
+    from django.core.validators import URLValidator
+
+    raw = (value or "").strip()
+    if "\x00" in raw or len(raw) > 300:
+        raise ValidationError("请填写有效的网址。", code="link_format")
+    try:
+        URLValidator(schemes=["http", "https"])(raw)
+    except ValidationError:
+        raise ValidationError("请填写以 http:// 或 https:// 开头的会议链接。", code="link_format") from None
+    if urlsplit(raw).scheme.lower() not in ("http", "https"):
+        raise ValidationError("请填写以 http:// 或 https:// 开头的会议链接。", code="link_format")
+    return raw

@@ -43,7 +43,7 @@ def test_seeker_applies_employer_interviews_and_hires_staff_see_it(page, desktop
     when = timezone.localtime() + timedelta(days=1)
     desktop_page.locator("#id_scheduled_at").fill(when.strftime("%Y-%m-%dT%H:%M"))
     desktop_page.locator("#id_mode").select_option("video")
-    desktop_page.locator("#id_location").fill("https://meeting.example.cn/j/123456")
+    desktop_page.locator("#id_link").fill("https://meeting.example.cn/j/123456")
     desktop_page.get_by_role("button", name="发送面试邀请").click()
     assert desktop_page.get_by_test_id("application-status").inner_text() == "面试"
 

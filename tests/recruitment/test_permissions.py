@@ -53,7 +53,7 @@ def test_seeker_gets_404_for_another_seekers_application(client, seeker, other_s
 def test_seeker_gets_404_for_another_seekers_interview(client, seeker, other_seeker, post, employer):
     application = services.application_submit(seeker=other_seeker, post=post)
     interview = services.interview_invite(actor=employer, application=application,
-                                          scheduled_at=timezone.now() + timedelta(days=1), mode="video", location="x")
+                                          scheduled_at=timezone.now() + timedelta(days=1), mode="video", location="https://m.example.cn/1")
     client.force_login(seeker)
     assert client.get(reverse("recruitment:interview_ics", args=[interview.pk])).status_code == 404
     assert client.post(reverse("recruitment:interview_respond", args=[interview.pk]), {"accept": "1"}).status_code \
@@ -63,7 +63,7 @@ def test_seeker_gets_404_for_another_seekers_interview(client, seeker, other_see
 def test_employer_cannot_accept_the_seekers_interview(client, seeker, post, employer):
     application = services.application_submit(seeker=seeker, post=post)
     interview = services.interview_invite(actor=employer, application=application,
-                                          scheduled_at=timezone.now() + timedelta(days=1), mode="video", location="x")
+                                          scheduled_at=timezone.now() + timedelta(days=1), mode="video", location="https://m.example.cn/1")
     client.force_login(employer)
     assert client.post(reverse("recruitment:interview_respond", args=[interview.pk]), {"accept": "1"}).status_code \
         == 404

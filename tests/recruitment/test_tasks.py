@@ -25,7 +25,7 @@ def test_expire_task_expires_posts_past_their_date(xiuwu_enterprise):
 def test_reminder_task_is_idempotent(seeker, post, employer, django_capture_on_commit_callbacks):
     application = services.application_submit(seeker=seeker, post=post)
     services.interview_invite(actor=employer, application=application,
-                              scheduled_at=timezone.now() + timedelta(minutes=30), mode="video", location="x")
+                              scheduled_at=timezone.now() + timedelta(minutes=30), mode="video", location="https://m.example.cn/1")
     with django_capture_on_commit_callbacks(execute=True):
         tasks.send_interview_reminders.delay()
         tasks.send_interview_reminders.delay()
