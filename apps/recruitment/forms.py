@@ -256,6 +256,8 @@ class InterviewForm(forms.Form):
             from .services import interview_place
 
             name = self.PLACE_FIELDS[mode]
+            if name in self.errors:
+                return data
             try:
                 data["location"] = interview_place(mode=mode, location=data.get(name) or "")
             except ValidationError as error:
