@@ -25,6 +25,19 @@ FALSE_WORDS = {"错", "错误", "否", "×", "X", "F", "FALSE", "N"}
 DIFFICULTY = {"易": 1, "简单": 1, "1": 1, "中": 2, "中等": 2, "2": 2, "难": 3, "困难": 3, "3": 3}
 TRUE_FALSE_OPTIONS = ["正确", "错误"]
 MAX_ROWS = 5000
+QUESTION_SHEET = "试题"
+EXAMPLE_SHEET = "示例"
+NOTES_SHEET = "填写说明"
+# The template's examples live on their own sheet; they are never read as questions.
+EXAMPLE_ROWS = [
+    ["单选", "劳动合同应当以什么形式订立？", "口头", "书面", "电子邮件", "短信", "", "", "B",
+     "《劳动合同法》第十条：建立劳动关系，应当订立书面劳动合同。", "易", "劳动法"],
+    ["多选", "进入受限空间作业前应当做到哪些？", "先通风", "再检测", "后作业", "单人进入即可", "", "",
+     "ABC", "先通风、再检测、后作业，并设专人监护。", "中", "安全生产,受限空间"],
+    ["判断", "发热职工可以带病上岗。", "", "", "", "", "", "", "错", "出现发热应及时报告并就医。", "易", "疫情防控"],
+    ["填空", "我国安全生产方针是安全第一、预防为主、____。", "", "", "", "", "", "", "综合治理",
+     "见《安全生产法》第三条。多个可接受答案用 | 分隔。", "中", "安全生产"],
+]
 
 
 @dataclass
@@ -56,7 +69,10 @@ def parse_workbook(uploaded) -> list[Question]:
         workbook = load_workbook(uploaded, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as error:
         raise ImportRefused([RowError(0, f"无法读取该 Excel 文件（{error.__class__.__name__}）。")]) from None
-    sheet = workbook.worksheets[0]
+    sheet = _question_sheet(workbook)
+    if sheet is None:
+        workbook.close()
+        raise ImportRefused([RowError(0, "文件中没有“试题”工作表。请使用下载的模板，把试题填在“试题”工作表中。")])
     rows = sheet.iter_rows(values_only=True)
     header = [_text(cell) for cell in next(rows, ())]
     missing = [name for name in REQUIRED if name not in header]
@@ -72,6 +88,9 @@ def parse_workbook(uploaded) -> list[Question]:
         if len(questions) + len(errors) >= MAX_ROWS:
             errors.append(RowError(number, f"一次最多导入 {MAX_ROWS} 道题。"))
             break
+        if [cells.get(name, "") for name in COLUMNS] in EXAMPLE_ROWS:
+            errors.append(RowError(number, "这是模板中的示例题，请删除这一行后再导入。"))
+            continue
         try:
             questions.append(_question_from(cells))
         except ValueError as error:
@@ -82,6 +101,13 @@ def parse_workbook(uploaded) -> list[Question]:
     if not questions:
         raise ImportRefused([RowError(0, "文件中没有试题。")])
     return questions
+
+
+def _question_sheet(workbook):
+    """The sheet named 试题, else the first sheet that is neither the examples nor the notes."""
+    if QUESTION_SHEET in workbook.sheetnames:
+        return workbook[QUESTION_SHEET]
+    return next((sheet for sheet in workbook.worksheets if sheet.title not in (EXAMPLE_SHEET, NOTES_SHEET)), None)
 
 
 class QuestionProblems(ValueError):
@@ -165,27 +191,30 @@ def _answer_text(question: Question) -> str:
 
 
 def template_bytes() -> bytes:
+    """试题 (headers only, to fill in), 示例 (never imported) and 填写说明."""
     workbook = Workbook()
+    widths = [8, 40, 14, 14, 14, 14, 10, 10, 10, 40, 6, 16]
     sheet = workbook.active
-    sheet.title = "试题"
+    sheet.title = QUESTION_SHEET
     sheet.append(COLUMNS)
-    sheet.append(["单选", "劳动合同应当以什么形式订立？", "口头", "书面", "电子邮件", "短信", "", "", "B",
-                  "《劳动合同法》第十条：建立劳动关系，应当订立书面劳动合同。", "易", "劳动法"])
-    sheet.append(["多选", "进入受限空间作业前应当做到哪些？", "先通风", "再检测", "后作业", "单人进入即可", "", "",
-                  "ABC", "先通风、再检测、后作业，并设专人监护。", "中", "安全生产,受限空间"])
-    sheet.append(["判断", "发热职工可以带病上岗。", "", "", "", "", "", "", "错", "出现发热应及时报告并就医。", "易",
-                  "疫情防控"])
-    sheet.append(["填空", "我国安全生产方针是安全第一、预防为主、____。", "", "", "", "", "", "", "综合治理",
-                  "见《安全生产法》第三条。多个可接受答案用 | 分隔。", "中", "安全生产"])
-    for column, width in zip("ABCDEFGHIJKL", [8, 40, 14, 14, 14, 14, 10, 10, 10, 40, 6, 16], strict=True):
-        sheet.column_dimensions[column].width = width
-    notes = workbook.create_sheet("填写说明")
+    examples = workbook.create_sheet(EXAMPLE_SHEET)
+    examples.append(COLUMNS)
+    for row in EXAMPLE_ROWS:
+        examples.append(row)
+    examples.append([])
+    examples.append(["", "以上为示例，仅供参考，不会被导入。请把试题填在“试题”工作表中。"])
+    for target in (sheet, examples):
+        for column, width in zip("ABCDEFGHIJKL", widths, strict=True):
+            target.column_dimensions[column].width = width
+        target.freeze_panes = "A2"
+    notes = workbook.create_sheet(NOTES_SHEET)
     for line in [
         "题型：单选、多选、判断、填空。",
         "选项：选择题填写选项A起的连续选项，最多 6 个；判断题、填空题不填选项。",
         "正确答案：单选填一个字母（如 B），多选填多个字母（如 ACD），判断填“对”或“错”，",
         "　　　　　填空填答案文字，多个可接受答案用 | 分隔。",
         "难度：易、中、难。标签：多个标签用逗号分隔，答题时可按标签抽题。",
+        "“示例”工作表中的题目只作参考，不会被导入；请把试题填在“试题”工作表中。",
         "任何一行有错，整份文件都不会导入；请按提示逐行修改后重新上传。",
     ]:
         notes.append([line])
