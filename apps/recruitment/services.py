@@ -660,7 +660,6 @@ def _sync_match_outcome(application: Application) -> None:
 
 
 # ---------------------------------------------------------------- interviews
-@transaction.atomic
 def _interview_address(value: str) -> str:
     text = " ".join((value or "").split())
     if "\x00" in text or len(text) > 300:
@@ -691,6 +690,7 @@ def interview_place(*, mode: str, location: str) -> str:
         raise ValidationError({"location": error.messages}) from None
 
 
+@transaction.atomic
 def interview_invite(*, actor, application: Application, scheduled_at: datetime, mode: str, location: str,
                      note: str = "") -> Interview:
     """The employer invites to an interview; an earlier open invitation is replaced."""

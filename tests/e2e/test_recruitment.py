@@ -42,10 +42,18 @@ def test_seeker_applies_employer_interviews_and_hires_staff_see_it(page, desktop
     desktop_page.goto(f"/jobs/employer/applications/{application.pk}/")
     when = timezone.localtime() + timedelta(days=1)
     desktop_page.locator("#id_scheduled_at").fill(when.strftime("%Y-%m-%dT%H:%M"))
-    desktop_page.locator("#id_mode").select_option("video")
+    # The form shows only what the chosen mode needs.
+    desktop_page.get_by_label("电话面试").check()
+    assert desktop_page.locator("#id_phone").is_visible() and not desktop_page.locator("#id_link").is_visible()
+    assert not desktop_page.locator("#id_address").is_visible()
+    desktop_page.get_by_label("视频面试").check()
+    assert desktop_page.locator("#id_link").is_visible() and not desktop_page.locator("#id_phone").is_visible()
     desktop_page.locator("#id_link").fill("https://meeting.example.cn/j/123456")
     desktop_page.get_by_role("button", name="发送面试邀请").click()
     assert desktop_page.get_by_test_id("application-status").inner_text() == "面试"
+    # Once sent, the empty invite form gives way to the interview.
+    assert "meeting.example.cn" in desktop_page.get_by_test_id("open-interview").inner_text()
+    assert not desktop_page.get_by_role("button", name="发送面试邀请").is_visible()
 
     # The seeker accepts and sees the status.
     page.goto(f"/jobs/me/applications/{application.pk}/")
