@@ -91,7 +91,8 @@ class ReportFieldForm(forms.Form):
 
 class ValidationRuleForm(forms.Form):
     left = forms.ChoiceField(label="填报项")
-    operator = forms.ChoiceField(label="关系", choices=ValidationRule.Operator.choices)
+    operator = forms.ChoiceField(label="关系", choices=ValidationRule.Operator.choices,
+                                 help_text="手填数字“等于”某个指标时，不一致只提示核实、不阻止报送；其他关系不满足时不能报送")
     right = forms.ChoiceField(label="另一填报项")
     message = forms.CharField(label="不符合时的提示", max_length=200)
 
