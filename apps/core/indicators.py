@@ -38,6 +38,9 @@ class Indicator:
     compute: Compute
     link: Link | None = None  # the page listing the records behind the number
     description: str = ""
+    # A rate ("%") made of two other indicators: a total row divides their totals instead of adding rates.
+    numerator: str = ""
+    denominator: str = ""
 
 
 def all_indicators() -> dict[str, Indicator]:

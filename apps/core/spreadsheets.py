@@ -173,18 +173,26 @@ def _scan_sheet(archive: zipfile.ZipFile, name: str, limits: Limits) -> None:
         raise SpreadsheetRefused(_NOT_XLSX) from None
 
 
-def iter_xlsx_rows(uploaded, limits: Limits = DEFAULT_LIMITS, *, sheet_index: int = 0
-                   ) -> Iterator[tuple[int, list]]:
-    """Yield ``(row_number, values)`` of one sheet, values as openpyxl reads them (None for blank)."""
+def iter_xlsx_rows(uploaded, limits: Limits = DEFAULT_LIMITS, *, sheet_index: int = 0, sheet_name: str = "",
+                   skip_sheets: tuple[str, ...] = ()) -> Iterator[tuple[int, list]]:
+    """Yield ``(row_number, values)`` of one sheet, values as openpyxl reads them (None for blank).
+
+    The sheet is ``sheet_name`` when the file has it, else the ``sheet_index``-th of those not in
+    ``skip_sheets`` (a template's examples and notes, say).
+    """
     check_xlsx_archive(uploaded, limits)
     try:
         workbook = load_workbook(uploaded, read_only=True, data_only=True, keep_links=False)
     except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError, SyntaxError):
         raise SpreadsheetRefused(_NOT_XLSX) from None
     try:
-        if sheet_index >= len(workbook.worksheets):
-            raise SpreadsheetRefused("文件中没有工作表。")
-        sheet = workbook.worksheets[sheet_index]
+        if sheet_name and sheet_name in workbook.sheetnames:
+            sheet = workbook[sheet_name]
+        else:
+            candidates = [sheet for sheet in workbook.worksheets if sheet.title not in skip_sheets]
+            if sheet_index >= len(candidates):
+                raise SpreadsheetRefused(f"文件中没有“{sheet_name}”工作表。" if sheet_name else "文件中没有工作表。")
+            sheet = candidates[sheet_index]
         # One column more than allowed, to notice a row that is too wide.
         rows = sheet.iter_rows(max_col=limits.max_columns + 1, values_only=True)
         number = 0

@@ -129,3 +129,19 @@ def is_web_link(value: str) -> bool:
     except ValidationError:
         return False
     return True
+
+
+_LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
+
+
+def normalize_phone(value: str) -> str:
+    """A number someone can be called on: a mainland mobile, or a landline with its area code (0391-3568888)."""
+    raw = re.sub(r"[\s()（）]", "", value or "").replace("－", "-").replace("—", "-")
+    if _LANDLINE_RE.match(raw):
+        return raw
+    try:
+        return normalize_mobile(raw)
+    except ValidationError:
+        raise ValidationError("请填写11位手机号码，或带区号的固定电话，如 0391-3568888。",
+                              code="phone_format") from None
+

@@ -63,6 +63,38 @@ OCCUPATIONS = [
     ("会计", Category.OFFICE, (4000, 6000), "持初级会计证，熟练使用财务软件。", ["graduate", "unemployed"]),
     ("行政文员", Category.OFFICE, (3200, 4500), "熟练使用办公软件，工作细致。", ["graduate", "needy_family"]),
 ]
+# What each trade recruits for: a restaurant hires cooks and waiters, a machinery plant welders and fitters.
+TRADES = {
+    "批发零售": ["销售代表", "客服专员", "仓管员", "会计", "货车司机"],
+    "交通运输": ["货车司机", "叉车司机", "快递员", "仓管员", "客服专员"],
+    "居民服务": ["家政保洁员", "育婴员", "护工", "养老护理员"],
+    "有色金属": ["普工", "电工", "维修电工", "叉车司机", "加工中心操作工"],
+    "建材": ["普工", "叉车司机", "货车司机", "销售代表", "电工"],
+    "机械制造": ["焊工", "电焊工（学徒）", "数控车工", "加工中心操作工", "装配工", "电工", "维修电工"],
+    "农业": ["普工", "销售代表", "货车司机"],
+    "电子信息": ["软件测试员", "网络运维", "装配工", "客服专员", "行政文员"],
+    "餐饮": ["厨师", "服务员"],
+    "汽车制造": ["焊工", "装配工", "数控车工", "普工", "维修电工", "叉车司机"],
+    "电子商务": ["客服专员", "仓管员", "快递员", "网络运维", "销售代表"],
+    "旅游": ["服务员", "厨师", "客服专员", "销售代表", "行政文员"],
+    "食品加工": ["普工", "叉车司机", "仓管员", "销售代表", "电工"],
+    "铸造": ["普工", "焊工", "电工", "叉车司机", "加工中心操作工"],
+    "工艺品": ["普工", "销售代表"],
+    "造纸": ["普工", "电工", "维修电工", "叉车司机", "仓管员"],
+    "文化": ["行政文员", "销售代表", "客服专员", "职业培训讲师"],
+    "化工": ["普工", "电工", "维修电工", "会计", "叉车司机"],
+    "纺织服装": ["普工", "仓管员", "销售代表", "电工"],
+    "皮革": ["普工", "销售代表", "仓管员"],
+}
+GENERAL_TRADE = ["普工", "销售代表", "行政文员", "仓管员"]
+OCCUPATION_BY_TITLE = {row[0]: row for row in OCCUPATIONS}
+
+
+def occupations_for(enterprise: Enterprise) -> list[tuple]:
+    """The occupations an enterprise of this trade would plausibly advertise."""
+    return [OCCUPATION_BY_TITLE[title] for title in TRADES.get(enterprise.industry, GENERAL_TRADE)]
+
+
 BENEFITS = ["五险一金，包工作餐，年终奖", "缴纳社保，提供宿舍，节日福利", "五险，带薪年假，班车接送",
             "包吃住，满勤奖，技能补贴", "五险一金，定期体检，岗位培训"]
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
@@ -120,7 +152,7 @@ def seed(stdout=None) -> None:
     posts = []
     for index in range(340):
         enterprise = enterprises[index % len(enterprises)]
-        title, category, (low, high), requirement, groups = OCCUPATIONS[rng.randrange(len(OCCUPATIONS))]
+        title, category, (low, high), requirement, groups = rng.choice(occupations_for(enterprise))
         shift = rng.choice([-500, 0, 0, 500, 1000])
         status = JobPost.Status.PUBLISHED
         roll = index % 40
@@ -138,7 +170,7 @@ def seed(stdout=None) -> None:
             address=enterprise.address or enterprise.district.name.replace("总工会", ""),
             salary_min=low + shift, salary_max=high + shift, headcount=rng.choice([1, 2, 3, 5, 5, 8, 10, 20]),
             description=requirement, benefits=rng.choice(BENEFITS), key_groups=pack_codes(groups),
-            contact_name=enterprise.contact_name or "人事部", contact_phone=enterprise.contact_phone or "03913560000",
+            contact_name=enterprise.contact_name or "人事部", contact_phone=enterprise.contact_phone or "0391-3560000",
             valid_until=today - timedelta(days=3) if status == JobPost.Status.EXPIRED
             else today + timedelta(days=rng.randint(10, 90)),
             status=status, created_by=staff,
@@ -207,7 +239,7 @@ def seed(stdout=None) -> None:
             mode = rng.choice(Interview.Mode.values)
             location = {
                 Interview.Mode.VIDEO: "https://meeting.example.cn/j/" + str(rng.randint(10**8, 10**9)),
-                Interview.Mode.PHONE: "用人单位将致电您的登记电话",
+                Interview.Mode.PHONE: application.post.contact_phone,
             }.get(mode, application.post.address)
             # Office hours, on a day a few days away (or past): 9:00–16:30 local time.
             day = timezone.localdate() + timedelta(days=rng.randint(1, 5) if upcoming else -rng.randint(1, 10))

@@ -172,8 +172,9 @@ class SeekerProfileForm(forms.Form):
     district = forms.ModelChoiceField(label="居住地", queryset=Organization.objects.none())
     key_group = forms.ChoiceField(label="人员类别", choices=KeyGroup.choices, initial=KeyGroup.OTHER,
                                   help_text="属于重点群体的请如实选择，工会将优先为您对接岗位")
-    education = forms.ChoiceField(label="学历", initial=Education.NONE, choices=[
-        (Education.NONE, "不填写"), *[c for c in Education.choices if c[0] != Education.NONE]])
+    # Optional, so no star; "不限" is wording for a post, never for a person.
+    education = forms.ChoiceField(label="学历", required=False, choices=[
+        ("", "请选择（可不填）"), *[c for c in Education.choices if c[0] != Education.NONE]])
     experience_years = forms.IntegerField(label="工作年限", min_value=0, max_value=60, initial=0)
     skills = forms.CharField(label="技能特长", max_length=200, required=False,
                              help_text="如：电焊证、叉车证、数控编程")
@@ -201,6 +202,9 @@ class SeekerProfileForm(forms.Form):
     def clean_phone(self) -> str:
         return _mobile(self.cleaned_data["phone"])
 
+    def clean_education(self) -> str:
+        return self.cleaned_data.get("education") or Education.NONE
+
     def clean_resume_pdf(self):
         value = self.cleaned_data.get("resume_pdf")
         return value if value else None  # None keeps the stored file; False (cleared) removes it
@@ -211,26 +215,70 @@ class ApplyForm(forms.Form):
                                    widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class InterviewForm(forms.ModelForm):
-    class Meta:
-        model = Interview
-        fields = ["scheduled_at", "mode", "location", "note"]
-        widgets = {"scheduled_at": DATETIME}
-        help_texts = {"location": "视频面试填写会议链接，现场面试填写地址"}
+class InterviewForm(forms.Form):
+    """Time and mode, then only what that mode needs: a phone number, a meeting link or an address.
+
+    All three fields are in the page so it works without JavaScript; recruitment.js shows only the one
+    for the chosen mode, and the service checks the one that counts.
+    """
+
+    PLACE_FIELDS = {Interview.Mode.PHONE: "phone", Interview.Mode.VIDEO: "link", Interview.Mode.ONSITE: "address"}
+
+    scheduled_at = forms.DateTimeField(label="面试时间", widget=DATETIME,
+                                       input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+    mode = forms.ChoiceField(label="面试方式", choices=Interview.Mode.choices, initial=Interview.Mode.VIDEO,
+                             widget=forms.RadioSelect(attrs={"data-interview-mode": "1"}))
+    phone = forms.CharField(label="联系电话", max_length=30, required=False,
+                            help_text="电话面试：求职者会接到这个号码的来电，也可回拨")
+    link = forms.CharField(label="会议链接", max_length=300, required=False,
+                           help_text="视频面试：以 http:// 或 https:// 开头，如腾讯会议、钉钉会议的链接")
+    address = forms.CharField(label="面试地址", max_length=300, required=False,
+                              help_text="现场面试：写到门牌号、楼层和房间")
+    note = forms.CharField(label="备注", max_length=300, required=False,
+                           help_text="如需携带的材料、到达后联系谁")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["scheduled_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        for mode, name in self.PLACE_FIELDS.items():
+            self.fields[name].widget.attrs["data-interview-place"] = mode
         self.helper = _helper("发送面试邀请")
 
     def clean_scheduled_at(self):
         value = self.cleaned_data["scheduled_at"]
         if value <= timezone.now():
             raise ValidationError("面试时间不能早于现在。")
+        if value.year > timezone.now().year + 1:
+            raise ValidationError("面试时间太远了，请核对年份。")
         return value
 
-    def _post_clean(self):
-        pass
+    def clean(self):
+        data = super().clean()
+        mode = data.get("mode")
+        if mode in self.PLACE_FIELDS:
+            from .services import interview_place
+
+            name = self.PLACE_FIELDS[mode]
+            if name in self.errors:
+                return data
+            try:
+                data["location"] = interview_place(mode=mode, location=data.get(name) or "")
+            except ValidationError as error:
+                self.add_error(name, error.message_dict.get("location", error.messages))
+        return data
+
+    def invite_data(self) -> dict:
+        data = self.cleaned_data
+        return {"scheduled_at": data["scheduled_at"], "mode": data["mode"], "location": data["location"],
+                "note": data.get("note", "")}
+
+    def add_service_error(self, error: ValidationError) -> None:
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for field, messages in error.message_dict.items():
+            if field == "location":
+                field = self.PLACE_FIELDS.get(self.cleaned_data.get("mode"), None)
+            self.add_error(field if field in self.fields else None, messages)
 
 
 class InterviewResponseForm(forms.Form):

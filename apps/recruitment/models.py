@@ -231,6 +231,11 @@ class SeekerProfile(models.Model):
         return self.real_name
 
     @property
+    def education_text(self) -> str:
+        """学历 as said of a person: "未填写" when not given (a post's "不限" would be wrong here)."""
+        return "未填写" if self.education == Education.NONE else self.get_education_display()
+
+    @property
     def desired_category_codes(self) -> list[str]:
         return unpack_codes(self.desired_categories)
 
@@ -359,6 +364,10 @@ class Interview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application} {self.scheduled_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def place_label(self) -> str:
+        return {self.Mode.PHONE: "联系电话", self.Mode.VIDEO: "会议链接"}.get(self.mode, "面试地址")
 
 
 class JobFair(models.Model):

@@ -378,7 +378,8 @@ INDICATORS = [
     Indicator(key="recruitment.direct_hires", label="点对点对接及推荐就业人数", unit="人", compute=direct_hires,
               link=_link),
     Indicator(key="recruitment.direct_match_rate", label="点对点直接对接率", unit="%", compute=direct_match_rate,
-              link=_link, description="经工会点对点对接或系统推荐实现就业的人数 ÷ 求职登记人数"),
+              link=_link, description="经工会点对点对接或系统推荐实现就业的人数 ÷ 求职登记人数",
+              numerator="recruitment.direct_hires", denominator="recruitment.seekers_registered"),
 ]
 
 

@@ -13,7 +13,7 @@ from apps.core.audit import audit_record
 from apps.core.models import Enterprise, Organization
 from apps.core.outbox import enqueue
 from apps.core.scoping import can_act_for, is_staff_member
-from apps.core.validators import normalize_credit_code, validate_web_link
+from apps.core.validators import normalize_credit_code, normalize_phone, validate_web_link
 from apps.notifications.services import notify
 
 from .models import (
@@ -665,10 +665,49 @@ def _sync_match_outcome(application: Application) -> None:
 
 
 # ---------------------------------------------------------------- interviews
+def _interview_address(value: str) -> str:
+    text = " ".join((value or "").split())
+    if "\x00" in text or len(text) > 300:
+        raise ValidationError("地址无效或过长。")
+    if len(text) < 4:
+        raise ValidationError("请填写面试地址，写到门牌号，如：焦作市山阳区人民路 100 号 3 楼。")
+    if "://" in text:
+        raise ValidationError("现场面试请填写地址；视频面试请改选“视频面试”并填写会议链接。")
+    return text
+
+
+def _interview_link(value: str) -> str:
+    text = (value or "").strip()
+    if len(text) > 300:
+        raise ValidationError("会议链接过长。")
+    validate_web_link(text)
+    return text
+
+
+# What each kind of interview needs: a number to expect a call from, a meeting link, or an address.
+INTERVIEW_PLACE = {
+    Interview.Mode.PHONE: normalize_phone,
+    Interview.Mode.VIDEO: _interview_link,
+    Interview.Mode.ONSITE: _interview_address,
+}
+
+
+def interview_place(*, mode: str, location: str) -> str:
+    """The phone number, link or address an interview of this mode needs, cleaned; or a clear refusal."""
+    clean = INTERVIEW_PLACE.get(mode)
+    if clean is None:
+        raise ValidationError({"mode": "请选择面试方式。"})
+    try:
+        return clean(location)
+    except ValidationError as error:
+        raise ValidationError({"location": error.messages}) from None
+
+
 @transaction.atomic
 def interview_invite(*, actor, application: Application, scheduled_at: datetime, mode: str, location: str,
                      note: str = "") -> Interview:
     """The employer invites to an interview; an earlier open invitation is replaced."""
+    location = interview_place(mode=mode, location=location)
     application = Application.objects.select_for_update().select_related("post", "post__enterprise").get(
         pk=application.pk)
     if not is_member(actor, application.post.enterprise):

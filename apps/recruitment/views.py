@@ -12,13 +12,14 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from apps.core.downloads import content_disposition
 from apps.core.indicators import period_from_params
 from apps.core.params import parse_id
 from apps.core.permissions import staff_required
-from apps.core.redirects import redirect_next
+from apps.core.redirects import is_safe_next, redirect_next
 from apps.core.scoping import is_staff_member
 from apps.core.spreadsheets import workbook_response
 
@@ -110,7 +111,7 @@ def job_detail(request, pk: int):
     return render(request, "recruitment/job_detail.html", {
         "post": post, "others": selectors.other_posts_of_employer(post),
         "is_saved": bool(selectors.saved_post_ids(request.user, [post.pk])),
-        "application": application, "apply_form": ApplyForm(),
+        "application": application, "apply_form": ApplyForm(), "draft_letter": _apply_draft(request, post),
         "open": post.status == JobPost.Status.PUBLISHED and post.valid_until >= timezone.localdate(),
     })
 
@@ -137,6 +138,17 @@ def fair_detail(request, pk: int):
 
 
 # ---------------------------------------------------------------- seekers
+APPLY_DRAFT = "recruitment_apply_draft"
+
+
+def _apply_draft(request, post: JobPost) -> str | None:
+    """The note typed on this post before being sent to 求职登记, kept in the session until it is sent."""
+    draft = request.session.get(APPLY_DRAFT) if request.user.is_authenticated else None
+    if isinstance(draft, dict) and draft.get("post") == post.pk:
+        return str(draft.get("cover_letter", ""))[:1000]
+    return None
+
+
 def seeker_profile(request):
     profile = SeekerProfile.objects.filter(user=request.user).first()
     initial = {"real_name": request.user.real_name, "phone": request.user.phone or ""}
@@ -155,7 +167,10 @@ def seeker_profile(request):
         else:
             messages.success(request, "求职登记已保存。系统将为您匹配合适的岗位。")
             return redirect_next(request, "recruitment:my_applications")
-    return render(request, "recruitment/seeker_profile.html", {"form": form, "profile": profile})
+    resuming = request.GET.get("next") if request.session.get(APPLY_DRAFT) else None
+    return render(request, "recruitment/seeker_profile.html", {
+        "form": form, "profile": profile, "resuming": resuming if is_safe_next(request, resuming) else None,
+    }, status=400 if form.errors else 200)
 
 
 @require_POST
@@ -167,10 +182,16 @@ def job_apply(request, pk: int):
         application = services.application_submit(seeker=request.user, post=post,
                                                   cover_letter=form.cleaned_data.get("cover_letter", ""))
     except ValidationError as error:
-        _errors(request, error)
         if not SeekerProfile.objects.filter(user=request.user).exists() and not is_staff_member(request.user):
-            return redirect(reverse("recruitment:seeker_profile") + f"?next={post.get_absolute_url()}")
+            # Keep what was typed; 求职登记 sends the person back here to finish.
+            request.session[APPLY_DRAFT] = {"post": post.pk,
+                                            "cover_letter": form.cleaned_data.get("cover_letter", "")}
+            messages.info(request, "投递前请先完成求职登记。您写的留言已保留，登记后会回到这个岗位继续投递。")
+            return redirect(reverse("recruitment:seeker_profile") + "?" + urlencode(
+                {"next": post.get_absolute_url() + "#apply"}))
+        _errors(request, error)
         return redirect("recruitment:job_detail", pk=post.pk)
+    request.session.pop(APPLY_DRAFT, None)
     messages.success(request, "简历已投递，用人单位查看后会通知您。")
     return redirect("recruitment:application_detail", pk=application.pk)
 
@@ -451,22 +472,24 @@ def employer_application(request, pk: int):
     form = InterviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.interview_invite(actor=request.user, application=application, **form.cleaned_data)
+            services.interview_invite(actor=request.user, application=application, **form.invite_data())
         except ValidationError as error:
-            _form_errors(form, error)
+            form.add_service_error(error)
         else:
             messages.success(request, "面试邀请已发送。")
             return redirect("recruitment:employer_application", pk=pk)
     moves = sorted(services.APPLICATION_TRANSITIONS[application.status] & services.EMPLOYER_MOVES
                    - {Application.Status.VIEWED, Application.Status.INTERVIEW})
     profile = getattr(application.seeker, "seeker_profile", None)
+    interviews = list(application.interviews.all())
     return render(request, "recruitment/employer_application.html", {
         "application": application, "profile": profile, "events": application.events.all(),
-        "interviews": application.interviews.all(), "form": form,
+        "interviews": interviews, "form": form,
+        "open_interview": next((i for i in interviews if i.status in services.OPEN_INTERVIEW), None),
         "moves": [(m, Application.Status(m).label) for m in moves],
         "can_invite": application.status in services.APPLICATION_TRANSITIONS
         and application.status in ("submitted", "viewed", "interview"),
-    })
+    }, status=400 if form.errors else 200)
 
 
 @require_POST

@@ -54,7 +54,9 @@ class ReportTaskForm(forms.ModelForm):
 
 class ReportFieldForm(forms.Form):
     label = forms.CharField(label="名称", max_length=80)
-    kind = forms.ChoiceField(label="类型", choices=ReportField.Kind.choices)
+    kind = forms.ChoiceField(label="类型", choices=ReportField.Kind.choices,
+                             help_text="平台已能统计的数字（如求职登记人数、达成就业人数）请选“指标（自动计算）”，"
+                                       "不要让各单位重复填报")
     indicator_key = forms.ChoiceField(label="指标", required=False, help_text="类型为“指标”时选择")
     group = forms.CharField(label="分组", max_length=40, initial="基本情况", required=False)
     choices = forms.CharField(label="选项", required=False, widget=forms.Textarea(attrs={"rows": 3}),
@@ -89,7 +91,8 @@ class ReportFieldForm(forms.Form):
 
 class ValidationRuleForm(forms.Form):
     left = forms.ChoiceField(label="填报项")
-    operator = forms.ChoiceField(label="关系", choices=ValidationRule.Operator.choices)
+    operator = forms.ChoiceField(label="关系", choices=ValidationRule.Operator.choices,
+                                 help_text="手填数字“等于”某个指标时，不一致只提示核实、不阻止报送；其他关系不满足时不能报送")
     right = forms.ChoiceField(label="另一填报项")
     message = forms.CharField(label="不符合时的提示", max_length=200)
 

@@ -47,6 +47,27 @@ def _plain(value) -> float | int:
     return int(number) if number.is_integer() else round(number, 2)
 
 
+def column_totals(columns, value_rows: list[list]) -> list:
+    """The 合计 row: counts add up; a rate is its numerator's total over its denominator's, or blank.
+
+    Rates never add up (a sum of percentages is meaningless); a rate whose parts are not both columns
+    here is left as None and shown blank.
+    """
+    sums = [sum(values[i] for values in value_rows) for i in range(len(columns))]
+    index = {column.key: i for i, column in enumerate(columns)}
+    totals = []
+    for i, column in enumerate(columns):
+        if column.unit != "%":
+            totals.append(_plain(sums[i]))
+            continue
+        top, bottom = index.get(column.numerator), index.get(column.denominator)
+        if top is None or bottom is None or not sums[bottom]:
+            totals.append(None)
+        else:
+            totals.append(round(float(sums[top]) * 100 / float(sums[bottom]), 1))
+    return totals
+
+
 def build(params) -> dict:
     start, end = core_indicators.period_from_params(params)
     organizations = list(Organization.objects.filter(
@@ -68,7 +89,7 @@ def build(params) -> dict:
         rows.append({"organization": org, "values": [_plain(computed[c.key].get(org.pk)) for c in columns],
                      **{k: row_timeliness[k] for k in ("expected", "submitted", "on_time", "late", "missing",
                                                        "on_time_rate", "submitted_rate")}})
-    totals = [_plain(sum(row["values"][i] for row in rows)) for i in range(len(columns))]
+    totals = column_totals(columns, [row["values"] for row in rows])
     total_timeliness = with_rates({key: sum(row.get(key, 0) for row in timeliness.values())
                                    for key in timeliness_counts()})
     chosen = next((c for c in columns if c.key == params.get("indicator")), columns[0] if columns else None)

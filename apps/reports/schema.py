@@ -122,13 +122,65 @@ def broken_rules(rules: Iterable[ValidationRule], numbers: dict[str, object]) ->
     return errors
 
 
+def indicator_tie(rule: ValidationRule, fields: Sequence[ReportField]) -> tuple[str, str] | None:
+    """``(manual key, indicator key)`` when the rule says a typed number equals an indicator, else None.
+
+    Such a tie warns rather than refuses: the unit may know of work the portal does not record, but
+    the difference is pointed out to the officer and to the reviewer.
+    """
+    if rule.operator != ValidationRule.Operator.EQ:
+        return None
+    kinds = {field.key: field.kind for field in fields}
+    sides = (rule.left, rule.right)
+    for manual, indicator in (sides, sides[::-1]):
+        if kinds.get(manual) == ReportField.Kind.NUMBER and kinds.get(indicator) == ReportField.Kind.INDICATOR:
+            return manual, indicator
+    return None
+
+
+def indicator_warnings(fields: Sequence[ReportField], rules: Iterable[ValidationRule], values: dict,
+                       indicator_values: dict) -> dict[str, list[str]]:
+    """``{manual field key: [warning]}`` where a typed number differs from the indicator a rule ties it to."""
+    labels = {field.key: field.label for field in fields}
+    warnings: dict[str, list[str]] = {}
+    for rule in rules:
+        tie = indicator_tie(rule, fields)
+        if tie is None:
+            continue
+        manual, indicator = tie
+        typed, known = to_number(values.get(manual)), to_number(indicator_values.get(indicator))
+        if typed is None or known is None or typed == known:
+            continue
+        warnings.setdefault(manual, []).append(
+            f"{rule.message}（填报 {jsonable_number(typed)}，平台“{labels.get(indicator, indicator)}”为 "
+            f"{jsonable_number(known)}，请核实）")
+    return warnings
+
+
 def submission_errors(fields: Sequence[ReportField], rules: Iterable[ValidationRule], values: dict,
                       indicator_values: dict) -> dict[str, list[str]]:
-    """Every reason the values cannot be submitted, by field key."""
+    """Every reason the values cannot be submitted, by field key (ties to an indicator only warn)."""
     errors: dict[str, list[str]] = {}
     for source in (invalid_values(fields, values), missing_required(fields, values)):
         for key, message in source.items():
             errors.setdefault(key, []).append(message)
-    for key, messages in broken_rules(rules, {**indicator_values, **values}).items():
+    blocking = [rule for rule in rules if indicator_tie(rule, fields) is None]
+    for key, messages in broken_rules(blocking, {**indicator_values, **values}).items():
         errors.setdefault(key, []).extend(messages)
     return errors
+
+
+def duplicated_indicator(label: str, registry: dict[str, Indicator] | None = None) -> Indicator | None:
+    """The indicator a typed-number field's name repeats (达成就业人数 = 达成就业人数（人）), if any."""
+    registry = core_indicators.all_indicators() if registry is None else registry
+    wanted = _bare(label)
+    if not wanted:
+        return None
+    return next((indicator for indicator in registry.values() if _bare(indicator.label) == wanted), None)
+
+
+def _bare(label: str) -> str:
+    import re
+
+    text = re.sub(r"[（(][^）)]*[）)]", "", label or "")
+    return re.sub(r"[\s　：:，,、。.]", "", text)

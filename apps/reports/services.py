@@ -133,6 +133,11 @@ def field_add(*, actor, task: ReportTask, data: dict) -> ReportField:
         raise ValidationError({"indicator_key": "请选择一个可用的指标。"})
     if kind == ReportField.Kind.CHOICE and len([c for c in data.get("choices", "").splitlines() if c.strip()]) < 2:
         raise ValidationError({"choices": "选项类型至少需要两个选项，每行一个。"})
+    known = schema.duplicated_indicator(data["label"]) if kind == ReportField.Kind.NUMBER else None
+    if known is not None:
+        # A number the portal already knows is taken from the portal, not typed again by every district.
+        raise ValidationError({"kind": f"平台已能自动计算“{known.label}”，请把类型选为“指标（自动计算）”并选择该指标，"
+                                       "各单位就不必再手工填报。"})
     field = ReportField(
         task=task, kind=kind, label=data["label"], group=data.get("group") or "基本情况",
         required=data.get("required", True) and kind != ReportField.Kind.INDICATOR,

@@ -270,6 +270,10 @@ def _indicator_values(submission: Submission, fields):
     return submission.indicator_values, False
 
 
+def _warnings(task: ReportTask, fields, values: dict, indicator_values: dict) -> dict[str, list[str]]:
+    return schema.indicator_warnings(fields, task.rules.all(), values, indicator_values)
+
+
 @staff_required
 def submission_detail(request, pk: int):
     submission = selectors.get_submission_for_user(request.user, pk)
@@ -279,6 +283,8 @@ def submission_detail(request, pk: int):
     versions = list(submission.versions.select_related("submitted_by", "reviewed_by").order_by("-number"))
     return render(request, "reports/submission_detail.html", {
         "submission": submission, "rows": _rows(submission, fields, indicator_values, files, live),
+        "warnings": schema.indicator_warnings(fields, submission.round.task.rules.all(), submission.values,
+                                              indicator_values),
         "versions": versions, "can_fill": can_fill(request.user, submission),
         "can_review": is_reviewer(request.user), "review_form": ReviewForm(),
         "locked": submission.round.is_locked(timezone.localdate()),
@@ -309,12 +315,16 @@ def submission_edit(request, pk: int):
             _form_errors(form, error)
         else:
             messages.success(request, "报告已报送，等待市总工会办公室审核。" if submitting else "草稿已保存。")
+            for warning in _warnings(task, fields, form.values(), indicator_values).values():
+                messages.warning(request, "；".join(warning))
             return redirect("reports:submission_detail", submission.pk)
     files = {f.pk: f for f in submission.files.all()}
     rows = [r for r in _rows(submission, fields, indicator_values, files, True)
             if r["field"].kind == ReportField.Kind.INDICATOR]
+    typed = form.values() if form.is_bound and hasattr(form, "cleaned_data") else submission.values
     return render(request, "reports/submission_form.html", {
         "submission": submission, "form": form, "indicator_rows": rows, "files": files,
+        "warnings": _warnings(task, fields, typed, indicator_values),
         "last_version": submission.versions.order_by("-number").first(),
     })
 

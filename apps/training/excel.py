@@ -24,6 +24,19 @@ TRUE_FALSE_OPTIONS = ["正确", "错误"]
 MAX_ROWS = 5000
 # Rows are counted with the empty ones; room for blank lines between 5000 questions.
 IMPORT_LIMITS = Limits(max_rows=4 * MAX_ROWS, max_columns=40)
+QUESTION_SHEET = "试题"
+EXAMPLE_SHEET = "示例"
+NOTES_SHEET = "填写说明"
+# The template's examples live on their own sheet; they are never read as questions.
+EXAMPLE_ROWS = [
+    ["单选", "劳动合同应当以什么形式订立？", "口头", "书面", "电子邮件", "短信", "", "", "B",
+     "《劳动合同法》第十条：建立劳动关系，应当订立书面劳动合同。", "易", "劳动法"],
+    ["多选", "进入受限空间作业前应当做到哪些？", "先通风", "再检测", "后作业", "单人进入即可", "", "",
+     "ABC", "先通风、再检测、后作业，并设专人监护。", "中", "安全生产,受限空间"],
+    ["判断", "发热职工可以带病上岗。", "", "", "", "", "", "", "错", "出现发热应及时报告并就医。", "易", "疫情防控"],
+    ["填空", "我国安全生产方针是安全第一、预防为主、____。", "", "", "", "", "", "", "综合治理",
+     "见《安全生产法》第三条。多个可接受答案用 | 分隔。", "中", "安全生产"],
+]
 
 
 @dataclass
@@ -53,7 +66,8 @@ def parse_workbook(uploaded) -> list[Question]:
     """Read questions (without a bank) from an .xlsx; raise ImportRefused listing every bad row."""
     questions, errors = [], []
     try:
-        rows = iter_xlsx_rows(uploaded, IMPORT_LIMITS)
+        rows = iter_xlsx_rows(uploaded, IMPORT_LIMITS, sheet_name=QUESTION_SHEET,
+                              skip_sheets=(EXAMPLE_SHEET, NOTES_SHEET))
         header = [_text(cell) for cell in next(rows, (0, []))[1]]
         missing = [name for name in REQUIRED if name not in header]
         if missing:
@@ -68,6 +82,9 @@ def parse_workbook(uploaded) -> list[Question]:
                 errors.append(RowError(number, f"一次最多导入 {MAX_ROWS} 道题。"))
                 rows.close()
                 break
+            if [cells.get(name, "") for name in COLUMNS] in EXAMPLE_ROWS:
+                errors.append(RowError(number, "这是模板中的示例题，请删除这一行后再导入。"))
+                continue
             try:
                 questions.append(_question_from(cells))
             except ValueError as error:
@@ -162,20 +179,21 @@ def _answer_text(question: Question) -> str:
 
 
 def template_workbook() -> SafeWorkbook:
+    """试题 (headers only, to fill in), 示例 (never imported) and 填写说明."""
     workbook = SafeWorkbook()
-    sheet = workbook.sheet("试题")
-    for column, width in zip("ABCDEFGHIJKL", [8, 40, 14, 14, 14, 14, 10, 10, 10, 40, 6, 16], strict=True):
-        sheet.column_dimensions[column].width = width
+    widths = [8, 40, 14, 14, 14, 14, 10, 10, 10, 40, 6, 16]
+    sheet = workbook.sheet(QUESTION_SHEET)
+    examples = workbook.sheet(EXAMPLE_SHEET)
+    for target in (sheet, examples):
+        for column, width in zip("ABCDEFGHIJKL", widths, strict=True):
+            target.column_dimensions[column].width = width
     sheet.header(COLUMNS)
-    sheet.append(["单选", "劳动合同应当以什么形式订立？", "口头", "书面", "电子邮件", "短信", "", "", "B",
-                  "《劳动合同法》第十条：建立劳动关系，应当订立书面劳动合同。", "易", "劳动法"])
-    sheet.append(["多选", "进入受限空间作业前应当做到哪些？", "先通风", "再检测", "后作业", "单人进入即可", "", "",
-                  "ABC", "先通风、再检测、后作业，并设专人监护。", "中", "安全生产,受限空间"])
-    sheet.append(["判断", "发热职工可以带病上岗。", "", "", "", "", "", "", "错", "出现发热应及时报告并就医。", "易",
-                  "疫情防控"])
-    sheet.append(["填空", "我国安全生产方针是安全第一、预防为主、____。", "", "", "", "", "", "", "综合治理",
-                  "见《安全生产法》第三条。多个可接受答案用 | 分隔。", "中", "安全生产"])
-    notes = workbook.sheet("填写说明")
+    examples.header(COLUMNS)
+    for row in EXAMPLE_ROWS:
+        examples.append(row)
+    examples.append([])
+    examples.append(["", "以上为示例，仅供参考，不会被导入。请把试题填在“试题”工作表中。"])
+    notes = workbook.sheet(NOTES_SHEET)
     notes.column_dimensions["A"].width = 110
     for line in [
         "题型：单选、多选、判断、填空。",
@@ -183,6 +201,7 @@ def template_workbook() -> SafeWorkbook:
         "正确答案：单选填一个字母（如 B），多选填多个字母（如 ACD），判断填“对”或“错”，",
         "　　　　　填空填答案文字，多个可接受答案用 | 分隔。",
         "难度：易、中、难。标签：多个标签用逗号分隔，答题时可按标签抽题。",
+        "“示例”工作表中的题目只作参考，不会被导入；请把试题填在“试题”工作表中。",
         "任何一行有错，整份文件都不会导入；请按提示逐行修改后重新上传。",
     ]:
         notes.append([line])

@@ -307,6 +307,9 @@ class Attempt(models.Model):
     items = models.JSONField("题目", default=list)
     # {"<question id>": answer}; choice answers are option indices, fill-in answers text.
     answers = models.JSONField("作答", default=dict, blank=True)
+    # Fixed at the hand-in: {"<question id>": {"key": the answer key then, "ok": right or not}}, so a
+    # result page marks each answer as it was graded even after staff correct a question.
+    marking = models.JSONField("交卷时的评分", default=dict, blank=True, editable=False)
     correct_count = models.PositiveSmallIntegerField("答对题数", default=0)
     score = models.PositiveIntegerField("得分", default=0)
     max_score = models.PositiveIntegerField("满分", default=0)

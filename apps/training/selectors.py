@@ -107,32 +107,46 @@ def get_attempt_for_user(user, pk: int) -> Attempt:
 
 
 def attempt_questions(attempt: Attempt) -> list[dict]:
-    """The questions of an attempt in their fixed order, options in their fixed display order."""
+    """The questions of an attempt in their fixed order, options in their fixed display order.
+
+    A handed-in attempt is marked against the key stored at the hand-in (``Attempt.marking``), so the
+    marks agree with the stored score even after staff correct a question.
+    """
     questions = Question.objects.in_bulk(attempt.question_ids)
+    marking = attempt.marking or {}
     rows = []
     for position, item in enumerate(attempt.items, start=1):
         question = questions.get(item["q"])
         if question is None:
             continue
         given = attempt.answers.get(str(question.pk))
+        given_list = given if isinstance(given, list) else ([given] if given not in (None, "") else [])
+        mark = marking.get(str(question.pk))
+        key = list(mark["key"]) if mark else list(question.answer)
+        correct = bool(mark["ok"]) if mark else is_correct(question, given)
+        options = []
+        for n, index in enumerate(item["o"]):
+            state = "right" if index in key else ("wrong" if index in given_list else "")
+            options.append((index, "ABCDEFGH"[n], question.options[index], state))
         rows.append({
             "position": position,
             "question": question,
-            "options": [(index, "ABCDEFGH"[n], question.options[index]) for n, index in enumerate(item["o"])],
+            "options": options,
             "given": given,
-            "given_list": given if isinstance(given, list) else ([given] if given not in (None, "") else []),
-            "letters": correct_letters(question, item["o"]),
-            "correct": is_correct(question, given),
+            "given_list": given_list,
+            "letters": correct_letters(question, item["o"], key=key),
+            "correct": correct,
         })
     return rows
 
 
-def correct_letters(question: Question, order: list[int]) -> str:
+def correct_letters(question: Question, order: list[int], *, key: list | None = None) -> str:
     """The correct answer as the person saw it (display letters, or the accepted texts)."""
+    key = list(question.answer) if key is None else key
     if question.kind == Question.Kind.FILL:
-        return " / ".join(question.answer)
+        return " / ".join(str(text) for text in key)
     shown = {index: "ABCDEFGH"[n] for n, index in enumerate(order)}
-    return "".join(sorted(shown[i] for i in question.answer if i in shown))
+    return "".join(sorted(shown[i] for i in key if i in shown))
 
 
 def running_attempt(user, quiz: Quiz) -> Attempt | None:

@@ -391,6 +391,8 @@ def clean_answer(question: Question, raw, position: int):
     """Turn posted values into a stored answer, or refuse them clearly."""
     values = raw if isinstance(raw, list) else [raw]
     values = [v for v in values if v not in (None, "")]
+    if len(values) > 20 or any("\x00" in str(v) for v in values):
+        raise ValidationError(f"第 {position} 题的答案无效。")
     if question.kind == Question.Kind.FILL:
         text = str(values[0]).strip() if values else ""
         if len(text) > 200:
@@ -471,9 +473,9 @@ def _lock_participant(user) -> None:
 
 def _check_open(attempt: Attempt, now) -> None:
     if attempt.status != Attempt.Status.IN_PROGRESS:
-        raise ValidationError("本次答题已经结束，不能再提交答案。")
+        raise ValidationError("本次答题已经结束，不能再提交答案。", code="closed")
     if now > attempt.deadline + timedelta(seconds=SUBMIT_GRACE_SECONDS):
-        raise ValidationError("答题时间已到，超时提交的答案不被接受。")
+        raise ValidationError("答题时间已到，超时提交的答案不被接受。", code="closed")
 
 
 def _clean_answers(attempt: Attempt, answers: dict, questions: dict[int, Question]) -> dict[str, object]:
@@ -524,6 +526,21 @@ def attempt_answer(*, user, attempt: Attempt, question_id: int, answer, now=None
 
 
 @transaction.atomic
+def attempt_save(*, user, attempt: Attempt, answers: dict, now=None) -> Attempt:
+    """Keep the answers given so far while an exam or contest runs, so a reload loses nothing; no verdict."""
+    now = now or timezone.now()
+    attempt = Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt.pk, user=user)
+    _check_open(attempt, now)
+    if attempt.quiz.is_practice:
+        raise ValidationError("练兵模式请逐题点“提交本题”。")
+    cleaned = _clean_answers(attempt, answers, Question.objects.in_bulk(attempt.question_ids))
+    if cleaned:
+        attempt.answers = {**attempt.answers, **cleaned}
+        attempt.save(update_fields=["answers"])
+    return attempt
+
+
+@transaction.atomic
 def attempt_submit(*, user, attempt: Attempt, answers: dict, now=None) -> Attempt:
     """Hand in: late or foreign answers are refused and nothing is saved; otherwise grade and rank."""
     now = now or timezone.now()
@@ -552,22 +569,27 @@ def _finish(attempt: Attempt, *, answers: dict, status: str, now) -> Attempt:
     questions = Question.objects.in_bulk(attempt.question_ids)
     wrong: dict[int, tuple[Question, object]] = {}
     correct_ids: list[int] = []
+    marking: dict[str, dict] = {}
     for question_id in attempt.question_ids:
         question = questions.get(question_id)
         if question is None:
             continue
         given = answers.get(str(question_id))
-        if is_correct(question, given):
+        ok = is_correct(question, given)
+        marking[str(question_id)] = {"key": list(question.answer), "ok": ok}
+        if ok:
             correct_ids.append(question_id)
         elif given not in (None, "", []):
             wrong[question_id] = (question, given)
     attempt.answers = answers
+    attempt.marking = marking
     attempt.status = status
     attempt.submitted_at = now
     attempt.correct_count = len(correct_ids)
     attempt.score = len(correct_ids) * quiz.points_per_question
     attempt.duration_seconds = max(int((now - attempt.started_at).total_seconds()), 0)
-    attempt.save(update_fields=["answers", "status", "submitted_at", "correct_count", "score", "duration_seconds"])
+    attempt.save(update_fields=["answers", "marking", "status", "submitted_at", "correct_count", "score",
+                                "duration_seconds"])
     if not quiz.is_practice:
         _record_wrong(attempt.user_id, wrong, now, mastered=[])
     _update_result(attempt)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("quizzes/<int:pk>/leaderboard/", views.leaderboard, name="leaderboard"),
     path("attempts/<int:pk>/", views.attempt_take, name="attempt_take"),
     path("attempts/<int:pk>/answer/", views.attempt_answer, name="attempt_answer"),
+    path("attempts/<int:pk>/save/", views.attempt_save, name="attempt_save"),
     path("attempts/<int:pk>/submit/", views.attempt_submit, name="attempt_submit"),
     path("attempts/<int:pk>/result/", views.attempt_result, name="attempt_result"),
     path("wrong-answers/", views.wrong_answer_list, name="wrong_answers"),

@@ -1,6 +1,7 @@
 """Pages of the training app. Thin: load (which checks), validate a form, call one service, render."""
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import segno
@@ -10,7 +11,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -227,20 +228,45 @@ def attempt_take(request, pk: int):
     })
 
 
+ANSWER_FIELD = re.compile(r"q([0-9]{1,10})")
+
+
 def _posted_answers(request, attempt: Attempt) -> dict:
+    """Answers posted as q<question id>; a field that only looks like one (q², q1x) is refused."""
     answers = {}
     for key in request.POST:
-        question_id = parse_id(key[1:]) if key.startswith("q") else None
-        if question_id is not None:
-            answers[question_id] = request.POST.getlist(key)
+        if not key.startswith("q"):
+            continue
+        match = ANSWER_FIELD.fullmatch(key)
+        if match is None:
+            raise ValidationError("提交了不在本次答题中的题目。")
+        answers[int(match.group(1))] = request.POST.getlist(key)
     return answers
+
+
+def _seconds_left(attempt: Attempt) -> int:
+    return max(int((attempt.deadline - timezone.now()).total_seconds()), 0)
+
+
+@require_POST
+def attempt_save(request, pk: int):
+    """Autosave from the quiz page (static/js/training.js): the worker's own running attempt only."""
+    attempt = selectors.get_attempt_for_user(request.user, pk)
+    try:
+        attempt = services.attempt_save(user=request.user, attempt=attempt,
+                                        answers=_posted_answers(request, attempt))
+    except ValidationError as error:
+        status = 409 if getattr(error, "code", None) == "closed" else 400
+        return JsonResponse({"saved": False, "error": _error_text(error)}, status=status)
+    return JsonResponse({"saved": True, "remaining": _seconds_left(attempt),
+                         "saved_at": timezone.localtime().strftime("%H:%M:%S")})
 
 
 @require_POST
 def attempt_answer(request, pk: int):
     attempt = selectors.get_attempt_for_user(request.user, pk)
-    answers = _posted_answers(request, attempt)
     try:
+        answers = _posted_answers(request, attempt)
         if len(answers) != 1:
             raise ValidationError("请作答后再提交本题。")
         question_id, value = next(iter(answers.items()))

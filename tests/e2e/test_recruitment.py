@@ -42,10 +42,18 @@ def test_seeker_applies_employer_interviews_and_hires_staff_see_it(page, desktop
     desktop_page.goto(f"/jobs/employer/applications/{application.pk}/")
     when = timezone.localtime() + timedelta(days=1)
     desktop_page.locator("#id_scheduled_at").fill(when.strftime("%Y-%m-%dT%H:%M"))
-    desktop_page.locator("#id_mode").select_option("video")
-    desktop_page.locator("#id_location").fill("https://meeting.example.cn/j/123456")
+    # The form shows only what the chosen mode needs.
+    desktop_page.get_by_label("电话面试").check()
+    assert desktop_page.locator("#id_phone").is_visible() and not desktop_page.locator("#id_link").is_visible()
+    assert not desktop_page.locator("#id_address").is_visible()
+    desktop_page.get_by_label("视频面试").check()
+    assert desktop_page.locator("#id_link").is_visible() and not desktop_page.locator("#id_phone").is_visible()
+    desktop_page.locator("#id_link").fill("https://meeting.example.cn/j/123456")
     desktop_page.get_by_role("button", name="发送面试邀请").click()
     assert desktop_page.get_by_test_id("application-status").inner_text() == "面试"
+    # Once sent, the empty invite form gives way to the interview.
+    assert "meeting.example.cn" in desktop_page.get_by_test_id("open-interview").inner_text()
+    assert not desktop_page.get_by_role("button", name="发送面试邀请").is_visible()
 
     # The seeker accepts and sees the status.
     page.goto(f"/jobs/me/applications/{application.pk}/")
@@ -110,3 +118,28 @@ def test_employer_removes_video_after_confirming_and_seeker_switches_alert(page,
     page.get_by_label("新名称").fill("修武焊工")
     page.get_by_role("button", name="保存").click()
     assert page.get_by_role("link", name="修武焊工").count() == 1
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_applying_before_registering_keeps_the_note_and_returns_to_finish(page, live_server, worker, org_tree,
+                                                                           xiuwu_enterprise):
+    post = JobPostFactory(enterprise=xiuwu_enterprise, title="二氧化碳保护焊焊工")
+    note = "本人持焊工证，五年经验，可随时到岗。"
+    sign_in(page, worker.username)
+    page.goto(post.get_absolute_url())
+    page.get_by_label("给用人单位的留言（可选）").fill(note)
+    page.get_by_test_id("apply").click()
+    page.wait_for_url("**/profile/**")
+    assert page.get_by_test_id("resume-apply").is_visible()
+    page.get_by_label("姓名").fill("张伟")
+    page.get_by_label("联系电话").fill("13900000001")
+    page.get_by_label("居住地").select_option(label="修武县")
+    page.get_by_label("焊接").check()
+    page.get_by_role("button", name="保存求职登记").click()
+    page.wait_for_url(f"**{post.get_absolute_url()}**")
+    assert page.get_by_test_id("draft-kept").is_visible()
+    assert page.get_by_label("给用人单位的留言（可选）").input_value() == note
+    page.get_by_test_id("apply").click()
+    assert page.get_by_test_id("application-status").inner_text() == "已投递"
+    assert Application.objects.get().cover_letter == note

@@ -27,7 +27,8 @@ def test_report_round_trip(desktop_page, page, city_staff, xiuwu_staff, boai_sta
     office.get_by_label("统计截止日期").fill(today.isoformat())
     office.get_by_label("报送截止日期").fill((today + timedelta(days=3)).isoformat())
     office.get_by_role("button", name="保存").click()
-    for label, kind, extra in [("求职申请人次", "number", None), ("达成就业人数", "number", None),
+    # 达成就业人数 itself is an indicator the editor would refuse to have typed: this is the offline part.
+    for label, kind, extra in [("求职申请人次", "number", None), ("线下招聘会达成就业人数", "number", None),
                                ("平台撮合就业", "indicator", "testapp.hires")]:
         office.locator("#id_field-label").fill(label)
         office.locator("#id_field-kind").select_option(kind)

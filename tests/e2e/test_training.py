@@ -5,6 +5,7 @@ import io
 
 import pytest
 from openpyxl import Workbook
+from playwright.sync_api import expect
 
 from apps.accounts.roles import Role
 from apps.core.models import Organization
@@ -119,3 +120,41 @@ def test_staff_fix_a_question_and_reorder_lessons_on_a_phone(page):
     page.get_by_role("button", name="下移“第1课”").click()
     items = page.locator("[id^=lesson-]")
     assert "第2课" in items.nth(0).inner_text() and "第1课" in items.nth(1).inner_text()
+
+
+def test_answers_survive_a_reload_and_are_handed_in(page):
+    city, _xiuwu, union = _tree()
+    bank = BankFactory(organization=city)
+    for n in range(3):
+        QuestionFactory(bank=bank, stem=f"劳动合同应当以什么形式订立？（第{n}问）", options=["口头", "书面", "短信"],
+                        answer=[1])
+    QuestionFactory(bank=bank, kind=Question.Kind.FILL, options=[], answer=["综合治理"],
+                    stem="安全第一、预防为主、____。")
+    quiz = QuizFactory(organization=city, banks=[bank], title="安全知识测验", mode="exam", question_count=4,
+                       shuffle_options=False, time_limit_minutes=10)
+    UserFactory(username="13900000010", real_name="钱敏")
+    sign_in(page, "13900000010")
+    page.goto(f"/training/quizzes/{quiz.pk}/")
+    page.get_by_label("所在工会").select_option(label=union.name)
+    page.get_by_role("button", name="开始答题").click()
+    status = page.get_by_test_id("autosave-status")
+    choice = page.get_by_test_id("question").filter(has_text="劳动合同").first
+    choice.get_by_label("书面").check()
+    expect(status).to_contain_text("已自动保存")
+    fill = page.get_by_test_id("question").filter(has_text="预防为主")
+    with page.expect_response(lambda response: "/save/" in response.url) as saved:
+        fill.get_by_role("textbox").fill("综合治理")
+    assert saved.value.ok
+    expect(status).to_contain_text("已自动保存")
+    page.reload()
+    choice = page.get_by_test_id("question").filter(has_text="劳动合同").first
+    assert choice.get_by_label("书面").is_checked()
+    fill = page.get_by_test_id("question").filter(has_text="预防为主")
+    assert fill.get_by_role("textbox").input_value() == "综合治理"
+    assert "分" in page.get_by_test_id("timer").inner_text()
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="交卷").click()
+    page.wait_for_url("**/result/")
+    attempt = Attempt.objects.get()
+    assert attempt.status == Attempt.Status.SUBMITTED and attempt.correct_count == 2
+    assert page.get_by_test_id("score").inner_text() == str(attempt.score)

@@ -199,7 +199,7 @@ class TestApplications:
             services.application_mark_viewed(actor=employer, application=application)
             services.interview_invite(actor=employer, application=application,
                                       scheduled_at=timezone.now() + timedelta(days=1), mode="video",
-                                      location="https://meeting.example.cn/j/1")
+                                      location="https://m.example.cn/1")
             services.application_transition(actor=employer, application=application, to_status="offered")
             services.application_transition(actor=employer, application=application, to_status="hired")
         application.refresh_from_db()
@@ -237,7 +237,8 @@ class TestInterviews:
         application = services.application_submit(seeker=seeker, post=post)
         with pytest.raises(ValidationError):
             services.interview_invite(actor=employer, application=application,
-                                      scheduled_at=timezone.now() - timedelta(hours=1), mode="phone", location="x")
+                                      scheduled_at=timezone.now() - timedelta(hours=1), mode="phone",
+                                      location="13800000000")
         assert not Interview.objects.exists()
 
     def test_seeker_accepts_or_asks_for_another_time(self, seeker, post, employer,
@@ -260,7 +261,8 @@ class TestInterviews:
         first = services.interview_invite(actor=employer, application=application,
                                           scheduled_at=timezone.now() + timedelta(days=2), mode="video", location="https://m.example.cn/a")
         services.interview_invite(actor=employer, application=application,
-                                  scheduled_at=timezone.now() + timedelta(days=3), mode="onsite", location="b")
+                                  scheduled_at=timezone.now() + timedelta(days=3), mode="onsite",
+                                  location="人民路100号")
         first.refresh_from_db()
         assert first.status == Interview.Status.CANCELLED
 

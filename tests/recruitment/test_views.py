@@ -126,7 +126,7 @@ class TestSeekerViews:
         client.force_login(worker)
         fake = SimpleUploadedFile("resume.pdf", b"MZ\x90\x00 this is an exe" * 10, "application/pdf")
         response = client.post(reverse("recruitment:seeker_profile"), self.profile_data(org_tree, resume_pdf=fake))
-        assert response.status_code == 200
+        assert response.status_code == 400
         assert "文件类型不符" in str(response.context["form"].errors["resume_pdf"])
         assert not SeekerProfile.objects.exists()
 
@@ -231,7 +231,7 @@ class TestEmployerViews:
         application.refresh_from_db()
         assert application.status == "viewed"
         when = (timezone.localtime() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
-        response = client.post(url, {"scheduled_at": when, "mode": "video", "location": "https://m.example.cn/5"})
+        response = client.post(url, {"scheduled_at": when, "mode": "video", "link": "https://m.example.cn/5"})
         assert response.status_code == 302
         application.refresh_from_db()
         assert application.status == "interview" and application.interviews.count() == 1

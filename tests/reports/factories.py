@@ -38,7 +38,7 @@ def make_task(actor, *, title="复工复产落实情况", period=ReportTask.Peri
     task = services.task_create(actor=actor, data=data)
     for field in fields if fields is not None else [
         {"key": "applications", "label": "求职申请人次", "kind": "number", "group": "就业"},
-        {"key": "hired", "label": "达成就业人数", "kind": "number", "group": "就业"},
+        {"key": "hired", "label": "线下招聘会达成就业人数", "kind": "number", "group": "就业"},
         {"key": "narrative", "label": "工作开展情况", "kind": "text", "group": "情况"},
         {"key": "hires", "label": "撮合就业人数（平台）", "kind": "indicator", "indicator_key": "testapp.hires",
          "group": "平台指标"},

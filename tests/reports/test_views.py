@@ -338,7 +338,7 @@ def test_round_export_runs_in_background_with_one_sheet_per_group(client, city_s
     workbook = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
     assert workbook.sheetnames == ["报送情况", "就业", "情况", "平台指标"]
     rows = list(workbook["就业"].values)
-    assert rows[0] == ("单位", "求职申请人次", "达成就业人数")
+    assert rows[0] == ("单位", "求职申请人次", "线下招聘会达成就业人数")
     assert ("修武县总工会", 120, 30) in rows
     client.force_login(make_staff(org_tree.city, "city_office", username="another_office"))
     assert client.get(private_file_url(job, "file")).status_code == 404

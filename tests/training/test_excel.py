@@ -95,9 +95,57 @@ def test_export_can_be_imported_again(org_tree):
         (q.kind, q.stem, q.options, q.answer, q.tags, q.difficulty) for q in original]
 
 
-def test_template_imports_cleanly():
-    questions = excel.parse_workbook(io.BytesIO(excel.template_workbook().to_bytes()))
-    assert len(questions) == 4
+def test_template_examples_sit_on_their_own_sheet_and_are_never_imported():
+    book = load_workbook(io.BytesIO(excel.template_workbook().to_bytes()))
+    assert book.sheetnames == ["试题", "示例", "填写说明"]
+    assert [[cell.value for cell in row] for row in book["试题"].iter_rows()] == [excel.COLUMNS]
+    assert book["示例"].max_row >= 5
+    with pytest.raises(excel.ImportRefused) as refused:
+        excel.parse_workbook(io.BytesIO(excel.template_workbook().to_bytes()))
+    assert "没有试题" in str(refused.value)
+
+
+def test_the_examples_are_valid_questions():
+    questions = [excel._question_from(dict(zip(excel.COLUMNS, row, strict=True))) for row in excel.EXAMPLE_ROWS]
+    assert [q.kind for q in questions] == ["single", "multiple", "true_false", "fill"]
+
+
+def _template_with(rows, *, sheet="试题") -> bytes:
+    book = load_workbook(io.BytesIO(excel.template_workbook().to_bytes()))
+    for row in rows:
+        book[sheet].append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_filled_template_imports_only_the_question_sheet():
+    questions = excel.parse_workbook(io.BytesIO(_template_with([GOOD[0]])))
+    assert len(questions) == 1 and questions[0].stem == GOOD[0][1]
+
+
+def test_questions_written_under_the_examples_are_not_imported():
+    with pytest.raises(excel.ImportRefused) as refused:
+        excel.parse_workbook(io.BytesIO(_template_with([GOOD[0]], sheet="示例")))
+    assert "没有试题" in str(refused.value)
+
+
+def test_an_example_copied_into_the_question_sheet_is_refused_by_row():
+    with pytest.raises(excel.ImportRefused) as refused:
+        excel.parse_workbook(io.BytesIO(_template_with([GOOD[0], excel.EXAMPLE_ROWS[2]])))
+    assert [(e.row, "示例题" in e.message) for e in refused.value.errors] == [(3, True)]
+
+
+def test_a_workbook_without_a_question_sheet_is_refused():
+    book = Workbook()
+    book.active.title = "示例"
+    book.active.append(excel.COLUMNS)
+    book.active.append(GOOD[0])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with pytest.raises(excel.ImportRefused) as refused:
+        excel.parse_workbook(io.BytesIO(buffer.getvalue()))
+    assert "试题" in str(refused.value)
 
 
 # --- through the page ---------------------------------------------------------------------------

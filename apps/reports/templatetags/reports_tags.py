@@ -20,3 +20,9 @@ def show_value(value) -> str:
     if value in (None, ""):
         return "—"
     return str(value)
+
+
+@register.filter
+def warnings_for(warnings: dict, key: str) -> list[str]:
+    """The warnings of one field from a ``{field key: [message]}`` dict."""
+    return warnings.get(key, []) if isinstance(warnings, dict) else []
