@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('training', '0002_question_retire_leaderboard_announce'),
+        ('training', '0003_data_rule_constraints'),
     ]
 
     operations = [
