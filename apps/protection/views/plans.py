@@ -46,8 +46,9 @@ def plan_submit(request, pk: int | None = None):
             messages.success(request, "复工方案已提交，等待县（市、区）总工会审核。")
             return redirect("protection:plan_detail", pk=plan.pk)
     last_comment = plan.versions.order_by("-number").first().comment if plan else ""
-    return render(request, "protection/plan_form.html", {"form": form, "plan": plan, "last_comment": last_comment,
-                                                         "items": PLAN_ITEMS})
+    return render(request, "protection/plan_form.html", {
+        "form": form, "plan": plan, "last_comment": last_comment,
+        "item_fields": [form[f"item_{key}"] for key, _, _ in PLAN_ITEMS]}, status=400 if form.errors else 200)
 
 
 def plan_diff(old, new) -> list[dict]:
