@@ -117,9 +117,8 @@ def test_journey_through_views(client, grassroots_staff, xiuwu_staff, xiuwu_ente
 
 
 def test_plan_list_fixed_queries(client, xiuwu_staff, org_tree, django_assert_max_num_queries):
-    from tests.factories import EnterpriseFactory, make_staff
-
     from apps.accounts.roles import Role
+    from tests.factories import EnterpriseFactory, make_staff
 
     def add(count, start):
         for i in range(start, start + count):
