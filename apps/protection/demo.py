@@ -139,6 +139,13 @@ def seed(stdout=None) -> None:
             events.append(HazardEvent(hazard=hazard, kind="reopened", actor=staff, note="整改不彻底，请重新整改。"))
         hazard.save()
         HazardEvent.objects.bulk_create(events)
+        # The history reads in the demo's own time, not the moment the seed ran.
+        moments = {"reported": reported_at, "assigned": reported_at + timedelta(hours=3),
+                   "rectified": hazard.rectified_at, "verified": hazard.verified_at,
+                   "reopened": (hazard.rectified_at or reported_at) + timedelta(days=1)}
+        for kind, moment in moments.items():
+            if moment is not None:
+                hazard.events.filter(kind=kind).update(created_at=moment)
         return hazard
 
     plan_of_states = [("general", "reported", 1), ("serious", "assigned", 2), ("major", "assigned", 6),
