@@ -22,6 +22,11 @@ def require_enterprise(user, enterprise: Enterprise) -> None:
         raise PermissionDenied("该企业不在您的管辖范围内。")
 
 
+def lock_enterprise(enterprise: Enterprise) -> Enterprise:
+    """Serialises first-time creations for one enterprise (its plan, a day's figures, a registration)."""
+    return Enterprise.objects.select_for_update(of=("self",)).select_related("district", "union").get(pk=enterprise.pk)
+
+
 def staff_holding(organization: Organization | None, perm: str) -> QuerySet:
     """Active staff of exactly ``organization`` whose roles give them ``perm`` ("app.codename")."""
     User = get_user_model()

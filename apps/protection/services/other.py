@@ -15,7 +15,7 @@ from apps.notifications.services import notify
 
 from ..models import MAX_FIGURE, AccidentReport, AnkangEntry, HealthDailyFigure, HealthRules, SupervisionVisit
 from ..permissions import can_judge_ankang
-from .common import message_key, require_enterprise, require_perm
+from .common import lock_enterprise, message_key, require_enterprise, require_perm
 
 EARLIEST = date(2020, 1, 1)
 
@@ -75,6 +75,7 @@ def health_rules_save(*, actor, enterprise: Enterprise, monitoring: str, entry: 
     empty = {key: "请填写本项制度。" for key, value in texts.items() if not value}
     if empty:
         raise ValidationError(empty)
+    enterprise = lock_enterprise(enterprise)
     rules, _ = HealthRules.objects.select_for_update().update_or_create(
         enterprise=enterprise, defaults={**texts, "updated_by": actor})
     audit_record(actor=actor, action="protection.health.rules_saved", target=rules)
@@ -107,6 +108,7 @@ def health_figure_report(*, actor, enterprise: Enterprise, day: date, on_site: i
     require_enterprise(actor, enterprise)
     _not_future(day, "day", "日期")
     check_figures(on_site=on_site, checked=checked, abnormal=abnormal, isolated=isolated)
+    enterprise = lock_enterprise(enterprise)
     existing = HealthDailyFigure.objects.select_for_update().filter(enterprise=enterprise, day=day).first()
     before = None
     if existing is not None:
@@ -143,6 +145,7 @@ def ankang_register(*, actor, enterprise: Enterprise, year: int) -> AnkangEntry:
     require_enterprise(actor, enterprise)
     if year != timezone.localdate().year:
         raise ValidationError({"year": "只能报名本年度的安康杯竞赛。"})
+    enterprise = lock_enterprise(enterprise)
     if AnkangEntry.objects.filter(enterprise=enterprise, year=year).exists():
         raise ValidationError({"enterprise": "该企业已报名本年度安康杯竞赛。"})
     entry = AnkangEntry.objects.create(enterprise=enterprise, year=year, registered_by=actor)

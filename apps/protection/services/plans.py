@@ -13,7 +13,7 @@ from apps.core.models import Enterprise
 from apps.notifications.services import notify
 
 from ..models import PLAN_ITEMS, PlanVersion, ResumptionPlan
-from .common import message_key, require_enterprise, require_perm, staff_holding
+from .common import lock_enterprise, message_key, require_enterprise, require_perm, staff_holding
 
 P = ResumptionPlan.Status
 TRANSITIONS: dict[str, set[str]] = {
@@ -43,6 +43,7 @@ def plan_submit(*, actor, enterprise: Enterprise, checklist: dict, document=None
     require_perm(actor, "protection.submit_plan")
     require_enterprise(actor, enterprise)
     checklist = _clean_checklist(checklist)
+    enterprise = lock_enterprise(enterprise)
     now = timezone.now()
     plan = ResumptionPlan.objects.select_for_update().filter(enterprise=enterprise).first()
     if plan is None:
