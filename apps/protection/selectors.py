@@ -392,7 +392,7 @@ INDICATORS = [
     Indicator(key="protection.visits", label="监督检查次数", unit="次", compute=_visits,
               link=_link("protection:visit_list")),
     Indicator(key="protection.ankang_entrants", label="安康杯参赛企业数", unit="家", compute=_ankang_entrants,
-              link=_link("protection:ankang_list")),
+              link=lambda organization, start, end: f"{reverse('protection:ankang_list')}?year={end.year}"),
 ]
 
 

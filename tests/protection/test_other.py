@@ -236,3 +236,19 @@ def test_console_todos(client, xiuwu_staff, grassroots_staff, xiuwu_enterprise):
     assert "待整改的风险隐患" in {t.label for t in console_todos(grassroots_staff)}
     client.force_login(xiuwu_staff)
     assert client.get("/console/").status_code == 200
+
+
+def test_indicator_links_open_scoped_lists(client, org_tree, xiuwu_staff, xiuwu_enterprise):
+    make_hazard(xiuwu_enterprise)
+    services.visit_record(actor=xiuwu_staff, enterprise=xiuwu_enterprise, visited_on=TODAY(), visitors="王",
+                          findings="好")
+    client.force_login(xiuwu_staff)
+    start, end = TODAY() - timedelta(days=30), TODAY()
+    for key, indicator in all_indicators().items():
+        if key.startswith("protection."):
+            assert client.get(indicator.link(org_tree.xiuwu, start, end)).status_code == 200, key
+    assert len(client.get(f"/protection/visits/?org={org_tree.xiuwu.pk}&start=2026-01-01&end=9999-12-31")
+               .context["page_obj"]) == 1
+    for url in ("/protection/visits/", "/protection/plans/", "/protection/inspections/", "/protection/hazards/"):
+        assert client.get(f"{url}?org={org_tree.boai.pk}").status_code == 404
+        assert client.get(f"{url}?org=1e9").status_code == 404

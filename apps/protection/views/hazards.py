@@ -10,15 +10,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from apps.core.indicators import period_bounds
 from apps.core.permissions import staff_required
-from apps.core.selectors import get_organization_for_user
 from apps.core.uploads import private_file_url
 
 from .. import selectors, services
 from ..forms import HazardAssignForm, HazardFilterForm, HazardRectifyForm, HazardReopenForm, HazardVerifyForm
 from ..models import Hazard
-from .common import apply_errors, flash_errors, protection_staff
+from .common import apply_errors, flash_errors, narrow_to_link, protection_staff
 
 
 @protection_staff
@@ -40,21 +38,13 @@ def hazard_list(request):
         if query:
             hazards = hazards.filter(Q(enterprise__name__icontains=query) | Q(reference=query.upper()))
         params = {k: v for k, v in form.cleaned_data.items() if v}
-    organization = None
-    if request.GET.get("org"):
-        organization = get_organization_for_user(request.user, request.GET["org"] if request.GET["org"].isdigit()
-                                                 else 0)
-        hazards = hazards.filter(Q(enterprise__district__path__startswith=organization.path)
-                                 | Q(enterprise__union__path__startswith=organization.path))
-        params["org"] = organization.pk
-    if request.GET.get("start") and request.GET.get("end"):
-        start, end = selectors.period(request.GET)
-        since, until = period_bounds(start, end)
-        hazards = hazards.filter(reported_at__gte=since, reported_at__lt=until)
-        params.update(start=start.isoformat(), end=end.isoformat())
+    closed = request.GET.get("status") == Hazard.Status.VERIFIED  # "closed in the period" counts by closing date
+    hazards, organization, link_query = narrow_to_link(request, hazards,
+                                                       when="verified_at" if closed else "reported_at")
     page = Paginator(hazards.order_by("-reported_at", "-id"), 30).get_page(request.GET.get("page"))
     return render(request, "protection/hazard_list.html", {
-        "page_obj": page, "form": form, "today": today, "organization": organization, "query": urlencode(params)})
+        "page_obj": page, "form": form, "today": today, "organization": organization,
+        "query": "&".join(part for part in (urlencode(params), link_query) if part)})
 
 
 def _detail(request, hazard, *, status: int = 200, **bound):

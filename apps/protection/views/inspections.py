@@ -11,7 +11,7 @@ from apps.core.scoping import can_act_for
 
 from .. import selectors, services
 from ..forms import InspectionStartForm, TemplateForm, TemplateItemForm
-from .common import apply_errors, flash_errors, protection_staff
+from .common import apply_errors, flash_errors, narrow_to_link, protection_staff
 
 
 @protection_staff
@@ -76,9 +76,11 @@ def template_item_remove(request, pk: int, item_pk: int):
 
 @protection_staff
 def inspection_list(request):
-    inspections = selectors.inspections_for_user(request.user).order_by("-submitted_at", "-id")
-    page = Paginator(inspections, 30).get_page(request.GET.get("page"))
-    return render(request, "protection/inspection_list.html", {"page_obj": page})
+    inspections, organization, query = narrow_to_link(request, selectors.inspections_for_user(request.user),
+                                                      when="submitted_at")
+    page = Paginator(inspections.order_by("-submitted_at", "-id"), 30).get_page(request.GET.get("page"))
+    return render(request, "protection/inspection_list.html", {"page_obj": page, "organization": organization,
+                                                                "query": query})
 
 
 @staff_required(perm="protection.fill_inspection")

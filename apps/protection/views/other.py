@@ -24,16 +24,18 @@ from ..forms import (
 )
 from ..models import HealthRules
 from ..permissions import can_judge_ankang
-from .common import apply_errors, flash_errors, protection_staff
+from .common import apply_errors, flash_errors, narrow_to_link, protection_staff
 
 # --- visits ---------------------------------------------------------------------------------------
 
 
 @protection_staff
 def visit_list(request):
-    visits = selectors.visits_for_user(request.user).order_by("-visited_on", "-id")
-    page = Paginator(visits, 30).get_page(request.GET.get("page"))
-    return render(request, "protection/visit_list.html", {"page_obj": page, "today": timezone.localdate()})
+    visits, organization, query = narrow_to_link(request, selectors.visits_for_user(request.user),
+                                                 when="visited_on", date_field=True)
+    page = Paginator(visits.order_by("-visited_on", "-id"), 30).get_page(request.GET.get("page"))
+    return render(request, "protection/visit_list.html", {"page_obj": page, "today": timezone.localdate(),
+                                                          "organization": organization, "query": query})
 
 
 @staff_required(perm="protection.record_visit")

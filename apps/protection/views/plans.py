@@ -12,7 +12,7 @@ from apps.core.uploads import private_file_url
 from .. import selectors, services
 from ..forms import PlanForm, PlanReviewForm
 from ..models import PLAN_ITEMS, ResumptionPlan
-from .common import apply_errors, flash_errors, protection_staff
+from .common import apply_errors, flash_errors, narrow_to_link, protection_staff
 
 
 @protection_staff
@@ -21,10 +21,12 @@ def plan_list(request):
     status = request.GET.get("status", "")
     if status in ResumptionPlan.Status.values:
         plans = plans.filter(status=status)
+    plans, organization, query = narrow_to_link(
+        request, plans, when="reviewed_at" if status == ResumptionPlan.Status.APPROVED else "submitted_at")
     page = Paginator(plans.order_by("-submitted_at", "-id"), 30).get_page(request.GET.get("page"))
     return render(request, "protection/plan_list.html", {
-        "page_obj": page, "status": status, "statuses": ResumptionPlan.Status.choices,
-        "query": f"status={status}" if status else ""})
+        "page_obj": page, "status": status, "statuses": ResumptionPlan.Status.choices, "organization": organization,
+        "query": "&".join(part for part in (f"status={status}" if status else "", query) if part)})
 
 
 @staff_required(perm="protection.submit_plan")
