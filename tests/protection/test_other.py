@@ -252,3 +252,28 @@ def test_indicator_links_open_scoped_lists(client, org_tree, xiuwu_staff, xiuwu_
     for url in ("/protection/visits/", "/protection/plans/", "/protection/inspections/", "/protection/hazards/"):
         assert client.get(f"{url}?org={org_tree.boai.pk}").status_code == 404
         assert client.get(f"{url}?org=1e9").status_code == 404
+
+
+def test_health_and_ankang_lists_have_fixed_queries(client, org_tree, xiuwu_staff, grassroots_staff,
+                                                    django_assert_max_num_queries):
+    from tests.factories import EnterpriseFactory
+
+    def add(count):
+        for _ in range(count):
+            enterprise = EnterpriseFactory(district=org_tree.xiuwu, union=org_tree.xiuwu_grassroots)
+            services.health_figure_report(actor=grassroots_staff, enterprise=enterprise, day=TODAY(), on_site=9,
+                                          checked=9, abnormal=0, isolated=0)
+            services.ankang_register(actor=grassroots_staff, enterprise=enterprise, year=TODAY().year)
+            make_hazard(enterprise)
+
+    add(2)
+    client.force_login(xiuwu_staff)
+    client.get("/protection/health/")
+    counts = []
+    for more in (0, 6):
+        add(more)
+        for url in ("/protection/health/", "/protection/ankang/"):
+            with django_assert_max_num_queries(16) as captured:
+                assert client.get(url).status_code == 200
+            counts.append(len(captured.captured_queries))
+    assert counts[:2] == counts[2:]  # the same number of queries with 2 or 8 enterprises
