@@ -41,6 +41,10 @@ PUBLIC_URL_NAMES = {
     "training:studio_detail",
 
     # reports (none: union staff only)
+
+    # protection: a worker's hazard report and following it by its reference number
+    "protection:report",
+    "protection:follow",
 }
 
 # Views that exist only for POST; an anonymous GET may answer 405 before the login check.
