@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "apps.recruitment",
     "apps.training",
     "apps.reports",
+    "apps.organizing",
 ]
 
 MIDDLEWARE = [

@@ -39,6 +39,10 @@ PUBLIC_URL_NAMES = {
     "training:studio_detail",
 
     # reports (none: union staff only)
+
+    # organizing: the /join/ landing and the member card's verification address
+    "organizing:join",
+    "organizing:verify",
 }
 
 # Views that exist only for POST; an anonymous GET may answer 405 before the login check.

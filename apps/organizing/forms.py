@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from django import forms
+
+from apps.core.models import Enterprise, Organization
+
+from .models import NewFormWork
+
+
+def _counties():
+    return Organization.objects.filter(org_type=Organization.Type.COUNTY, is_active=True).order_by("code")
+
+
+class _Clean(forms.Form):
+    """Every text field refuses NUL bytes, which PostgreSQL cannot store."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in list(cleaned.items()):
+            if isinstance(value, str) and "\x00" in value:
+                self.add_error(name, "含有不允许的字符。")
+        return cleaned
+
+
+class IdentityForm(_Clean):
+    real_name = forms.CharField(label="真实姓名", max_length=30)
+    id_number = forms.CharField(label="身份证号码", max_length=18, min_length=15,
+                                widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}),
+                                help_text="18位居民身份证号码，仅用于核实身份、防止重复入会。")
+
+
+class EmployerForm(_Clean):
+    enterprise = forms.ModelChoiceField(label="工作单位", queryset=Enterprise.objects.all(), required=False,
+                                        widget=forms.HiddenInput)
+    no_fixed_employer = forms.BooleanField(label="我没有固定工作单位（如快递、外卖、网约车、家政等）", required=False)
+    district = forms.ModelChoiceField(label="所在县（市、区）", queryset=Organization.objects.none(), required=False,
+                                      empty_label="请选择", help_text="没有固定工作单位时必选：由当地联合工会受理。")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = _counties()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("no_fixed_employer"):
+            cleaned["enterprise"] = None
+            if not cleaned.get("district"):
+                self.add_error("district", "没有固定工作单位时，请选择您所在的县（市、区）。")
+        elif not cleaned.get("enterprise"):
+            self.add_error("enterprise", "请先搜索并选择工作单位，或勾选“我没有固定工作单位”。")
+        return cleaned
+
+
+class WorkForm(_Clean):
+    occupation = forms.CharField(label="职业（岗位）", max_length=40)
+    new_form_work = forms.ChoiceField(label="是否新就业形态劳动者", choices=NewFormWork.choices, required=False)
+    agree = forms.BooleanField(label="我自愿加入中华全国总工会，承认工会章程，履行会员义务。")
+
+
+class ReasonForm(_Clean):
+    reason = forms.CharField(label="原因", max_length=200, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class TransferForm(EmployerForm):
+    pass

@@ -1,0 +1,14 @@
+"""Writes of the organizing app, by area (re-exported here)."""
+from .membership import (  # noqa: F401
+    application_approve,
+    application_return,
+    application_submit,
+    application_withdraw,
+    catch_all_union_for,
+    check_id_number,
+    membership_end,
+    membership_leave,
+    membership_transfer,
+    next_member_number,
+    route_union,
+)

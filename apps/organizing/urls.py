@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import views
+
+app_name = "organizing"
+
+urlpatterns = [
+    path("", views.join, name="join"),
+    path("apply/<int:step>/", views.apply, name="apply"),
+    path("applications/<int:pk>/withdraw/", views.application_withdraw, name="application_withdraw"),
+    path("card/", views.my_card, name="my_card"),
+    path("card/<int:pk>/", views.card, name="card"),
+    path("transfer/", views.transfer, name="transfer"),
+    path("leave/", views.leave, name="leave"),
+    path("verify/<str:token>/", views.verify, name="verify"),
+    # staff
+    path("console/applications/", views.application_list, name="application_list"),
+    path("console/applications/<int:pk>/", views.application_detail, name="application_detail"),
+    path("console/members/", views.member_list, name="member_list"),
+    path("console/members/<int:pk>/", views.member_detail, name="member_detail"),
+    path("console/catch-all/", views.catch_all_list, name="catch_all_list"),
+]
