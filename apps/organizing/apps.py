@@ -44,4 +44,8 @@ class OrganizingConfig(AppConfig):
         ("入会审核", "organizing:application_list", "person-check", ("organizing.review_membership",)),
         ("会员名册", "organizing:member_list", "people", ("organizing.review_membership",)),
         ("兜底工会", "organizing:catch_all_list", "house-heart", ("organizing.review_membership",)),
+        ("经济普查导入", "organizing:census_list", "cloud-upload", ("organizing.screen_enterprises",)),
+        ("未建会企业", "organizing:unorganized_list", "building-exclamation", ("organizing.screen_enterprises",)),
+        ("建会预案", "organizing:plan_list", "clipboard-check", ("organizing.screen_enterprises",)),
+        ("建会覆盖率", "organizing:coverage", "pie-chart", ("organizing.screen_enterprises",)),
     ]

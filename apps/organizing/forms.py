@@ -63,3 +63,51 @@ class ReasonForm(_Clean):
 
 class TransferForm(EmployerForm):
     pass
+
+
+class SpreadsheetForm(forms.Form):
+    file = forms.FileField(label="数据文件", help_text="Excel（.xlsx）或 CSV，请使用下载的模板。")
+
+    def clean_file(self):
+        from .imports import check_upload
+
+        uploaded = self.cleaned_data["file"]
+        check_upload(uploaded)
+        return uploaded
+
+
+class PlanForm(_Clean):
+    contact_name = forms.CharField(label="联系人", max_length=30, required=False)
+    contact_phone = forms.CharField(label="联系电话", max_length=20, required=False)
+    planned_date = forms.DateField(label="计划建会日期", required=False,
+                                   widget=forms.DateInput(attrs={"type": "date"}))
+    steps = forms.CharField(label="工作步骤", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    status = forms.ChoiceField(label="状态", choices=[])
+
+    def __init__(self, *args, **kwargs):
+        from .models import FoundingPlan
+
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [c for c in FoundingPlan.Status.choices if c[0] != FoundingPlan.Status.FOUNDED]
+
+    def clean_planned_date(self):
+        value = self.cleaned_data["planned_date"]
+        if value is not None and not (2000 <= value.year <= 2100):
+            raise forms.ValidationError("日期超出合理范围。")
+        return value
+
+
+class NoteForm(_Clean):
+    noted_on = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    text = forms.CharField(label="工作记录", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class FoundForm(_Clean):
+    union_name = forms.CharField(label="工会名称", max_length=100)
+    founded_on = forms.DateField(label="建会日期", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean_founded_on(self):
+        value = self.cleaned_data["founded_on"]
+        if not (2000 <= value.year <= 2100):
+            raise forms.ValidationError("日期超出合理范围。")
+        return value

@@ -106,3 +106,90 @@ def get_card_by_token(token: str) -> Membership:
         return Membership.objects.select_related("union").get(verify_token=token)
     except Membership.DoesNotExist:
         raise Http404 from None
+
+
+# --- census, enterprises without a union, founding plans ---------------------------------------
+
+READY_TO_FOUND = 3  # workers of one enterprise without a union who joined online: 以入会促建会
+
+
+def census_imports_for_staff(user) -> QuerySet:
+    from .models import CensusImport
+
+    return CensusImport.objects.filter(org_scope_q(user, "organization")).select_related("uploaded_by")
+
+
+def get_census_import_for_staff(user, pk: int):
+    from .models import CensusImport
+
+    try:
+        return census_imports_for_staff(user).get(pk=pk)
+    except CensusImport.DoesNotExist:
+        raise Http404 from None
+
+
+def enterprises_without_union(user, *, district=None, industry: str = "", size: str = "",
+                              ready_only: bool = False) -> QuerySet:
+    """Enterprises of the user's districts without a union, 25 employees or more first, with the
+    number of their workers who have joined (a catch-all union) and their founding plan."""
+    from django.db.models import Case, Count, IntegerField, Value, When
+
+    from apps.core.models import Enterprise
+
+    found = (Enterprise.objects.filter(org_scope_q(user, "district"), has_union=False)
+             .select_related("district", "founding_plan")
+             .annotate(joined=Count("memberships", filter=Q(memberships__status=Membership.Status.ACTIVE)),
+                       big=Case(When(employee_count__gte=25, then=Value(0)), default=Value(1),
+                                output_field=IntegerField())))
+    if district is not None:
+        found = found.filter(district=district)
+    if industry:
+        found = found.filter(industry__contains=industry)
+    if size:
+        found = found.filter(size=size)
+    if ready_only:
+        found = found.filter(joined__gte=READY_TO_FOUND)
+    return found.order_by("big", "-employee_count", "pk")
+
+
+def get_unorganized_enterprise_for_staff(user, pk: int):
+    from apps.core.models import Enterprise
+
+    try:
+        return (Enterprise.objects.filter(org_scope_q(user, "district"))
+                .select_related("district", "union").get(pk=pk))
+    except Enterprise.DoesNotExist:
+        raise Http404 from None
+
+
+def plans_for_staff(user) -> QuerySet:
+    from .models import FoundingPlan
+
+    return FoundingPlan.objects.filter(org_scope_q(user, "county")).select_related("enterprise", "county", "union")
+
+
+# --- coverage --------------------------------------------------------------------------------
+
+def coverage_rows(user) -> list[dict]:
+    """Per county-level union in the user's scope: enterprises with a union ÷ all, employees covered
+    ÷ all (two queries whatever the number of enterprises)."""
+    from django.db.models import Count, Sum
+
+    from apps.core.models import Enterprise
+
+    counties = list(Organization.objects.filter(org_scope_q(user), org_type=Organization.Type.COUNTY)
+                    .order_by("code"))
+    totals = {row["district"]: row for row in Enterprise.objects.filter(district__in=counties).order_by()
+              .values("district").annotate(
+                  enterprises=Count("pk"), with_union=Count("pk", filter=Q(has_union=True)),
+                  employees=Sum("employee_count"), covered=Sum("employee_count", filter=Q(has_union=True)))}
+    rows = []
+    for county in counties:
+        row = totals.get(county.pk, {})
+        enterprises, with_union = row.get("enterprises", 0), row.get("with_union", 0)
+        employees, covered = row.get("employees") or 0, row.get("covered") or 0
+        rows.append({"county": county, "enterprises": enterprises, "with_union": with_union,
+                     "employees": employees, "covered": covered,
+                     "union_rate": round(100 * with_union / enterprises, 1) if enterprises else None,
+                     "employee_rate": round(100 * covered / employees, 1) if employees else None})
+    return rows

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_screening
 
 app_name = "organizing"
 
@@ -19,4 +19,11 @@ urlpatterns = [
     path("console/members/", views.member_list, name="member_list"),
     path("console/members/<int:pk>/", views.member_detail, name="member_detail"),
     path("console/catch-all/", views.catch_all_list, name="catch_all_list"),
+    path("console/census/", views_screening.census_list, name="census_list"),
+    path("console/census/template.xlsx", views_screening.census_template, name="census_template"),
+    path("console/census/<int:pk>/", views_screening.census_detail, name="census_detail"),
+    path("console/without-union/", views_screening.unorganized_list, name="unorganized_list"),
+    path("console/without-union/<int:pk>/plan/", views_screening.plan_edit, name="plan_edit"),
+    path("console/plans/", views_screening.plan_list, name="plan_list"),
+    path("console/coverage/", views_screening.coverage, name="coverage"),
 ]

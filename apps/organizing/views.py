@@ -185,6 +185,9 @@ def leave(request):
     membership = selectors.membership_of(request.user)
     if membership is None:
         raise Http404
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, "请勾选“我确认退会”后再提交。")
+        return redirect("organizing:card", pk=membership.pk)
     try:
         services.membership_leave(user=request.user, membership=membership)
     except ValidationError as error:

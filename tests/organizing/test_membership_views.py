@@ -107,6 +107,9 @@ def test_leave_and_transfer_from_the_card(client, member, worker, boai_enterpris
     assert member.union == boai_enterprise.union
     client.post(reverse("organizing:leave"))
     member.refresh_from_db()
+    assert member.is_active  # not confirmed
+    client.post(reverse("organizing:leave"), {"confirm": "yes"})
+    member.refresh_from_db()
     assert member.status == Membership.Status.LEFT
 
 

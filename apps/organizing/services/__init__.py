@@ -1,4 +1,6 @@
 """Writes of the organizing app, by area (re-exported here)."""
+from .census import census_import_create, census_import_run  # noqa: F401, E402
+from .founding import plan_found, plan_note_add, plan_save  # noqa: F401, E402
 from .membership import (  # noqa: F401
     application_approve,
     application_return,
