@@ -15,6 +15,11 @@ class OrganizingConfig(AppConfig):
         "grassroots_staff": ["organizing.review_membership", "organizing.manage_social_workers"],
     }
 
+    periodic_tasks = [
+        {"name": "换届延期：提醒逾期未换届的工会", "task": "apps.organizing.tasks.remind_overdue_elections",
+         "crontab": {"minute": "30", "hour": "8"}},
+    ]
+
     def ready(self) -> None:
         from apps.core.registry import (
             ConsoleLink,
@@ -48,4 +53,6 @@ class OrganizingConfig(AppConfig):
         ("未建会企业", "organizing:unorganized_list", "building-exclamation", ("organizing.screen_enterprises",)),
         ("建会预案", "organizing:plan_list", "clipboard-check", ("organizing.screen_enterprises",)),
         ("建会覆盖率", "organizing:coverage", "pie-chart", ("organizing.screen_enterprises",)),
+        ("换届延期", "organizing:election_list", "calendar-event", ("organizing.review_membership",)),
+        ("社会化工会工作者", "organizing:social_worker_list", "person-badge", ("organizing.manage_social_workers",)),
     ]

@@ -111,3 +111,50 @@ class FoundForm(_Clean):
         if not (2000 <= value.year <= 2100):
             raise forms.ValidationError("日期超出合理范围。")
         return value
+
+
+def _date_field(label, required=True):
+    return forms.DateField(label=label, required=required, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class EpidemicForm(_Clean):
+    started_on = _date_field("疫情防控开始日期")
+    ended_on = _date_field("疫情结束日期", required=False)
+    deadline_days = forms.IntegerField(label="结束后应在几日内完成换届", min_value=1, max_value=365, initial=90)
+
+
+class TermForm(_Clean):
+    term_start = _date_field("本届任期开始")
+    term_end = _date_field("本届任期届满")
+
+
+class HeldForm(_Clean):
+    held_on = _date_field("换届选举日期")
+
+
+class SocialWorkerForm(_Clean):
+    name = forms.CharField(label="姓名", max_length=30)
+    phone = forms.CharField(label="手机号码", max_length=20)
+    union = forms.ModelChoiceField(label="所属工会", queryset=Organization.objects.none())
+    team = forms.CharField(label="所在防控队伍", max_length=100, help_text="如：某某街道某某社区疫情防控工作组")
+    assigned_since = _date_field("派驻起始日期")
+    team_role = forms.CharField(label="承担任务", max_length=60)
+
+    def __init__(self, *args, user=None, **kwargs):
+        from apps.core.scoping import org_scope_q
+
+        super().__init__(*args, **kwargs)
+        self.fields["union"].queryset = Organization.objects.filter(org_scope_q(user), is_active=True).order_by("path")
+
+
+class MemberImportForm(SpreadsheetForm):
+    union = forms.ModelChoiceField(label="导入到基层工会", queryset=Organization.objects.none())
+
+    field_order = ["union", "file"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        from apps.core.scoping import org_scope_q
+
+        super().__init__(*args, **kwargs)
+        self.fields["union"].queryset = Organization.objects.filter(
+            org_scope_q(user), org_type=Organization.Type.GRASSROOTS, is_active=True).order_by("path")

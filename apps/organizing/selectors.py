@@ -193,3 +193,131 @@ def coverage_rows(user) -> list[dict]:
                      "union_rate": round(100 * with_union / enterprises, 1) if enterprises else None,
                      "employee_rate": round(100 * covered / employees, 1) if employees else None})
     return rows
+
+
+# --- postponed elections, social workers ---------------------------------------------------------
+
+def election_rows(user, epidemic) -> QuerySet:
+    """Unions in the user's scope whose term ends during the epidemic (or that postponed)."""
+    from .models import UnionProfile
+
+    found = UnionProfile.objects.filter(org_scope_q(user, "organization")).select_related("organization", "county")
+    if epidemic is None:
+        return found.filter(election_postponed_on__isnull=False)
+    during = Q(term_end__gte=epidemic.started_on)
+    if epidemic.ended_on:
+        during &= Q(term_end__lte=epidemic.ended_on)
+    return found.filter(during | Q(election_postponed_on__isnull=False)).order_by("term_end", "pk")
+
+
+def get_union_for_staff(user, pk: int) -> Organization:
+    try:
+        return Organization.objects.filter(org_scope_q(user), org_type=Organization.Type.GRASSROOTS).get(pk=pk)
+    except Organization.DoesNotExist:
+        raise Http404 from None
+
+
+def social_workers_for_staff(user) -> QuerySet:
+    from .models import SocialWorker
+
+    return SocialWorker.objects.filter(org_scope_q(user, "union")).select_related("union")
+
+
+def get_social_worker_for_staff(user, pk: int):
+    from .models import SocialWorker
+
+    try:
+        return social_workers_for_staff(user).get(pk=pk)
+    except SocialWorker.DoesNotExist:
+        raise Http404 from None
+
+
+def social_workers_by_district(user) -> list[tuple[Organization, int]]:
+    """Approved social union workers per county-level union in scope (one grouped query)."""
+    from apps.core.indicators import subtree_totals
+
+    from .models import SocialWorker
+
+    counties = list(Organization.objects.filter(org_scope_q(user), org_type=Organization.Type.COUNTY)
+                    .order_by("code"))
+    totals = subtree_totals(SocialWorker.objects.filter(status=SocialWorker.Status.APPROVED), org_field="union",
+                            organizations=counties)
+    return [(county, totals.get(county.pk, 0)) for county in counties]
+
+
+# --- indicators --------------------------------------------------------------------------------
+
+def _joined_online(organizations, start, end):
+    from apps.core.indicators import period_bounds, subtree_totals
+
+    since, until = period_bounds(start, end)
+    return subtree_totals(Membership.objects.filter(joined_online=True, joined_at__gte=since, joined_at__lt=until),
+                          org_field="union", organizations=organizations)
+
+
+def _unions_founded(organizations, start, end):
+    from apps.core.indicators import subtree_totals
+
+    from .models import FoundingPlan
+
+    return subtree_totals(FoundingPlan.objects.filter(status=FoundingPlan.Status.FOUNDED, founded_on__gte=start,
+                                                      founded_on__lte=end),
+                          org_field="county", organizations=organizations)
+
+
+def _without_union(organizations, start, end):
+    from apps.core.indicators import subtree_totals
+    from apps.core.models import Enterprise
+
+    return subtree_totals(Enterprise.objects.filter(has_union=False), org_field="district", organizations=organizations)
+
+
+def _coverage_rate(organizations, start, end):
+    from decimal import Decimal
+
+    from apps.core.indicators import subtree_totals
+    from apps.core.models import Enterprise
+
+    everyone = subtree_totals(Enterprise.objects.all(), org_field="district", organizations=organizations)
+    organised = subtree_totals(Enterprise.objects.filter(has_union=True), org_field="district",
+                               organizations=organizations)
+    return {pk: (Decimal(100 * organised[pk]) / total).quantize(Decimal("0.1")) if total else Decimal(0)
+            for pk, total in everyone.items()}
+
+
+def _elections_held(organizations, start, end):
+    from apps.core.indicators import subtree_totals
+
+    from .models import UnionProfile
+
+    return subtree_totals(UnionProfile.objects.filter(election_postponed_on__isnull=False,
+                                                      election_held_on__gte=start, election_held_on__lte=end),
+                          org_field="organization", organizations=organizations)
+
+
+def _link(name):
+    def link(organization, start, end):
+        from django.urls import reverse
+
+        return reverse(name)
+    return link
+
+
+def _indicators():
+    from apps.core.indicators import Indicator
+
+    return [
+        Indicator(key="organizing.members_joined_online", label="网上入会人数", unit="人", compute=_joined_online,
+                  link=_link("organizing:member_list")),
+        Indicator(key="organizing.unions_founded", label="新建工会数", unit="个", compute=_unions_founded,
+                  link=_link("organizing:plan_list")),
+        Indicator(key="organizing.enterprises_without_union", label="未建会企业数（期末）", unit="家",
+                  compute=_without_union, link=_link("organizing:unorganized_list")),
+        Indicator(key="organizing.coverage_rate", label="企业建会率（期末）", unit="%", compute=_coverage_rate,
+                  link=_link("organizing:coverage")),
+        Indicator(key="organizing.elections_held_after_postponement", label="延期后完成换届的工会数", unit="个",
+                  compute=_elections_held, link=_link("organizing:election_list")),
+    ]
+
+
+INDICATORS = _indicators()

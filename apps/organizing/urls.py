@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_screening
+from . import views, views_elections, views_screening
 
 app_name = "organizing"
 
@@ -26,4 +26,11 @@ urlpatterns = [
     path("console/without-union/<int:pk>/plan/", views_screening.plan_edit, name="plan_edit"),
     path("console/plans/", views_screening.plan_list, name="plan_list"),
     path("console/coverage/", views_screening.coverage, name="coverage"),
+    path("console/members/import/", views_elections.member_import, name="member_import"),
+    path("console/members/template.xlsx", views_elections.member_template, name="member_template"),
+    path("console/elections/", views_elections.election_list, name="election_list"),
+    path("console/elections/<int:pk>/", views_elections.election_union, name="election_union"),
+    path("console/social-workers/", views_elections.social_worker_list, name="social_worker_list"),
+    path("console/social-workers/<int:pk>/review/", views_elections.social_worker_review,
+         name="social_worker_review"),
 ]
