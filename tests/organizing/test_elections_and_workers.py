@@ -86,7 +86,8 @@ def test_social_worker_registered_approved_and_counted(client, org_tree, grassro
     worker = SocialWorker.objects.get()
     assert worker.phone == "13900001234" and worker.status == "pending"
     client.force_login(boai_staff)
-    assert client.post(reverse("organizing:social_worker_review", args=[worker.pk]), {"approve": "1"}).status_code == 404
+    review = reverse("organizing:social_worker_review", args=[worker.pk])
+    assert client.post(review, {"approve": "1"}).status_code == 404
     client.force_login(xiuwu_staff)
     client.post(reverse("organizing:social_worker_review", args=[worker.pk]), {"approve": "1"})
     worker.refresh_from_db()
