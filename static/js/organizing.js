@@ -14,6 +14,6 @@
         { label: "职工覆盖率（%）", data: data.employee_rate, backgroundColor: "#2e86c1" }
       ]
     },
-    options: { maintainAspectRatio: false, scales: { y: { beginAtZero: true, max: 100 } } }
+    options: { animation: false, maintainAspectRatio: false, scales: { y: { beginAtZero: true, max: 100 } } }
   });
 })();
