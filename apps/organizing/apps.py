@@ -26,6 +26,7 @@ class OrganizingConfig(AppConfig):
             NavItem,
             console_menu,
             console_todos,
+            home_sections,
             membership,
             my_records,
             nav_items,
@@ -43,6 +44,7 @@ class OrganizingConfig(AppConfig):
                                               order=500 + order, permissions=permissions))
         console_todos.register(providers.console_todos)
         my_records.register(providers.my_membership)
+        home_sections.register(providers.home_join)
         private_files.register(CensusImport, providers.can_see_census_file)
 
     console_links = [

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from apps.core.registry import MySection, RecordRow, TodoItem
+from apps.core.registry import HomeSection, MySection, RecordRow, TodoItem
 from apps.core.scoping import can_act_for
 
 from .models import MembershipApplication
@@ -44,3 +44,12 @@ def my_membership(user) -> MySection | None:
 
 def can_see_census_file(user, census_import, field_name: str) -> bool:
     return can_act_for(user, census_import.organization)
+
+
+def home_join(request) -> HomeSection | None:
+    """A fixed entry on the home page: no query."""
+    return HomeSection(title="网上入会", more_url=reverse("organizing:join"), order=15, rows=[
+        RecordRow(title="三步申请加入工会，领取电子会员卡", url=reverse("organizing:join"), status="职工"),
+        RecordRow(title="快递员、外卖送餐员、网约车司机等新就业形态劳动者入会", url=reverse("organizing:join"),
+                  status="新就业形态"),
+    ])

@@ -161,3 +161,17 @@ def test_training_uses_the_membership_union(member, worker, org_tree):
 
     participant_set_organization(user=worker, organization=org_tree.boai_grassroots)
     assert participant_organization(worker) == org_tree.xiuwu_grassroots
+
+
+def test_catch_all_applications_are_announced_to_the_county_staff(worker, bare_enterprise, xiuwu_staff, boai_staff,
+                                                                  django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        apply(worker, enterprise=bare_enterprise)
+    assert Notification.objects.filter(recipient=xiuwu_staff, title__contains="新的入会申请").exists()
+    assert not Notification.objects.filter(recipient=boai_staff).exists()
+
+
+def test_home_section_and_me_section(client, member, worker):
+    assert "网上入会" in client.get("/").content.decode()
+    client.force_login(worker)
+    assert "电子会员卡" in client.get("/me/").content.decode()

@@ -139,7 +139,10 @@ def application_submit(
         raise ValidationError({"id_number": "该身份证号码已有一份待审核的入会申请。"}) from None
     audit_record(actor=user, action="organizing.application.submitted", target=application,
                  after={"union": union.pk}, organization=union)
-    staff = list(get_user_model().objects.filter(organization=union, is_active=True).values_list("pk", flat=True))
+    # A catch-all union is run by its county-level union's staff.
+    desk = [union.pk, union.parent_id] if union.parent_id and UnionProfile.objects.filter(
+        organization=union, is_catch_all=True).exists() else [union.pk]
+    staff = list(get_user_model().objects.filter(organization_id__in=desk, is_active=True).values_list("pk", flat=True))
     notify(recipients=staff, title=f"新的入会申请：{real_name}",
            link=reverse("organizing:application_detail", args=[application.pk]))
     return application
