@@ -92,7 +92,8 @@ def _raw_rows(binary, kind: str) -> Iterator[tuple]:
     except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as error:
         raise ImportRefused(f"无法读取该 Excel 文件（{error.__class__.__name__}）。") from None
     try:
-        yield from workbook.worksheets[0].iter_rows(values_only=True, max_col=MAX_COLUMNS)
+        for values in workbook.worksheets[0].iter_rows(values_only=True):
+            yield values[:MAX_COLUMNS]
     finally:
         workbook.close()
 

@@ -138,7 +138,8 @@ def enterprises_without_union(user, *, district=None, industry: str = "", size: 
 
     found = (Enterprise.objects.filter(org_scope_q(user, "district"), has_union=False)
              .select_related("district", "founding_plan")
-             .annotate(joined=Count("memberships", filter=Q(memberships__status=Membership.Status.ACTIVE)),
+             .annotate(joined=Count("memberships", filter=Q(memberships__status=Membership.Status.ACTIVE,
+                                                            memberships__joined_online=True)),
                        big=Case(When(employee_count__gte=25, then=Value(0)), default=Value(1),
                                 output_field=IntegerField())))
     if district is not None:

@@ -124,3 +124,18 @@ def test_coverage_counts_per_district_and_exports_excel(client, org_tree, city_s
 def test_formula_like_cells_are_neutralised():
     assert safe_cell("=1+1") == "'=1+1" and safe_cell("-2") == "'-2" and safe_cell("\tx") == "'\tx"
     assert safe_cell(5) == 5 and safe_cell("正常") == "正常"
+
+
+def test_staff_lists_answer_in_a_fixed_number_of_queries(client, org_tree, xiuwu_staff, django_assert_max_num_queries):
+    from apps.organizing.models import SocialWorker
+
+    for n in range(30):
+        enterprise = EnterpriseFactory(district=org_tree.xiuwu, employee_count=30 + n)
+        services.plan_save(actor=xiuwu_staff, enterprise=enterprise, data={"contact_name": f"联系人{n}"})
+        SocialWorker.objects.create(name=f"社工{n}", phone="13900000000", union=org_tree.xiuwu_grassroots,
+                                    team="防控组", assigned_since=dt.date(2026, 1, 1), team_role="排查",
+                                    registered_by=xiuwu_staff)
+    client.force_login(xiuwu_staff)
+    for name in ["organizing:plan_list", "organizing:social_worker_list", "organizing:census_list"]:
+        with django_assert_max_num_queries(14):
+            assert client.get(reverse(name)).status_code == 200

@@ -187,3 +187,14 @@ def test_catch_all_union_created_by_staff_only_in_scope(client, org_tree, xiuwu_
     assert services.catch_all_union_for(county=org_tree.xiuwu).parent == org_tree.xiuwu
     from apps.organizing.models import UnionProfile
     assert list(UnionProfile.objects.filter(is_catch_all=True).values_list("county", flat=True)) == [org_tree.xiuwu.pk]
+
+
+def test_withdraw_own_application_only(client, worker, other_worker, union_enterprise):
+    application = apply(worker, enterprise=union_enterprise)
+    client.force_login(other_worker)
+    url = reverse("organizing:application_withdraw", args=[application.pk])
+    assert client.post(url).status_code == 404
+    client.force_login(worker)
+    client.post(url)
+    application.refresh_from_db()
+    assert application.status == "withdrawn"
