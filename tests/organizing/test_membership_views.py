@@ -198,3 +198,16 @@ def test_withdraw_own_application_only(client, worker, other_worker, union_enter
     client.post(url)
     application.refresh_from_db()
     assert application.status == "withdrawn"
+
+
+def test_training_pages_show_a_members_union_instead_of_the_picker(client, member, worker, org_tree):
+    from tests.training.factories import CourseFactory, LessonFactory
+
+    course = CourseFactory(organization=org_tree.city)
+    LessonFactory(course=course, order=1)
+    client.force_login(worker)
+    page = client.get(reverse("training:course_detail", args=[course.pk])).content.decode()
+    assert 'data-testid="member-union"' in page and str(member.union) in page
+    client.post(reverse("training:course_enrol", args=[course.pk]), {"organization": org_tree.boai_grassroots.pk})
+    from apps.training.models import Enrollment
+    assert Enrollment.objects.get(user=worker, course=course).organization == member.union
