@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "apps.recruitment",
     "apps.training",
     "apps.reports",
+    "apps.organizing",
     "apps.protection",
 ]
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("jobs/", include("apps.recruitment.urls")),
     path("training/", include("apps.training.urls")),
     path("reports/", include("apps.reports.urls")),
+    path("join/", include("apps.organizing.urls")),
     path("protection/", include("apps.protection.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -42,6 +42,9 @@ PUBLIC_URL_NAMES = {
 
     # reports (none: union staff only)
 
+    # organizing: the /join/ landing and the member card's verification address
+    "organizing:join",
+    "organizing:verify",
     # protection: a worker's hazard report and following it by its reference number
     "protection:report",
     "protection:follow",

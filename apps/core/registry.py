@@ -174,3 +174,31 @@ my_data_exports: Registry = Registry()
 account_closers: Registry = Registry()
 
 Provider = Callable[..., Any]
+
+
+class MembershipLink:
+    """Which union a worker belongs to, answered by the membership app (``organizing``).
+
+    Business apps do not import each other; they ask ``core.registry.membership.union_of(user)``
+    and the organizing app registers the answer in its ``ready()``. Without it nobody is a member.
+    """
+
+    def __init__(self) -> None:
+        self._union_of: Callable[[Any], Any] | None = None
+        self._unions_of: Callable[[Any], dict] | None = None
+
+    def register(self, *, union_of: Callable[[Any], Any], unions_of: Callable[[Any], dict]) -> None:
+        self._union_of, self._unions_of = union_of, unions_of
+
+    def union_of(self, user):
+        """The union (an Organization) the user is an active member of, or None."""
+        if self._union_of is None or user is None or not getattr(user, "is_authenticated", False):
+            return None
+        return self._union_of(user)
+
+    def unions_of(self, users) -> dict:
+        """``{user_id: Organization}`` for the members among ``users`` (one or two queries)."""
+        return self._unions_of(users) if self._unions_of is not None else {}
+
+
+membership = MembershipLink()

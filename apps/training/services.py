@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from apps.core.audit import audit_record
 from apps.core.models import Organization
+from apps.core.registry import membership
 from apps.core.scoping import can_act_for, is_staff_member
 
 from .grading import is_correct
@@ -54,6 +55,11 @@ def _require_org(actor, organization: Organization) -> None:
 # --- participants -----------------------------------------------------------------------------
 
 def participant_organization(user) -> Organization | None:
+    """A member trains for their union (asked of the membership app through core); others for the
+    union they chose, kept on their ParticipantProfile."""
+    union = membership.union_of(user)
+    if union is not None:
+        return union
     profile = ParticipantProfile.objects.select_related("organization").filter(user=user).first()
     return profile.organization if profile else None
 
@@ -68,6 +74,10 @@ def participant_set_organization(*, user, organization: Organization) -> Partici
 
 
 def _participant_org(user, organization: Organization | None) -> Organization:
+    union = membership.union_of(user)
+    if union is not None:
+        # A member's union is known: the choice on the form does not apply to them.
+        return union
     if organization is not None:
         participant_set_organization(user=user, organization=organization)
         return organization

@@ -22,6 +22,7 @@ from apps.core.indicators import period_from_params
 from apps.core.models import Organization
 from apps.core.params import parse_id
 from apps.core.permissions import staff_required
+from apps.core.registry import membership
 from apps.core.scoping import can_act_for, is_staff_member, org_scope_q
 from apps.core.spreadsheets import workbook_response
 
@@ -58,7 +59,10 @@ def _error_text(error: ValidationError) -> str:
 def _participant_form(request):
     """The choose-your-union form, pre-filled with the remembered union."""
     current = services.participant_organization(request.user) if request.user.is_authenticated else None
-    return ParticipantOrgForm(request.POST or None, initial={"organization": current}), current
+    form = ParticipantOrgForm(request.POST or None, initial={"organization": current})
+    # A union member's union comes from their membership and is not chosen here.
+    form.member_union = membership.union_of(request.user)
+    return form, current
 
 
 # --- public: overview, courses ----------------------------------------------------------------

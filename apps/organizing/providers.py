@@ -1,0 +1,55 @@
+"""What organizing plugs into core: to-dos, /me/ card, home section, file checker, membership link."""
+from __future__ import annotations
+
+from django.urls import reverse
+
+from apps.core.registry import HomeSection, MySection, RecordRow, TodoItem
+from apps.core.scoping import can_act_for
+
+from .models import MembershipApplication
+
+
+def console_todos(user) -> list[TodoItem]:
+    from .selectors import applications_for_staff
+
+    todos = []
+    if user.has_perm("organizing.review_membership"):
+        count = applications_for_staff(user).filter(status=MembershipApplication.Status.SUBMITTED).count()
+        if count:
+            todos.append(TodoItem(label="待审核入会申请", count=count, url=reverse("organizing:application_list"),
+                                  group="工会组建"))
+    return todos
+
+
+def my_membership(user) -> MySection | None:
+    from .selectors import membership_of
+
+    membership = membership_of(user)
+    rows = []
+    if membership is not None:
+        rows.append(RecordRow(title=f"电子会员卡 · {membership.union}", url=reverse("organizing:card",
+                                                                                   args=[membership.pk]),
+                              status=membership.get_status_display(), when=membership.joined_at,
+                              status_tone="success" if membership.is_active else "secondary"))
+    else:
+        application = (MembershipApplication.objects.filter(user=user).select_related("union")
+                       .order_by("-created_at").first())
+        if application is not None:
+            rows.append(RecordRow(title=f"入会申请 · {application.union}", url=reverse("organizing:join"),
+                                  status=application.get_status_display(), when=application.created_at,
+                                  status_tone="warning" if application.status == "submitted" else "secondary"))
+    return MySection(title="工会会员", rows=rows, more_url=reverse("organizing:join"),
+                     empty_text="还不是工会会员，欢迎网上入会。", order=5)
+
+
+def can_see_census_file(user, census_import, field_name: str) -> bool:
+    return can_act_for(user, census_import.organization)
+
+
+def home_join(request) -> HomeSection | None:
+    """A fixed entry on the home page: no query."""
+    return HomeSection(title="网上入会", more_url=reverse("organizing:join"), order=15, rows=[
+        RecordRow(title="三步申请加入工会，领取电子会员卡", url=reverse("organizing:join"), status="职工"),
+        RecordRow(title="快递员、外卖送餐员、网约车司机等新就业形态劳动者入会", url=reverse("organizing:join"),
+                  status="新就业形态"),
+    ])
