@@ -225,6 +225,10 @@ CSV_ENCODINGS = ("utf-8-sig", "gb18030")
 
 def detect_csv_encoding(uploaded, *, chunk_size: int = 64 * 1024) -> str:
     """The first of UTF-8 (with or without BOM) and GB18030 that decodes the whole file, read in chunks."""
+    uploaded.seek(0)
+    if uploaded.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        # GB18030 would "decode" UTF-16 into nonsense; Excel's "Unicode text" is UTF-16.
+        raise SpreadsheetRefused("文件是 UTF-16（“Unicode 文本”）编码。请在 Excel 或 WPS 中另存为“CSV UTF-8”后重试。")
     for encoding in CSV_ENCODINGS:
         decoder = codecs.getincrementaldecoder(encoding)()
         uploaded.seek(0)

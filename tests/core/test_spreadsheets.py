@@ -222,6 +222,11 @@ def test_csv_in_an_unknown_encoding_is_refused():
         list(iter_csv_rows(io.BytesIO(b"\xff\xfe\x00a,b\n\xff")))
 
 
+def test_csv_in_utf16_is_refused_rather_than_read_as_gb18030():
+    with pytest.raises(SpreadsheetRefused, match="UTF-16"):
+        list(iter_csv_rows(io.BytesIO("姓名,工号\n张三,001\n".encode("utf-16"))))
+
+
 def test_csv_empty_lines_count_as_rows(tmp_path):
     path = tmp_path / "lines.csv"
     with open(path, "wb") as handle:
