@@ -55,6 +55,9 @@ def outbox_send(*, message_id: int, after_commit: bool = False) -> str:
         if message is None:  # already sent, or being sent by someone else right now
             return SENT
         task = current_app.tasks.get(message.task_name)
+        if task is None:  # a process that has not imported every app's tasks module yet
+            current_app.loader.import_default_modules()
+            task = current_app.tasks.get(message.task_name)
         if task is None:
             logger.error("Outbox message #%s names an unknown task %s; kept", message.pk, message.task_name)
             _note_failure(message, f"unknown task {message.task_name}")

@@ -23,10 +23,8 @@ import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from xml.etree.ElementTree import ParseError
+from xml.parsers import expat
 
-from defusedxml import DefusedXmlException
-from defusedxml import ElementTree as DefusedElementTree
 from django.http import FileResponse
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
@@ -114,62 +112,80 @@ def check_xlsx_archive(uploaded, limits: Limits = DEFAULT_LIMITS) -> None:
     uploaded.seek(0)
 
 
-_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _ROW, _CELL, _SHEET_DATA = _MAIN + "row", _MAIN + "c", _MAIN + "sheetData"
 # Elements a cell may hold (value, formula, inline string and its runs) and their cost in the scan.
 _MAX_PARTS_PER_CELL = 12
 _MAX_OTHER_ELEMENTS = 20_000  # merged cells, hyperlinks, validations, column widths...
 
 
+class _SheetScan:
+    """Counters for one worksheet, fed by expat callbacks; keeps no element, no text."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.max_cells_in_row = max(4 * limits.max_columns, 256)
+        self.rows = self.cells_in_row = self.cells = self.cell_parts = self.other = self.last_row = 0
+        self.in_sheet_data = False
+
+    def start(self, tag: str, attributes: dict) -> None:
+        limits = self.limits
+        if tag == _ROW:
+            self.rows += 1
+            self.cells_in_row = 0
+            number = attributes.get("r")
+            self.last_row = int(number) if number and number.isdigit() and len(number) < 9 else self.last_row + 1
+            if self.rows > limits.max_rows or self.last_row > limits.max_rows:
+                raise SpreadsheetRefused(_too_many_rows(limits), row=max(self.rows, self.last_row))
+        elif tag == _CELL:
+            self.cells += 1
+            self.cells_in_row += 1
+            if self.cells_in_row > self.max_cells_in_row:
+                raise SpreadsheetRefused(f"第 {self.last_row} 行超过 {limits.max_columns} 列，请删除多余的列后重试。",
+                                         row=self.last_row)
+        elif tag == _SHEET_DATA:
+            self.in_sheet_data = True
+        elif self.in_sheet_data:
+            self.cell_parts += 1
+            if self.cell_parts > self.cells * _MAX_PARTS_PER_CELL + self.rows:
+                raise SpreadsheetRefused(_TOO_COMPLEX)
+        else:
+            self.other += 1
+            if self.other > _MAX_OTHER_ELEMENTS:
+                raise SpreadsheetRefused(_TOO_COMPLEX)
+
+    def end(self, tag: str) -> None:
+        if tag == _SHEET_DATA:
+            self.in_sheet_data = False
+
+
+def _refuse_declarations(*_args) -> None:
+    # A workbook part never has a DTD; entity declarations are how XML bombs start.
+    raise SpreadsheetRefused(_NOT_XLSX)
+
+
 def _scan_sheet(archive: zipfile.ZipFile, name: str, limits: Limits) -> None:
-    """Stream one worksheet's XML, counting elements, before openpyxl builds objects from it.
+    """Stream one worksheet's XML through expat, counting elements, before openpyxl reads it.
 
     openpyxl materialises a whole row, and every merged cell or hyperlink, before it yields
-    anything; a single row of millions of cells fits in a few megabytes of zip. The scan keeps
-    nothing but counters and refuses as soon as a budget is passed.
+    anything; a single row of millions of cells fits in a few megabytes of zip. The scan builds
+    no tree and keeps no text, and refuses as soon as a budget is passed.
     """
-    max_cells_in_row = max(4 * limits.max_columns, 256)
-    rows = cells_in_row = cells = cell_parts = other = 0
-    last_row = 0
-    sheet_data = None
-    in_sheet_data = False
+    scan = _SheetScan(limits)
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.StartElementHandler = scan.start
+    parser.EndElementHandler = scan.end
+    parser.StartDoctypeDeclHandler = _refuse_declarations
+    parser.EntityDeclHandler = _refuse_declarations
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     try:
         with archive.open(name) as stream:
-            for event, element in DefusedElementTree.iterparse(stream, events=("start", "end")):
-                tag = element.tag
-                if event == "end":
-                    if tag == _ROW and sheet_data is not None:
-                        sheet_data.clear()  # keep nothing of the rows already counted
-                    elif tag == _SHEET_DATA:
-                        in_sheet_data = False
-                    elif not in_sheet_data:
-                        element.clear()
-                elif tag == _ROW:
-                    rows += 1
-                    cells_in_row = 0
-                    number = element.get("r")
-                    last_row = int(number) if number and number.isdigit() and len(number) < 9 else last_row + 1
-                    if rows > limits.max_rows or last_row > limits.max_rows:
-                        raise SpreadsheetRefused(_too_many_rows(limits), row=max(rows, last_row))
-                elif tag == _CELL:
-                    cells += 1
-                    cells_in_row += 1
-                    if cells_in_row > max_cells_in_row:
-                        raise SpreadsheetRefused(
-                            f"第 {last_row} 行超过 {limits.max_columns} 列，请删除多余的列后重试。", row=last_row)
-                elif tag == _SHEET_DATA:
-                    sheet_data, in_sheet_data = element, True
-                elif in_sheet_data:
-                    cell_parts += 1
-                    if cell_parts > cells * _MAX_PARTS_PER_CELL + rows:
-                        raise SpreadsheetRefused(_TOO_COMPLEX)
-                else:
-                    other += 1
-                    if other > _MAX_OTHER_ELEMENTS:
-                        raise SpreadsheetRefused(_TOO_COMPLEX)
-    except SpreadsheetRefused:
-        raise
-    except (DefusedXmlException, ParseError, ValueError, zipfile.BadZipFile, EOFError, OSError):
+            while chunk := stream.read(64 * 1024):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+    except (expat.ExpatError, ValueError, zipfile.BadZipFile, EOFError, OSError) as error:
+        if isinstance(error, SpreadsheetRefused):
+            raise
         raise SpreadsheetRefused(_NOT_XLSX) from None
 
 
@@ -218,6 +234,10 @@ CSV_ENCODINGS = ("utf-8-sig", "gb18030")
 
 def detect_csv_encoding(uploaded, *, chunk_size: int = 64 * 1024) -> str:
     """The first of UTF-8 (with or without BOM) and GB18030 that decodes the whole file, read in chunks."""
+    uploaded.seek(0)
+    if uploaded.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        # GB18030 would "decode" UTF-16 into nonsense; Excel's "Unicode text" is UTF-16.
+        raise SpreadsheetRefused("文件是 UTF-16（“Unicode 文本”）编码。请在 Excel 或 WPS 中另存为“CSV UTF-8”后重试。")
     for encoding in CSV_ENCODINGS:
         decoder = codecs.getincrementaldecoder(encoding)()
         uploaded.seek(0)

@@ -219,7 +219,12 @@ def test_csv_in_each_accepted_encoding(encoding):
 
 def test_csv_in_an_unknown_encoding_is_refused():
     with pytest.raises(SpreadsheetRefused, match="文字编码"):
-        list(iter_csv_rows(io.BytesIO(b"\xff\xfe\x00a,b\n\xff")))
+        list(iter_csv_rows(io.BytesIO(b"a,b\n\x80\xff\n")))
+
+
+def test_csv_in_utf16_is_refused_rather_than_read_as_gb18030():
+    with pytest.raises(SpreadsheetRefused, match="UTF-16"):
+        list(iter_csv_rows(io.BytesIO("姓名,工号\n张三,001\n".encode("utf-16"))))
 
 
 def test_csv_empty_lines_count_as_rows(tmp_path):
