@@ -205,6 +205,7 @@ class CensusImport(models.Model):
     rows_total = models.PositiveIntegerField("已读行数", default=0)
     created_count = models.PositiveIntegerField("新增", default=0)
     updated_count = models.PositiveIntegerField("更新", default=0)
+    unchanged_count = models.PositiveIntegerField("无变化", default=0)
     rejected_count = models.PositiveIntegerField("拒绝", default=0)
     rejected_rows = models.JSONField("拒绝的行", default=list, blank=True)
     error = models.CharField("错误", max_length=300, blank=True)

@@ -47,10 +47,13 @@ def run(actor, uploaded, capture):
 
 def test_good_rows_created_and_existing_updated(xiuwu_staff, org_tree, django_capture_on_commit_callbacks):
     existing = EnterpriseFactory(credit_code=credit_code_for(101), district=org_tree.xiuwu, employee_count=5)
-    census = run(xiuwu_staff, xlsx([row(101, employees=88), row(102), row(103, district="410821")]),
+    same = EnterpriseFactory(credit_code=credit_code_for(104), district=org_tree.xiuwu, name="焦作普查企业104有限公司",
+                             address="人民路1号", industry="制造业", employee_count=40, size="small")
+    census = run(xiuwu_staff, xlsx([row(101, employees=88), row(102), row(103, district="410821"), row(104)]),
                  django_capture_on_commit_callbacks)
     assert census.status == "done"
     assert (census.created_count, census.updated_count, census.rejected_count) == (2, 1, 0)
+    assert census.unchanged_count == 1 and Enterprise.objects.get(pk=same.pk).name == same.name
     existing.refresh_from_db()
     assert existing.employee_count == 88 and existing.size == "small"
     assert Enterprise.objects.get(credit_code=credit_code_for(102)).has_union is False

@@ -29,6 +29,7 @@ MAX_ROWS = 100_000
 CHUNK = 1000
 REPORT_LIMIT = 2000  # rejected rows kept in the report; the count covers them all
 MAX_EMPLOYEES = 1_000_000
+UPDATED_FIELDS = ["name", "district", "industry", "address", "employee_count", "size"]
 
 
 def size_for(employees: int) -> str:
@@ -105,12 +106,20 @@ def _apply_chunk(parsed: list[tuple[int, dict]], *, actor, scope: set[int], repo
         if found.district_id not in scope:
             report["rejected"].append((number, data["credit_code"], "该企业已登记在其他县（市、区），无权更新"))
             continue
+        changed = False
         for key, value in data.items():
-            setattr(found, key, value)
-        to_update.append(found)
+            current = found.district_id if key == "district" else getattr(found, key)
+            if current != (value.pk if key == "district" else value):
+                setattr(found, key, value)
+                changed = True
+        if changed:
+            to_update.append(found)
+        else:
+            report["unchanged"] += 1
     Enterprise.objects.bulk_create(to_create, batch_size=CHUNK)
-    Enterprise.objects.bulk_update(to_update, ["name", "district", "industry", "address", "employee_count", "size"],
-                                   batch_size=CHUNK)
+    # Rows the census did not change are not written again; changed ones in modest batches, since
+    # each batch is one UPDATE … CASE statement per field.
+    Enterprise.objects.bulk_update(to_update, UPDATED_FIELDS, batch_size=200)
     report["created"] += len(to_create)
     report["updated"] += len(to_update)
 
@@ -122,7 +131,7 @@ def census_import_run(*, import_id: int) -> CensusImport:
         return census
     CensusImport.objects.filter(pk=import_id).update(status=CensusImport.Status.RUNNING)
     actor = census.uploaded_by
-    report = {"created": 0, "updated": 0, "rejected": [], "rows": 0}
+    report = {"created": 0, "updated": 0, "unchanged": 0, "rejected": [], "rows": 0}
     rejected_total = 0
     try:
         with transaction.atomic():
@@ -162,10 +171,12 @@ def census_import_run(*, import_id: int) -> CensusImport:
                        error="导入时发生错误，未导入任何数据，请联系管理员。")
     census.rows_total, census.created_count = report["rows"], report["created"]
     census.updated_count, census.rejected_count = report["updated"], rejected_total
+    census.unchanged_count = report["unchanged"]
     census.rejected_rows = census.rejected_rows[:REPORT_LIMIT]
     finished = _finish(census, status=CensusImport.Status.DONE)
     audit_record(actor=actor, action="organizing.census.imported", target=finished,
                  after={"created": finished.created_count, "updated": finished.updated_count,
+                        "unchanged": finished.unchanged_count,
                         "rejected": finished.rejected_count}, organization=finished.organization)
     return finished
 
@@ -173,7 +184,7 @@ def census_import_run(*, import_id: int) -> CensusImport:
 def _finish(census: CensusImport, *, status: str, error: str = "") -> CensusImport:
     census.status, census.error, census.finished_at = status, error[:300], timezone.now()
     if status == CensusImport.Status.FAILED:
-        census.created_count = census.updated_count = census.rejected_count = 0
+        census.created_count = census.updated_count = census.rejected_count = census.unchanged_count = 0
         census.rejected_rows = []
     census.save()
     return census
