@@ -439,3 +439,33 @@ def test_admin_does_not_show_authenticator_secrets(client, db):
     pass_second_factor(client, admin_user)
     assert client.get("/admin/otp_totp/totpdevice/").status_code == 404
     assert client.get("/admin/otp_static/staticdevice/").status_code == 404
+
+
+class _RedisDown:
+    def add(self, *args, **kwargs):
+        from apps.core.cache import CacheUnavailable
+
+        raise CacheUnavailable
+
+    incr = add
+
+    def delete(self, *args, **kwargs):
+        return None
+
+
+def test_with_redis_down_the_audit_trail_limits_wrong_codes(client, xiuwu_staff, monkeypatch):
+    monkeypatch.setattr(services, "cache", _RedisDown())
+    device = _verified_device(xiuwu_staff)
+    client.force_login(xiuwu_staff)
+    for _ in range(services.FAILURE_LIMIT):
+        assert client.post(VERIFY, {"code": "000000"}).status_code == 200
+    response = client.post(VERIFY, {"code": totp_code(device)})
+    assert services.THROTTLED_MESSAGE in response.content.decode()
+    assert DEVICE_ID_SESSION_KEY not in client.session
+
+
+def test_with_redis_down_a_right_code_still_signs_in(client, xiuwu_staff, monkeypatch):
+    monkeypatch.setattr(services, "cache", _RedisDown())
+    device = _verified_device(xiuwu_staff)
+    client.force_login(xiuwu_staff)
+    assert client.post(VERIFY, {"code": totp_code(device)})["Location"] == reverse("core:console")

@@ -13,16 +13,19 @@ import secrets
 import unicodedata
 from base64 import b32encode
 from dataclasses import dataclass
+from datetime import timedelta
 
 import django_otp
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from apps.core.audit import audit_record
+from apps.core.cache import CacheUnavailable
 from apps.core.crypto import pii_digest
 from apps.core.models import AuditLog
 from apps.core.scoping import can_act_for
@@ -36,6 +39,7 @@ RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read alo
 RECOVERY_CODE_LENGTH = 8
 FAILURE_LIMIT = 5
 FAILURE_WINDOW = 15 * 60
+FAILURE_ACTIONS = ("accounts.two_factor.failed", "accounts.two_factor.enrol_failed")
 
 TOTP_PATTERN = re.compile(r"[0-9]{6}")
 RECOVERY_PATTERN = re.compile(rf"[{RECOVERY_ALPHABET}]{{{RECOVERY_CODE_LENGTH}}}")
@@ -98,14 +102,22 @@ def _attempts_key(user) -> str:
 
 
 def _take_attempt(user) -> int:
-    """Count one attempt atomically (before checking it) and return how many this window holds."""
+    """Count one attempt atomically (before checking it) and return how many this window holds.
+
+    While Redis is down the audit trail counts instead: the failures it recorded in the window,
+    plus this attempt. Parallel guesses then slip through one by one, never more than that.
+    """
     key = _attempts_key(user)
-    cache.add(key, 0, FAILURE_WINDOW)
     try:
-        return cache.incr(key)
-    except ValueError:  # the window expired between add and incr
-        cache.add(key, 1, FAILURE_WINDOW)
-        return 1
+        cache.add(key, 0, FAILURE_WINDOW)
+        try:
+            return cache.incr(key)
+        except ValueError:  # the window expired between add and incr
+            cache.add(key, 1, FAILURE_WINDOW)
+            return 1
+    except CacheUnavailable:
+        since = timezone.now() - timedelta(seconds=FAILURE_WINDOW)
+        return 1 + AuditLog.objects.filter(actor=user, action__in=FAILURE_ACTIONS, created_at__gte=since).count()
 
 
 def _check_attempt(user) -> int:
