@@ -8,13 +8,25 @@ from __future__ import annotations
 
 import functools
 import re
+from datetime import timedelta
 
 import pytest
 from django.test import Client
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone
 
-from tests.recruitment.factories import JobPostFactory, make_employer
+from apps.recruitment.models import FairParticipation, JobFair
+from tests.recruitment.factories import JobPostFactory, make_application, make_employer, make_seeker_profile
 from tests.test_url_crawler import POST_ONLY, _project_urls
+from tests.training.factories import (
+    BankFactory,
+    CampaignFactory,
+    CourseFactory,
+    LessonFactory,
+    QuestionFactory,
+    QuizFactory,
+    StudioFactory,
+)
 
 HUGE = str(10**30)
 # One request per value on each list or search page: every parameter of the page gets it at once.
@@ -54,8 +66,23 @@ _ACTION = re.compile(r"\baction=[\"']([^\"']*)[\"']", re.I)
 
 @pytest.fixture
 def personas(org_tree, worker, grassroots_staff, xiuwu_staff, city_staff, xiuwu_enterprise):
+    """The six personas, and one record of each kind so that detail pages and their forms exist."""
     employer = make_employer(xiuwu_enterprise, "employer_hengda")
-    JobPostFactory(enterprise=xiuwu_enterprise)
+    post = JobPostFactory(enterprise=xiuwu_enterprise)
+    make_seeker_profile(worker, org_tree.xiuwu)
+    make_application(post, worker)
+    today = timezone.localdate()
+    fair = JobFair.objects.create(title="春风行动", organizer=org_tree.xiuwu, starts_on=today,
+                                  ends_on=today + timedelta(days=7))
+    FairParticipation.objects.create(fair=fair, enterprise=xiuwu_enterprise, status="joined").posts.set([post])
+    course = CourseFactory(organization=org_tree.city)
+    LessonFactory(course=course, order=1)
+    bank = BankFactory(organization=org_tree.city)
+    for _ in range(5):
+        QuestionFactory(bank=bank)
+    QuizFactory(organization=org_tree.city, banks=[bank])
+    CampaignFactory(organization=org_tree.city)
+    StudioFactory(organization=org_tree.xiuwu_grassroots)
     return {"anonymous": None, "worker": worker, "employer": employer, "grassroots": grassroots_staff,
             "county": xiuwu_staff, "city": city_staff}
 
@@ -90,12 +117,28 @@ def _post_forms(page: str, url: str) -> set[tuple[str, frozenset]]:
     return found
 
 
+_HREF = re.compile(r"""href=["'](/[^"'#?]*)""")
+
+
+def _collect_details(page: str, details: dict[str, str]) -> None:
+    for path in _HREF.findall(page):
+        try:
+            match = resolve(path)
+        except Resolver404:
+            continue
+        name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
+        if match.kwargs and name not in details and not path.startswith(("/admin/", "/files/", "/static/")) \
+                and name not in POST_ONLY:
+            details[name] = path
+
+
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_hostile_input_never_gives_500(personas, persona):
     user = personas[persona]
     client = _client(user)
     failures: list[str] = []
     forms: set[tuple[str, frozenset]] = set()
+    details: dict[str, str] = {}  # one page of each detail view linked from the lists
     for url in list_urls():
         plain = client.get(url)
         _fail(failures, url, plain)
@@ -105,6 +148,7 @@ def test_hostile_input_never_gives_500(personas, persona):
             continue  # not this persona's page: hostile values meet the same refusal
         page = plain.content.decode(errors="replace")
         forms |= _post_forms(page, url)
+        _collect_details(page, details)
         names = set(COMMON_PARAMS)
         for form in _GET_FORM.findall(page):
             names.update(_NAME.findall(form))
@@ -113,6 +157,13 @@ def test_hostile_input_never_gives_500(personas, persona):
             _fail(failures, f"{url} [{label}]", client.get(url, {name: value for name in names}))
         if 'name="start"' in page:
             _fail(failures, f"{url} [full range]", client.get(url, {"start": "0001-01-01", "end": "9999-12-31"}))
+    # The detail pages they link to, for their forms (and their own answer to odd parameters).
+    for name, url in sorted(details.items()):
+        response = client.get(url)
+        _fail(failures, f"{url} ({name})", response)
+        if response.status_code == 200:
+            forms |= _post_forms(response.content.decode(errors="replace"), url)
+            _fail(failures, f"{url} [superscript]", client.get(url, {p: "²" for p in COMMON_PARAMS}))
     # Every form on those pages, posted with over-long fields and with huge numbers.
     for target, names in sorted(forms):
         for label, value in (("long", "长" * 10_000), ("huge", HUGE)):

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from apps.core.fields import WebLinkFormField
+from apps.core.fields import ModelMultipleIdsField, WebLinkFormField
 from apps.core.models import Enterprise, Organization
 from apps.core.selectors import counties
 from apps.core.uploads import UploadField
@@ -181,7 +181,7 @@ class SeekerProfileForm(forms.Form):
     experience = forms.CharField(label="工作经历", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     desired_categories = forms.MultipleChoiceField(label="期望职业", choices=Category.choices,
                                                    widget=forms.CheckboxSelectMultiple)
-    desired_districts = forms.ModelMultipleChoiceField(label="期望工作地区", required=False,
+    desired_districts = ModelMultipleIdsField(label="期望工作地区", required=False,
                                                        queryset=Organization.objects.none(),
                                                        widget=forms.CheckboxSelectMultiple)
     desired_salary = forms.IntegerField(label="期望月薪（元）", min_value=0, max_value=100000, initial=0)
@@ -355,7 +355,7 @@ class FairForm(forms.ModelForm):
 
 
 class FairInviteForm(forms.Form):
-    enterprises = forms.ModelMultipleChoiceField(
+    enterprises = ModelMultipleIdsField(
         label="邀请企业", queryset=None, widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         error_messages={"required": "请至少勾选一家企业。"})
 
@@ -374,6 +374,7 @@ class LiveSessionForm(forms.ModelForm):
     class Meta:
         model = LiveSession
         fields = ["enterprise", "title", "starts_at", "link", "posts"]
+        field_classes = {"posts": ModelMultipleIdsField}
         widgets = {"starts_at": DATETIME, "posts": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, fair: JobFair, **kwargs):
@@ -395,7 +396,7 @@ class LiveSessionForm(forms.ModelForm):
 
 
 class FairPostsForm(forms.Form):
-    posts = forms.ModelMultipleChoiceField(label="参会岗位", queryset=None, widget=forms.CheckboxSelectMultiple)
+    posts = ModelMultipleIdsField(label="参会岗位", queryset=None, widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, enterprise, **kwargs):
         super().__init__(*args, **kwargs)

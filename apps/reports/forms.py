@@ -5,6 +5,7 @@ from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 
 from apps.core import indicators as core_indicators
+from apps.core.fields import ModelMultipleIdsField
 from apps.core.models import Organization
 from apps.core.uploads import UploadField
 
@@ -24,6 +25,7 @@ class ReportTaskForm(forms.ModelForm):
         model = ReportTask
         fields = ["title", "instructions", "audience", "chosen_organizations", "period", "start_date", "end_date",
                   "due_date", "due_days_after", "grace_days", "lock_after_days", "remind_days_before"]
+        field_classes = {"chosen_organizations": ModelMultipleIdsField}
         widgets = {
             "instructions": forms.Textarea(attrs={"rows": 4}),
             "start_date": DateInput(), "end_date": DateInput(), "due_date": DateInput(),

@@ -4,6 +4,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 
+from apps.core.fields import ModelMultipleIdsField
 from apps.core.models import Organization
 from apps.core.selectors import organizations_for_user
 from apps.core.uploads import UploadField
@@ -102,6 +103,7 @@ class QuizForm(forms.ModelForm):
                   "shuffle_options", "points_per_question", "opens_at", "closes_at", "time_limit_minutes",
                   "max_attempts", "grading", "show_answers", "leaderboard_publication", "description",
                   "is_published"]
+        field_classes = {"banks": ModelMultipleIdsField}
         widgets = {
             "opens_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
             "closes_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -116,6 +118,13 @@ class QuizForm(forms.ModelForm):
 
         self.fields["banks"].queryset = banks_for_user(user)
         self.helper = _helper()
+
+    def clean(self):
+        data = super().clean()
+        # Said next to the field (the service and a database constraint refuse it too).
+        if data.get("opens_at") and data.get("closes_at") and data["closes_at"] <= data["opens_at"]:
+            self.add_error("closes_at", "结束时间必须晚于开始时间。")
+        return data
 
 
 class CampaignForm(forms.ModelForm):

@@ -323,7 +323,6 @@ class Attempt(models.Model):
             models.UniqueConstraint(fields=["quiz", "user"], condition=Q(status="in_progress"),
                                     name="training_one_running_attempt"),
             models.UniqueConstraint(fields=["quiz", "user", "number"], name="training_attempt_number"),
-            models.CheckConstraint(condition=Q(started_at__lte=F("deadline")), name="training_attempt_deadline"),
             models.CheckConstraint(condition=Q(score__lte=F("max_score")), name="training_attempt_score_range"),
         ]
 

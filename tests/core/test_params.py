@@ -67,3 +67,16 @@ def test_a_256_character_user_name_is_refused_next_to_the_field(client, db):
     response = client.post(reverse("accounts:login"), {"username": "a" * 256, "password": "Wrong-pass-1"})
     assert response.status_code == 200
     assert "150" in str(response.context["form"].errors["username"])
+
+
+@pytest.mark.parametrize("value", [str(10**30), "²", "-1", "0"])
+def test_multiple_choice_of_records_refuses_ids_no_column_holds(org_tree, value):
+    from django.core.exceptions import ValidationError
+
+    from apps.core.fields import ModelMultipleIdsField
+    from apps.core.models import Organization
+
+    field = ModelMultipleIdsField(queryset=Organization.objects.all())
+    with pytest.raises(ValidationError):
+        field.clean([str(org_tree.xiuwu.pk), value])
+    assert list(field.clean([str(org_tree.xiuwu.pk)])) == [org_tree.xiuwu]
