@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from tests.e2e.conftest import sign_in
 from tests.reports.factories import LIVE_HIRES, install_test_indicator
@@ -72,7 +73,7 @@ def test_report_round_trip(desktop_page, page, city_staff, xiuwu_staff, boai_sta
     assert office.get_by_test_id("submission-status").inner_text() == "已通过"
     office.goto("/reports/tasks/")
     office.get_by_role("link", name="复工复产落实情况报告").click()
-    office.locator(f"a[title*='{today.isoformat()}']").first.click()
+    office.locator(f"a[title*='{date_format(today)}']").first.click()
     assert office.get_by_test_id("count-on-time").inner_text() == "1"
     assert office.get_by_test_id("count-missing").inner_text() == "1"
     row = office.locator("tr[data-org='修武县总工会']")
