@@ -14,12 +14,14 @@ from django.views.decorators.http import require_GET
 
 from . import selectors, services
 from .forms import EnterpriseForm
+from .pagecache import SITE, public_page
 from .permissions import staff_required
 from .registry import console_todos, home_sections, my_records, nav_items
 from .uploads import file_response, private_files
 
 
 @login_not_required
+@public_page(SITE)
 def home(request):
     sections = [s for s in (provider(request) for provider in home_sections) if s]
     services_list = sorted((i for i in nav_items if not i.staff_only), key=lambda i: i.order)

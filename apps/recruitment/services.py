@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.core import pagecache
 from apps.core.audit import audit_record
 from apps.core.models import Enterprise, Organization
 from apps.core.scoping import can_act_for, is_staff_member
@@ -163,6 +164,7 @@ def employer_profile_verify(*, actor, enterprise: Enterprise, note: str = "") ->
         profile.verified_at = timezone.now()
         profile.note = note[:200]
         profile.save(update_fields=["status", "verified_by", "verified_at", "note"])
+        pagecache.bump("jobs")  # the job page marks the employer 已核实
         audit_record(actor=actor, action="recruitment.enterprise.verified", target=profile)
     return profile
 
@@ -259,6 +261,7 @@ def post_update(*, actor, post: JobPost, data: dict) -> JobPost:
         post.status = JobPost.Status.PENDING
         fields.append("status")
     post.save(update_fields=fields)
+    pagecache.bump("jobs")
     if old_video and post.video.name != old_video:
         _delete_file_after_commit(JobPost, "video", old_video)
     audit_record(actor=actor, action="recruitment.post.updated", target=post, before=before,
@@ -292,6 +295,7 @@ def _publish(*, actor, post: JobPost, note: str) -> JobPost:
     if post.published_at is None:
         post.published_at = timezone.now()
     post.save(update_fields=["status", "review_note", "published_at", "updated_at"])
+    pagecache.bump("jobs")
     audit_record(actor=actor, action="recruitment.post.published", target=post, before={"status": before},
                  after={"status": post.status}, organization=post.enterprise.district)
     _enqueue_post_matching(post.pk)
@@ -334,6 +338,7 @@ def post_close(*, actor, post: JobPost) -> JobPost:
     before = post.status
     post.status = JobPost.Status.CLOSED
     post.save(update_fields=["status", "updated_at"])
+    pagecache.bump("jobs")
     audit_record(actor=actor, action="recruitment.post.closed", target=post, before={"status": before},
                  organization=post.enterprise.district)
     return post
@@ -373,6 +378,7 @@ def post_remove_video(*, actor, post: JobPost) -> bool:
         return False
     post.video = ""
     post.save(update_fields=["video", "updated_at"])
+    pagecache.bump("jobs")
     audit_record(actor=actor, action="recruitment.post.video_removed", target=post, before={"video": name},
                  after={"video": ""}, organization=post.enterprise.district)
     _delete_file_after_commit(JobPost, "video", name)
@@ -415,6 +421,7 @@ def posts_refresh_stale_search(*, batch_size: int = STALE_BATCH, max_batches: in
             if dirty:
                 JobPost.objects.bulk_update(dirty, ["search_document"])
                 changed += len(dirty)
+                pagecache.bump("jobs")
         if len(stale_ids) < batch_size:
             break
     if changed:
@@ -433,6 +440,7 @@ def posts_expire(*, today=None) -> int:
             expired = JobPost.objects.filter(pk__in=due).update(status=JobPost.Status.EXPIRED,
                                                                 updated_at=timezone.now())
             audit_record(actor=None, action="recruitment.post.expired", after={"count": expired, "ids": due[:50]})
+            pagecache.bump("jobs")
     return expired
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from apps.core.indicators import period_from_params
+from apps.core.pagecache import public_page
 from apps.core.permissions import staff_required
 from apps.core.scoping import is_staff_member
 
@@ -81,6 +82,7 @@ def employer_required(view):
 
 # ---------------------------------------------------------------- public
 @login_not_required
+@public_page("jobs")
 def job_list(request):
     form = JobSearchForm(request.GET or None)
     params = form.params()
@@ -98,6 +100,7 @@ def job_list(request):
 
 
 @login_not_required
+@public_page("jobs")
 def job_detail(request, pk: int):
     post = selectors.get_post_for_reader(request.user, pk)
     application = None

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from apps.core.indicators import period_from_params
 from apps.core.models import Organization
+from apps.core.pagecache import public_page
 from apps.core.permissions import staff_required
 from apps.core.scoping import can_act_for, is_staff_member, org_scope_q
 
@@ -66,6 +67,7 @@ def _participant_form(request):
 # --- public: overview, courses ----------------------------------------------------------------
 
 @login_not_required
+@public_page("training")
 def home(request):
     now = timezone.now()
     return render(request, "training/home.html", {
@@ -77,6 +79,7 @@ def home(request):
 
 
 @login_not_required
+@public_page("training")
 def course_list(request):
     courses = selectors.published_courses()
     category = request.GET.get("category", "")
@@ -88,6 +91,7 @@ def course_list(request):
 
 
 @login_not_required
+@public_page("training")
 def course_detail(request, pk: int):
     course = selectors.get_course_for_user(request.user, pk)
     enrollment = selectors.enrollment_for(request.user, course)
