@@ -59,25 +59,38 @@ def bump(*namespaces: str) -> None:
     transaction.on_commit(lambda: _set_new_versions(namespaces))
 
 
-def _versions(namespaces: tuple[str, ...]) -> list[str]:
-    keys = [_VERSION_KEY.format(ns) for ns in namespaces]
-    found = cache.get_many(keys)
-    missing = {key: uuid.uuid4().hex for key in keys if key not in found}
-    for key, value in missing.items():
-        # add(): two first visitors agree on one version.
-        if not cache.add(key, value, None):
-            value = cache.get(key, value)
-        found[key] = value
-    return [str(found[key]) for key in keys]
-
-
-def _page_key(request, namespaces: tuple[str, ...]) -> str:
-    parts = [request.method == "HEAD" and "GET" or request.method, request.get_full_path(),
-             str(timezone.localdate()), *_versions(namespaces)]
+def _page_key(request) -> str:
+    parts = ["GET" if request.method == "HEAD" else request.method, request.get_full_path(),
+             str(timezone.localdate())]
     return "pagecache:page:" + hashlib.sha256("\x00".join(parts).encode()).hexdigest()
 
 
+def _lookup(request, namespaces: tuple[str, ...]) -> tuple[str, list[str], tuple | None]:
+    """One round trip: the page's key, the current versions of its namespaces, the stored page if fresh.
+
+    A page is stored with the versions it was rendered under; a bump makes them differ, so the page
+    is no longer served (and is overwritten by the next render).
+    """
+    key = _page_key(request)
+    version_keys = [_VERSION_KEY.format(ns) for ns in namespaces]
+    found = cache.get_many([*version_keys, key])
+    versions = []
+    for version_key in version_keys:
+        value = found.get(version_key)
+        if value is None:
+            value = uuid.uuid4().hex
+            if not cache.add(version_key, value, None):  # two first visitors agree on one version
+                value = cache.get(version_key, value)
+        versions.append(str(value))
+    stored = found.get(key)
+    if stored is not None and list(stored[0]) == versions:
+        return key, versions, stored
+    return key, versions, None
+
+
 def _cacheable_request(request) -> bool:
+    if _timeout() <= 0:
+        return False
     if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
         return False
     # len() does not mark the messages as read; a page showing them is not everyone's page.
@@ -103,13 +116,12 @@ def public_page(*namespaces: str):
                 patch_vary_headers(response, ("Cookie",))
                 return response
             try:
-                key = _page_key(request, spaces)
-                stored = cache.get(key)
+                key, versions, stored = _lookup(request, spaces)
             except Exception:  # noqa: BLE001 — the page still answers without the cache
                 logger.warning("page cache unavailable", exc_info=True)
-                key, stored = None, None
+                key, versions, stored = None, [], None
             if stored is not None:
-                response = HttpResponse(stored[1], content_type=stored[0])
+                response = HttpResponse(stored[2], content_type=stored[1])
                 response["X-Page-Cache"] = "hit"
             else:
                 response = view(request, *args, **kwargs)
@@ -117,7 +129,7 @@ def public_page(*namespaces: str):
                     if hasattr(response, "render") and callable(response.render):
                         response.render()
                     try:
-                        cache.set(key, (response["Content-Type"], response.content), _timeout())
+                        cache.set(key, (versions, response["Content-Type"], response.content), _timeout())
                         response["X-Page-Cache"] = "miss"
                     except Exception:  # noqa: BLE001
                         logger.warning("page cache unavailable", exc_info=True)
