@@ -14,18 +14,22 @@ _LAYOUT_KEY = "layout:nav:{}"
 
 
 class _Permissions:
-    """``has_perm`` answered from one query (ModelBackend asks two: the person's and their groups')."""
+    """``has_perm`` answered from one query, made only if a link asks (ModelBackend makes two)."""
 
     def __init__(self, user) -> None:
-        self.is_superuser = user.is_superuser
-        self._perms: set[str] = set()
-        if user.is_active and not user.is_superuser:
-            rows = (Permission.objects.filter(Q(user=user) | Q(group__user=user))
-                    .values_list("content_type__app_label", "codename").distinct())
-            self._perms = {f"{app}.{codename}" for app, codename in rows}
+        self.user = user
+        self._perms: set[str] | None = None
 
     def has_perm(self, perm: str) -> bool:
-        return self.is_superuser or perm in self._perms
+        if self.user.is_superuser:
+            return self.user.is_active
+        if self._perms is None:
+            self._perms = set()
+            if self.user.is_active:
+                rows = (Permission.objects.filter(Q(user=self.user) | Q(group__user=self.user))
+                        .values_list("content_type__app_label", "codename").distinct())
+                self._perms = {f"{app}.{codename}" for app, codename in rows}
+        return perm in self._perms
 
 
 def _layout_links(user) -> dict:

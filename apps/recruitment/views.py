@@ -42,6 +42,7 @@ from .forms import (
 from .models import (
     Application,
     BrokeredMatch,
+    Category,
     EmployerMembership,
     FairParticipation,
     JobPost,
@@ -81,6 +82,27 @@ def employer_required(view):
 
 
 # ---------------------------------------------------------------- public
+_CATEGORY_LABELS = dict(Category.choices)
+_GROUP_LABELS = dict(KeyGroup.choices)
+
+
+def _post_cards(posts, saved_ids) -> list[dict]:
+    """What a result card shows, worked out once in Python: the card template only prints dict values."""
+    detail = reverse("recruitment:job_detail", args=[0])[:-2]  # "/jobs/"; the pk and "/" follow
+    cards = []
+    for post in posts:
+        cards.append({
+            "url": f"{detail}{post.pk}/", "title": post.title, "pk": post.pk,
+            "salary": f"{post.salary_min}–{post.salary_max}", "enterprise": post.enterprise.name,
+            "district": post.district.name.replace("总工会", "") if post.district_id else "",
+            "category": _CATEGORY_LABELS.get(post.category, post.category), "headcount": post.headcount,
+            "groups": [_GROUP_LABELS[code] for code in post.key_group_codes if code in _GROUP_LABELS],
+            "video": bool(post.video), "saved": post.pk in saved_ids,
+            "date": timezone.localtime(post.published_at).strftime("%m-%d") if post.published_at else "",
+        })
+    return cards
+
+
 @login_not_required
 @public_page("jobs")
 def job_list(request):
@@ -93,9 +115,10 @@ def job_list(request):
     else:
         posts = list(page.object_list)
     return render(request, "recruitment/job_list.html", {
-        "form": form, "page_obj": page, "posts": posts, "paginator": paginator, "params": params,
-        "saved_ids": selectors.saved_post_ids(request.user, [p.pk for p in posts]),
-        "save_form": SavedSearchForm(initial={"name": params.get("q") or "我的搜索"}),
+        "form": form, "selects": form.selects(), "page_obj": page, "paginator": paginator, "params": params,
+        "posts": posts,
+        "cards": _post_cards(posts, selectors.saved_post_ids(request.user, [p.pk for p in posts])),
+        "save_name": params.get("q") or "我的搜索",
     })
 
 
@@ -185,7 +208,9 @@ def job_save(request, pk: int):
 def saved_jobs(request):
     rows = SavedJob.objects.filter(user=request.user).select_related("post", "post__enterprise", "post__district")
     page = Paginator(rows.order_by("-created_at"), 20).get_page(request.GET.get("page"))
-    return render(request, "recruitment/saved_jobs.html", {"page_obj": page})
+    posts = [saved.post for saved in page.object_list]
+    return render(request, "recruitment/saved_jobs.html", {
+        "page_obj": page, "cards": _post_cards(posts, {post.pk for post in posts})})
 
 
 @require_POST
