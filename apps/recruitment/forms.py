@@ -57,7 +57,9 @@ class JobSearchForm(forms.Form):
     days = forms.TypedChoiceField(label="发布时间", required=False, coerce=int, empty_value=None,
                                   choices=[("", "发布时间不限"),
                                            *[(d, f"{d} 天内发布") for d in selectors.DAYS_CHOICES]])
-    sort = forms.ChoiceField(label="排序", required=False, choices=[("", "最新发布"), ("salary", "薪资最高")])
+    # Without a choice: 相关度 when there is a keyword (title matches first), 最新发布 otherwise.
+    sort = forms.ChoiceField(label="排序", required=False,
+                             choices=[("relevance", "相关度"), ("newest", "最新发布"), ("salary", "薪资最高")])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -81,6 +83,8 @@ class JobSearchForm(forms.Form):
         rendered = {}
         for name in self.SELECTS:
             chosen = str(self.data.get(name, "")) if self.is_bound else ""
+            if name == "sort" and chosen not in {"relevance", "newest", "salary"}:
+                chosen = "relevance" if self.is_bound and str(self.data.get("q", "")).strip() else "newest"
             options = "".join(
                 f'<option value="{escape(value)}"{" selected" if str(value) == chosen else ""}>{escape(label)}</option>'
                 for value, label in self.fields[name].choices)

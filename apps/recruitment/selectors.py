@@ -66,6 +66,11 @@ def search_posts(params: dict) -> QuerySet[JobPost]:
     return posts.select_related("enterprise", "district").order_by(*ordering)
 
 
+def search_sort(params: dict) -> str:
+    """The order asked for; by default 相关度 with a keyword (see search.RelevancePaginator), else newest."""
+    return params.get("sort") or ("relevance" if params.get("q") else "newest")
+
+
 def get_public_post(pk: int) -> JobPost:
     try:
         return JobPost.objects.select_related("enterprise", "district", "enterprise__employer_profile").get(

@@ -52,7 +52,7 @@ from .models import (
     SavedSearch,
     SeekerProfile,
 )
-from .search import CappedPaginator, fetch_in_index_order
+from .search import CappedPaginator, RelevancePaginator, fetch_in_index_order, title_match_q
 
 
 def _errors(request, error: ValidationError) -> None:
@@ -108,12 +108,18 @@ def _post_cards(posts, saved_ids) -> list[dict]:
 def job_list(request):
     form = JobSearchForm(request.GET or None)
     params = form.params()
-    paginator = CappedPaginator(selectors.search_posts(params), 20)
-    page = paginator.get_page(request.GET.get("page"))
-    if params.get("q") and paginator.is_capped:
-        posts = fetch_in_index_order(page.object_list)  # a common term: walk the ordering's index
-    else:
+    results = selectors.search_posts(params)
+    if params.get("q") and selectors.search_sort(params) == "relevance":
+        paginator = RelevancePaginator(results, 20, title_q=title_match_q(results, params["q"]))
+        page = paginator.get_page(request.GET.get("page"))
         posts = list(page.object_list)
+    else:
+        paginator = CappedPaginator(results, 20)
+        page = paginator.get_page(request.GET.get("page"))
+        if params.get("q") and paginator.is_capped:
+            posts = fetch_in_index_order(page.object_list)  # a common term: walk the ordering's index
+        else:
+            posts = list(page.object_list)
     return render(request, "recruitment/job_list.html", {
         "form": form, "selects": form.selects(), "page_obj": page, "paginator": paginator, "params": params,
         "posts": posts,
