@@ -28,7 +28,7 @@ from .models import (
     SavedJob,
     SeekerProfile,
 )
-from .search import filter_keyword
+from .search import filter_keyword, has_code
 
 PUBLIC_STATUSES = (JobPost.Status.PUBLISHED, JobPost.Status.CLOSED, JobPost.Status.EXPIRED)
 DAYS_CHOICES = (1, 3, 7, 30)
@@ -59,7 +59,7 @@ def search_posts(params: dict) -> QuerySet[JobPost]:
     if params.get("salary"):
         posts = posts.filter(salary_max__gte=params["salary"])
     if params.get("group"):
-        posts = posts.filter(key_groups__contains=f"|{params['group']}|")
+        posts = posts.filter(has_code(JobPost, "key_groups", params["group"]))
     if params.get("days"):
         posts = posts.filter(published_at__gte=timezone.now() - timedelta(days=int(params["days"])))
     ordering = ("-salary_max", "-id") if params.get("sort") == "salary" else ("-published_at", "-id")
