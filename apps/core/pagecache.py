@@ -16,12 +16,19 @@ What keeps it honest:
   showing it. The home page is keyed by :data:`SITE` too, which every bump changes.
 
 A cache outage never takes a page down: errors fall back to rendering the page.
+
+Each process also keeps the pages it served last (at most ``LOCAL_ENTRIES``) for
+``PUBLIC_PAGE_LOCAL_SECONDS`` (2 s by default; 0 switches it off, as the tests do): under load the
+round trip to Redis costs more than the rest of a cached answer. A bump clears the bumping process's
+copy at once; the other processes stop serving theirs within those seconds.
 """
 from __future__ import annotations
 
 import hashlib
 import logging
+import time
 import uuid
+from collections import OrderedDict
 from functools import wraps
 
 from django.conf import settings
@@ -38,8 +45,52 @@ SITE = "site"
 _VERSION_KEY = "pagecache:v:{}"
 
 
+LOCAL_ENTRIES = 256
+# page key -> (monotonic expiry, versions, content type, content); namespace -> (expiry, version)
+_local_pages: OrderedDict[str, tuple] = OrderedDict()
+_local_versions: dict[str, tuple[float, str]] = {}
+
+
 def _timeout() -> int:
     return getattr(settings, "PUBLIC_PAGE_CACHE_SECONDS", 60)
+
+
+def _local_seconds() -> float:
+    return getattr(settings, "PUBLIC_PAGE_LOCAL_SECONDS", 2)
+
+
+def clear_local() -> None:
+    """Forget this process's copies (tests; a bump does it for its namespaces)."""
+    _local_pages.clear()
+    _local_versions.clear()
+
+
+def _local_lookup(key: str, namespaces: tuple[str, ...]) -> tuple | None:
+    now = time.monotonic()
+    versions = []
+    for ns in namespaces:
+        held = _local_versions.get(ns)
+        if held is None or held[0] < now:
+            return None
+        versions.append(held[1])
+    page = _local_pages.get(key)
+    if page is None or page[0] < now or list(page[1]) != versions:
+        return None
+    return page
+
+
+def _local_store(key: str, namespaces: tuple[str, ...], versions: list[str], content_type: str,
+                 content: bytes) -> None:
+    seconds = _local_seconds()
+    if seconds <= 0:
+        return
+    expires = time.monotonic() + seconds
+    for ns, version in zip(namespaces, versions, strict=True):
+        _local_versions[ns] = (expires, version)
+    _local_pages[key] = (expires, tuple(versions), content_type, content)
+    _local_pages.move_to_end(key)
+    while len(_local_pages) > LOCAL_ENTRIES:
+        _local_pages.popitem(last=False)
 
 
 def _set_new_versions(namespaces: tuple[str, ...]) -> None:
@@ -55,6 +106,8 @@ def bump(*namespaces: str) -> None:
     Bumped at once (so the writer's next read is fresh) and again after commit (so a page rendered
     by another request between the two, from the old rows, is not kept either).
     """
+    for ns in (*namespaces, SITE):
+        _local_versions.pop(ns, None)
     _set_new_versions(namespaces)
     transaction.on_commit(lambda: _set_new_versions(namespaces))
 
@@ -115,13 +168,19 @@ def public_page(*namespaces: str):
                 response = view(request, *args, **kwargs)
                 patch_vary_headers(response, ("Cookie",))
                 return response
-            try:
-                key, versions, stored = _lookup(request, spaces)
-            except Exception:  # noqa: BLE001 — the page still answers without the cache
-                logger.warning("page cache unavailable", exc_info=True)
-                key, versions, stored = None, [], None
+            local = _local_lookup(_page_key(request), spaces) if _local_seconds() > 0 else None
+            if local is not None:
+                key, versions, stored = None, [], local
+            else:
+                try:
+                    key, versions, stored = _lookup(request, spaces)
+                except Exception:  # noqa: BLE001 — the page still answers without the cache
+                    logger.warning("page cache unavailable", exc_info=True)
+                    key, versions, stored = None, [], None
+                if stored is not None:
+                    _local_store(key, spaces, versions, stored[1], stored[2])
             if stored is not None:
-                response = HttpResponse(stored[2], content_type=stored[1])
+                response = HttpResponse(stored[-1], content_type=stored[-2])
                 response["X-Page-Cache"] = "hit"
             else:
                 response = view(request, *args, **kwargs)
@@ -130,6 +189,7 @@ def public_page(*namespaces: str):
                         response.render()
                     try:
                         cache.set(key, (versions, response["Content-Type"], response.content), _timeout())
+                        _local_store(key, spaces, versions, response["Content-Type"], response.content)
                         response["X-Page-Cache"] = "miss"
                     except Exception:  # noqa: BLE001
                         logger.warning("page cache unavailable", exc_info=True)

@@ -157,3 +157,31 @@ def test_a_broken_cache_does_not_take_the_page_down(client, post):
     with mock.patch.object(pagecache.cache, "get_many", side_effect=ConnectionError("redis down")):
         response = client.get("/jobs/")
     assert response.status_code == 200 and post.title in response.content.decode()
+
+
+def test_process_copy_answers_without_the_cache_and_a_bump_clears_it(client, post, employer, settings,
+                                                                       django_assert_num_queries):
+    settings.PUBLIC_PAGE_LOCAL_SECONDS = 30
+    pagecache.clear_local()
+    try:
+        client.get("/jobs/")
+        with mock.patch.object(pagecache.cache, "get_many", side_effect=AssertionError("asked the cache")):
+            with django_assert_num_queries(0):
+                assert client.get("/jobs/")["X-Page-Cache"] == "hit"
+        recruitment.post_close(actor=employer, post=post)
+        response = client.get("/jobs/")
+        assert response["X-Page-Cache"] == "miss" and post.title not in response.content.decode()
+    finally:
+        pagecache.clear_local()
+
+
+def test_process_copy_is_bounded(client, post, settings, monkeypatch):
+    settings.PUBLIC_PAGE_LOCAL_SECONDS = 30
+    monkeypatch.setattr(pagecache, "LOCAL_ENTRIES", 5)
+    pagecache.clear_local()
+    try:
+        for n in range(8):
+            client.get(f"/jobs/?q=x{n}")
+        assert len(pagecache._local_pages) == 5
+    finally:
+        pagecache.clear_local()
