@@ -66,6 +66,12 @@ def title_match_q(queryset: QuerySet, query: str) -> Q | None:
     return condition
 
 
+def district_lexeme(district_id: int) -> Q:
+    """PostgreSQL: posts of a district, from the search column's ``@d<id>`` lexeme (migration 0006)."""
+    return Q(RawSQL('"recruitment_jobpost"."search_bigrams" @@ %s::tsquery', (_quote_lexeme(f"@d{district_id}"),),
+                    output_field=BooleanField()))
+
+
 def has_code(model, field: str, code: str) -> Q:
     """Rows whose ``|a|b|`` column (``pack_codes``) holds ``code``.
 
@@ -175,9 +181,19 @@ class RelevancePaginator(CappedPaginator):
         if not self.is_capped and top + self.orphans >= self.count:
             top = self.count
         in_title = self.title_count
-        rows = self._rows(self.object_list.filter(self.title_q), in_title, bottom, min(top, in_title))
-        if len(rows) < top - bottom and in_title <= self.cap:
+        titled = self.object_list.filter(self.title_q)
+        if in_title > self.cap:
+            # More title matches than the cap: fetch the page; if the title group ends inside it,
+            # its exact size is now known and the other matches follow.
+            rows = self._rows(titled, in_title, bottom, top)
+            if not rows or len(rows) == top - bottom:
+                return self._get_page(rows, number, self)
+            in_title = bottom + len(rows)
+        else:
+            rows = self._rows(titled, in_title, bottom, min(top, in_title))
+        if len(rows) < top - bottom:
             others = self.object_list.exclude(self.title_q)
             start = max(0, bottom - in_title)
-            rows += self._rows(others, self.count - in_title, start, start + (top - bottom - len(rows)))
+            rows += self._rows(others, self.count - in_title if not self.is_capped else self.cap + 1,
+                               start, start + (top - bottom - len(rows)))
         return self._get_page(rows, number, self)

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 from django.urls import reverse
@@ -28,7 +29,7 @@ from .models import (
     SavedJob,
     SeekerProfile,
 )
-from .search import filter_keyword, has_code
+from .search import district_lexeme, filter_keyword, has_code
 
 PUBLIC_STATUSES = (JobPost.Status.PUBLISHED, JobPost.Status.CLOSED, JobPost.Status.EXPIRED)
 DAYS_CHOICES = (1, 3, 7, 30)
@@ -52,7 +53,9 @@ def search_posts(params: dict) -> QuerySet[JobPost]:
     """Published posts matching the cleaned search ``params`` (see forms.JobSearchForm)."""
     posts = published_posts()
     posts = filter_keyword(posts, params.get("q") or "")
-    if params.get("district"):
+    if params.get("district") and params.get("q") and connection.vendor == "postgresql":
+        posts = posts.filter(district_lexeme(int(params["district"])))  # one GIN scan with the keyword
+    elif params.get("district"):
         posts = posts.filter(district_id=params["district"])
     if params.get("category"):
         posts = posts.filter(category=params["category"])

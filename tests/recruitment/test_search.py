@@ -128,3 +128,14 @@ def test_relevance_pages_run_on_from_titles_to_the_rest(client, xiuwu_enterprise
     titles = [card["title"] for card in second.context["cards"]]
     assert titles == [f"焊工{n}" for n in range(20, 25)] + [f"装配{n}" for n in reversed(range(10))]
     assert "共 35 个岗位" in second.content.decode()
+
+
+def test_relevance_with_many_title_matches_fills_the_page(client, xiuwu_enterprise, monkeypatch):
+    from apps.recruitment.search import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "cap", 3)
+    for n in range(5):
+        JobPostFactory(enterprise=xiuwu_enterprise, title=f"焊工{n}")
+    JobPostFactory(enterprise=xiuwu_enterprise, title="装配", description="焊工基础")
+    titles = _titles(client, "/jobs/?q=焊工")
+    assert len(titles) == 6 and titles[-1] == "装配"
