@@ -76,6 +76,7 @@ def seed():
         rounds.append(ReportRound(task=task, period_start=start, period_end=start + timedelta(days=6),
                                   due_date=start + timedelta(days=7)))
     ReportRound.objects.bulk_create(rounds)
+    fill_indicator_tables(counties, office)
     rng = random.Random(1)
     narrative = "本周组织线上招聘会、职工技能培训和困难职工走访慰问，推动企业复工复产。" * 4
     tz = timezone.get_current_timezone()
@@ -99,6 +100,71 @@ def seed():
             SubmissionVersion(submission=s, number=1, values=s.values, indicator_values=s.indicator_values,
                               submitted_at=s.submitted_at) for s in batch if s.first_submitted_at])
     return office, task
+
+
+def fill_indicator_tables(counties, office) -> None:
+    """Rows behind every indicator, in every county, so the overview computes real figures.
+
+    Per county: 3 enterprises (2 with a union), 15 published posts, 8 seekers who each apply once
+    (3 interviewed, 3 hired, 1 of them recommended) and 1 brokered hire; 8 course enrolments (4
+    completed), 8 submitted quiz attempts, 1 competition entry. Dated now, inside the overview's period.
+    """
+    from django.utils import timezone
+
+    from apps.accounts.models import User
+    from apps.core.indicators import all_indicators
+    from apps.core.models import Enterprise
+    from apps.recruitment.models import Application, BrokeredMatch, Interview, JobPost, SeekerProfile
+    from apps.training.models import Attempt, Campaign, Course, Enrollment, Entry, Quiz
+
+    now = timezone.now()
+    rng = random.Random(7)
+    enterprises = Enterprise.objects.bulk_create([
+        Enterprise(name=f"指标企业{c.code}-{n}", credit_code=f"IND{c.code}{n:05d}", district=c, industry="制造业",
+                   size="small", has_union=n < 2) for c in counties for n in range(3)])
+    posts = JobPost.objects.bulk_create([
+        JobPost(enterprise=e, district=e.district, title="焊工", category="welding", address="工业路",
+                salary_min=4000, salary_max=6000, headcount=rng.randint(1, 9), description="持证上岗",
+                contact_name="人事部", contact_phone="03913560000", valid_until=now.date() + timedelta(days=30),
+                status="published", published_at=now - timedelta(days=rng.randint(0, 200)), search_document="焊工")
+        for e in enterprises for _ in range(5)])
+    users = User.objects.bulk_create([User(username=f"ind{c.code}{n}", password="!", real_name=f"职工{n}")
+                                      for c in counties for n in range(8)])
+    profiles = SeekerProfile.objects.bulk_create([
+        SeekerProfile(user=u, real_name=u.real_name, phone="13900000000", district=counties[i // 8],
+                      desired_categories="|welding|") for i, u in enumerate(users)])
+    applications = []
+    for i, user in enumerate(users):
+        post = posts[(i // 8) * 15 + i % 15]
+        hired = i % 8 < 3
+        applications.append(Application(post=post, seeker=user, status="hired" if hired else "submitted",
+                                        hired_at=now if hired else None,
+                                        source="recommended" if i % 8 == 0 else "direct"))
+    applications = Application.objects.bulk_create(applications)
+    Interview.objects.bulk_create([Interview(application=a, scheduled_at=now - timedelta(days=1), mode="onsite",
+                                             location="会议室") for i, a in enumerate(applications) if i % 8 < 3])
+    BrokeredMatch.objects.bulk_create([
+        BrokeredMatch(seeker=profiles[i], post=posts[(i // 8) * 15], organization=counties[i // 8], broker=office,
+                      outcome="hired", outcome_at=now) for i in range(0, len(profiles), 8)])
+    course = Course.objects.create(title="基准课程", category="safety", organization=counties[0], is_published=True)
+    Enrollment.objects.bulk_create([
+        Enrollment(user=u, course=course, organization=counties[i // 8], completed_at=now if i % 2 else None,
+                   certificate_no=f"B{i:08d}" if i % 2 else None) for i, u in enumerate(users)])
+    quiz = Quiz.objects.create(title="基准答题", organization=counties[0], opens_at=now - timedelta(days=1),
+                               closes_at=now + timedelta(days=1), is_published=True)
+    Attempt.objects.bulk_create([
+        Attempt(quiz=quiz, user=u, organization=counties[i // 8], status="submitted", started_at=now,
+                deadline=now, submitted_at=now, score=rng.randint(0, 10) * 10, max_score=100)
+        for i, u in enumerate(users)])
+    campaign = Campaign.objects.create(title="基准竞赛", kind="skills", organization=counties[0],
+                                       registration_closes=now.date() + timedelta(days=9))
+    Entry.objects.bulk_create([Entry(campaign=campaign, organization=c, kind="team", name=f"{c.code}队")
+                               for c in counties])
+    today = now.date()
+    empty = [key for key, indicator in all_indicators().items()
+             if not any(indicator.compute(counties[:5], today - timedelta(days=365), today).values())]
+    if empty:
+        sys.exit(f"这些指标在基准数据中仍为零：{empty}")
 
 
 def measure(client, url, *, cold=False):

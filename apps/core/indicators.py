@@ -77,12 +77,15 @@ def subtree_totals(
     org_field: str,
     organizations: Sequence[Organization],
     value: str | None = None,
+    distinct: str | None = None,
 ) -> dict[int, Number]:
     """One query: for each organisation, count (or sum ``value`` over) the rows in its subtree.
 
     ``org_field`` is the path from the row to its Organization, e.g. ``"enterprise__district"``.
     The database groups the rows by their own organisation; each group is then credited to every
     requested organisation on its path, so the cost does not grow with how many are asked for.
+    ``distinct`` (e.g. ``"user"``) counts different values of that field instead of rows: a person
+    who took part under two unions of one county counts once for the county.
     """
     wanted = {organization.path: organization.pk for organization in organizations}
     if not wanted:
@@ -94,6 +97,12 @@ def subtree_totals(
         for root in roots:
             within |= Q(**{f"{path_field}__startswith": root})
         queryset = queryset.filter(within)
+    if distinct:
+        seen: dict[int, set] = {pk: set() for pk in wanted.values()}
+        for path, key in queryset.order_by().values_list(path_field, distinct).distinct():
+            for pk in _credited(path, wanted):
+                seen[pk].add(key)
+        return {pk: len(keys) for pk, keys in seen.items()}
     groups = (
         queryset.order_by()
         .values(path_field)
@@ -102,11 +111,20 @@ def subtree_totals(
     )
     totals: dict[int, Number] = {pk: 0 for pk in wanted.values()}
     for path, total in groups:
-        if not path or not total:
+        if not total:
             continue
-        prefix = ""
-        for code in path.split("/")[:-1]:
-            prefix += code + "/"
-            if prefix in wanted:
-                totals[wanted[prefix]] += total
+        for pk in _credited(path, wanted):
+            totals[pk] += total
     return totals
+
+
+def _credited(path: str | None, wanted: dict[str, int]) -> list[int]:
+    """The requested organisations on ``path`` (an organisation and all above it)."""
+    if not path:
+        return []
+    credited, prefix = [], ""
+    for code in path.split("/")[:-1]:
+        prefix += code + "/"
+        if prefix in wanted:
+            credited.append(wanted[prefix])
+    return credited

@@ -410,3 +410,14 @@ def workbook_response(workbook: SafeWorkbook, filename: str, *, ascii_name: str 
     response["Content-Length"] = str(size)
     response["Content-Disposition"] = content_disposition(filename, fallback=ascii_name)
     return response
+
+
+def table_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence], *, sheet_title: str = "数据",
+                   ascii_name: str = "export.xlsx") -> FileResponse:
+    """One sheet with a bold header row, formula-safe, streamed as an attachment."""
+    workbook = SafeWorkbook()
+    sheet = workbook.sheet(sheet_title)
+    sheet.header(headers)
+    for row in rows:
+        sheet.append(row)
+    return workbook_response(workbook, filename, ascii_name=ascii_name)

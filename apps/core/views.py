@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 from . import selectors, services
 from .downloads import content_disposition
 from .forms import EnterpriseForm
+from .pagecache import SITE, public_page
 from .permissions import staff_required
 from .registry import console_todos, home_sections, my_records, offered_services
 from .uploads import file_response, private_files
@@ -25,6 +26,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_not_required
+@public_page(SITE)
 def home(request):
     sections = [s for s in (provider(request) for provider in home_sections) if s]
     services_list = offered_services()

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 
 from .models import Notification
@@ -9,7 +10,22 @@ def inbox_for_user(user) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user)
 
 
-def unread_count(user) -> int:
+UNREAD_SECONDS = 60
+_UNREAD_KEY = "notifications:unread:{}"
+
+
+def unread_count(user, *, cached: bool = False) -> int:
+    """The person's unread messages; ``cached`` (the layout's badge) keeps it a minute, dropped on change."""
     if not user.is_authenticated:
         return 0
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    key = _UNREAD_KEY.format(user.pk)
+    if cached and (count := cache.get(key)) is not None:
+        return count
+    count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    cache.set(key, count, UNREAD_SECONDS)
+    return count
+
+
+def forget_unread(user_ids) -> None:
+    """Called by the services that add or read messages: the next page counts again."""
+    cache.delete_many([_UNREAD_KEY.format(pk) for pk in user_ids])

@@ -10,6 +10,7 @@ from django.utils import timezone
 from apps.core.outbox import enqueue
 
 from .models import Notification
+from .selectors import forget_unread
 
 CHUNK_SIZE = 500
 
@@ -59,6 +60,7 @@ def notifications_deliver(*, recipient_ids: list[int], payload: dict) -> int:
         ],
         ignore_conflicts=True,
     )
+    forget_unread(sorted(valid_ids - existing))  # written in autocommit (the task holds no transaction)
     if "email" in payload["channels"]:
         _send_copies(key, recipient_ids, "email")
     if "sms" in payload["channels"]:
@@ -93,4 +95,14 @@ def notification_mark_read(*, user, notification_ids: Iterable[int] | None = Non
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if notification_ids is not None:
         unread = unread.filter(pk__in=list(notification_ids))
-    return unread.update(read_at=timezone.now())
+    count = unread.update(read_at=timezone.now())
+    if count:
+        _forget_unread([user.pk])
+    return count
+
+
+def _forget_unread(user_ids: list[int]) -> None:
+    """The layout's cached unread badge is dropped now and again after commit (no stale re-read)."""
+    if user_ids:
+        forget_unread(user_ids)
+        transaction.on_commit(lambda: forget_unread(user_ids))

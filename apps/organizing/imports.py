@@ -1,23 +1,17 @@
 """Reading uploaded spreadsheets (Excel .xlsx or CSV) for the organizing imports — the one place.
 
-Every import of this app (census extract, member list) reads through ``read_table``: openpyxl
-in read-only mode or the csv module, streamed row by row, with explicit limits on the file size,
-the number of rows and the length of a cell. When core gains its shared bounded reader
-(``apps/core/spreadsheets.py``), only this module changes.
+Every import of this app (census extract, member list) reads through ``read_table``, which
+streams rows from core's bounded reader (``apps.core.spreadsheets``) and maps them to the
+template's columns; a cell longer than a census field can hold marks its row as bad.
 """
 from __future__ import annotations
 
-import codecs
-import csv
-import io
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
+from apps.core.spreadsheets import Limits, SpreadsheetRefused, iter_csv_rows, iter_xlsx_rows
 from apps.core.uploads import detect_mime
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -62,40 +56,13 @@ def _text(value) -> str:
     return str(value).replace("\x00", "").strip()
 
 
-def _csv_lines(binary) -> Iterator[str]:
-    """Decode a CSV stream as UTF-8 (with or without BOM), or GB18030 as Excel in China saves it."""
-    binary.seek(0)
-    sample = binary.read(65536)
-    binary.seek(0)
-    encoding = "utf-8-sig"
+def _raw_rows(binary, kind: str, limits: Limits) -> Iterator[list]:
+    rows = iter_csv_rows(binary, limits) if kind == "csv" else iter_xlsx_rows(binary, limits)
     try:
-        codecs.getincrementaldecoder("utf-8-sig")().decode(sample, final=False)
-    except UnicodeDecodeError:
-        encoding = "gb18030"
-    text = io.TextIOWrapper(binary, encoding=encoding, errors="replace", newline="")
-    try:
-        yield from text
-    finally:
-        text.detach()
-
-
-def _raw_rows(binary, kind: str) -> Iterator[tuple]:
-    if kind == "csv":
-        csv.field_size_limit(MAX_CELL_CHARS * 4)
-        try:
-            yield from (tuple(r) for r in csv.reader(_csv_lines(binary)))
-        except csv.Error as error:
-            raise ImportRefused(f"CSV 文件格式有误：{error}") from None
-        return
-    try:
-        workbook = load_workbook(binary, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as error:
-        raise ImportRefused(f"无法读取该 Excel 文件（{error.__class__.__name__}）。") from None
-    try:
-        for values in workbook.worksheets[0].iter_rows(values_only=True):
-            yield values[:MAX_COLUMNS]
-    finally:
-        workbook.close()
+        for _number, values in rows:
+            yield values
+    except SpreadsheetRefused as refused:
+        raise ImportRefused(refused.message) from None
 
 
 def read_table(binary, *, kind: str, columns: list[str], max_rows: int) -> Iterator[Row]:
@@ -104,7 +71,9 @@ def read_table(binary, *, kind: str, columns: list[str], max_rows: int) -> Itera
     Raises ImportRefused when a required column is missing or there are more than ``max_rows``
     rows; a cell longer than MAX_CELL_CHARS makes that row carry an error.
     """
-    rows = _raw_rows(binary, kind)
+    # Empty rows count towards the reader's bound too: room for a blank line between every row.
+    limits = Limits(max_file_bytes=MAX_FILE_BYTES, max_rows=2 * max_rows + 1, max_columns=MAX_COLUMNS)
+    rows = _raw_rows(binary, kind, limits)
     header = [_text(cell) for cell in next(rows, ())]
     missing = [name for name in columns if name not in header]
     if missing:

@@ -8,8 +8,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from apps.core.permissions import staff_required
+from apps.core.spreadsheets import table_response
 
-from . import exports, selectors, services
+from . import selectors, services
 from .forms import EpidemicForm, HeldForm, MemberImportForm, ReasonForm, SocialWorkerForm, TermForm
 from .imports import check_upload
 from .models import SocialWorker
@@ -141,5 +142,5 @@ def member_import(request):
 
 @staff_required(perm=REVIEW)
 def member_template(request):
-    return exports.workbook_response(filename="会员导入模板.xlsx", title="会员", header=MEMBER_COLUMNS,
-                                     rows=[["张三", "", "13800000000", "钳工", "否"]])
+    return table_response("会员导入模板.xlsx", MEMBER_COLUMNS, [["张三", "", "13800000000", "钳工", "否"]],
+                          sheet_title="会员", ascii_name="member-template.xlsx")

@@ -11,8 +11,9 @@ from django.utils import timezone
 from apps.core.models import Enterprise, Organization
 from apps.core.permissions import staff_required
 from apps.core.scoping import org_scope_q
+from apps.core.spreadsheets import table_response
 
-from . import exports, selectors, services
+from . import selectors, services
 from .forms import FoundForm, NoteForm, PlanForm, SpreadsheetForm
 from .models import FoundingPlan
 from .services.census import COLUMNS, progress_key
@@ -35,8 +36,8 @@ def census_list(request):
 @staff_required(perm=SCREEN)
 def census_template(request):
     example = ["焦作市示例商贸有限公司", "91410800MA0000001X", "修武县人民路1号", "修武县", "批发零售", 36]
-    return exports.workbook_response(filename="经济普查企业导入模板.xlsx", title="企业", header=COLUMNS,
-                                     rows=[example])
+    return table_response("经济普查企业导入模板.xlsx", COLUMNS, [example], sheet_title="企业",
+                          ascii_name="census-template.xlsx")
 
 
 @staff_required(perm=SCREEN)
@@ -125,12 +126,12 @@ def plan_list(request):
 def coverage(request):
     rows = selectors.coverage_rows(request.user)
     if request.GET.get("format") == "xlsx":
-        return exports.workbook_response(
-            filename=f"建会覆盖率{timezone.localdate():%Y%m%d}.xlsx", title="建会覆盖率",
-            header=["县（市、区）", "企业数", "已建会企业数", "建会率（%）", "职工人数", "覆盖职工数",
-                    "职工覆盖率（%）"],
-            rows=([r["county"].name, r["enterprises"], r["with_union"], r["union_rate"], r["employees"], r["covered"],
-                   r["employee_rate"]] for r in rows))
+        return table_response(
+            f"建会覆盖率{timezone.localdate():%Y%m%d}.xlsx",
+            ["县（市、区）", "企业数", "已建会企业数", "建会率（%）", "职工人数", "覆盖职工数", "职工覆盖率（%）"],
+            sheet_title="建会覆盖率", ascii_name="coverage.xlsx",
+            rows=([r["county"].name, r["enterprises"], r["with_union"], r["union_rate"], r["employees"],
+                   r["covered"], r["employee_rate"]] for r in rows))
     chart = {"labels": [r["county"].name.replace("总工会", "") for r in rows],
              "union_rate": [r["union_rate"] or 0 for r in rows],
              "employee_rate": [r["employee_rate"] or 0 for r in rows]}

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 from django.urls import reverse
@@ -29,7 +30,7 @@ from .models import (
     SavedJob,
     SeekerProfile,
 )
-from .search import filter_keyword
+from .search import district_lexeme, filter_keyword, has_code
 
 PUBLIC_STATUSES = (JobPost.Status.PUBLISHED, JobPost.Status.CLOSED, JobPost.Status.EXPIRED)
 DAYS_CHOICES = (1, 3, 7, 30)
@@ -53,18 +54,25 @@ def search_posts(params: dict) -> QuerySet[JobPost]:
     """Published posts matching the cleaned search ``params`` (see forms.JobSearchForm)."""
     posts = published_posts()
     posts = filter_keyword(posts, params.get("q") or "")
-    if params.get("district"):
+    if params.get("district") and params.get("q") and connection.vendor == "postgresql":
+        posts = posts.filter(district_lexeme(int(params["district"])))  # one GIN scan with the keyword
+    elif params.get("district"):
         posts = posts.filter(district_id=params["district"])
     if params.get("category"):
         posts = posts.filter(category=params["category"])
     if params.get("salary"):
         posts = posts.filter(salary_max__gte=params["salary"])
     if params.get("group"):
-        posts = posts.filter(key_groups__contains=f"|{params['group']}|")
+        posts = posts.filter(has_code(JobPost, "key_groups", params["group"]))
     if params.get("days"):
         posts = posts.filter(published_at__gte=timezone.now() - timedelta(days=int(params["days"])))
     ordering = ("-salary_max", "-id") if params.get("sort") == "salary" else ("-published_at", "-id")
     return posts.select_related("enterprise", "district").order_by(*ordering)
+
+
+def search_sort(params: dict) -> str:
+    """The order asked for; by default 相关度 with a keyword (see search.RelevancePaginator), else newest."""
+    return params.get("sort") or ("relevance" if params.get("q") else "newest")
 
 
 def get_public_post(pk: int) -> JobPost:

@@ -6,9 +6,11 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Case, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.core import pagecache
 from apps.core.audit import audit_record
 from apps.core.models import Enterprise, Organization
 from apps.core.outbox import enqueue
@@ -35,7 +37,7 @@ from .models import (
     SeekerProfile,
     pack_codes,
 )
-from .search import build_document
+from .search import build_document, has_code
 
 # ---------------------------------------------------------------- state tables
 POST_TRANSITIONS: dict[str, set[str]] = {
@@ -165,6 +167,7 @@ def employer_profile_verify(*, actor, enterprise: Enterprise, note: str = "") ->
         profile.verified_at = timezone.now()
         profile.note = note[:200]
         profile.save(update_fields=["status", "verified_by", "verified_at", "note"])
+        pagecache.bump("jobs")  # the job page marks the employer 已核实
         audit_record(actor=actor, action="recruitment.enterprise.verified", target=profile)
     if not enterprise.is_verified:
         Enterprise.objects.filter(pk=enterprise.pk).update(is_verified=True)
@@ -204,6 +207,11 @@ def refresh_search_document(post: JobPost) -> str:
         post.address, post.description, post.benefits,
     )
     return post.search_document
+
+
+def _matching_fields(post: JobPost) -> tuple:
+    """What recommendations depend on (services.score_pair)."""
+    return post.category, post.district_id, post.salary_max, post.key_groups, post.valid_until
 
 
 def _apply_post_data(post: JobPost, data: dict) -> None:
@@ -254,6 +262,7 @@ def post_update(*, actor, post: JobPost, data: dict) -> JobPost:
         raise ValidationError("已关闭或已过期的岗位不能修改，可复制后重新发布。")
     validate_post_fields(data, is_new_date=data.get("valid_until") != post.valid_until)
     before = {"title": post.title, "status": post.status}
+    matched_on = _matching_fields(post)
     old_video = post.video.name or ""
     _apply_post_data(post, data)
     refresh_search_document(post)
@@ -264,6 +273,9 @@ def post_update(*, actor, post: JobPost, data: dict) -> JobPost:
         post.status = JobPost.Status.PENDING
         fields.append("status")
     post.save(update_fields=fields)
+    pagecache.bump("jobs")
+    if post.status != JobPost.Status.PUBLISHED or _matching_fields(post) != matched_on:
+        recommendations_drop_for_post(post)  # recomputed after commit when still published
     if old_video and post.video.name != old_video:
         _delete_file_after_commit(JobPost, "video", old_video)
     audit_record(actor=actor, action="recruitment.post.updated", target=post, before=before,
@@ -297,6 +309,7 @@ def _publish(*, actor, post: JobPost, note: str) -> JobPost:
     if post.published_at is None:
         post.published_at = timezone.now()
     post.save(update_fields=["status", "review_note", "published_at", "updated_at"])
+    pagecache.bump("jobs")
     audit_record(actor=actor, action="recruitment.post.published", target=post, before={"status": before},
                  after={"status": post.status}, organization=post.enterprise.district)
     _enqueue_post_matching(post.pk)
@@ -339,6 +352,8 @@ def post_close(*, actor, post: JobPost) -> JobPost:
     before = post.status
     post.status = JobPost.Status.CLOSED
     post.save(update_fields=["status", "updated_at"])
+    pagecache.bump("jobs")
+    recommendations_drop_for_post(post)
     audit_record(actor=actor, action="recruitment.post.closed", target=post, before={"status": before},
                  organization=post.enterprise.district)
     return post
@@ -378,6 +393,7 @@ def post_remove_video(*, actor, post: JobPost) -> bool:
         return False
     post.video = ""
     post.save(update_fields=["video", "updated_at"])
+    pagecache.bump("jobs")
     audit_record(actor=actor, action="recruitment.post.video_removed", target=post, before={"video": name},
                  after={"video": ""}, organization=post.enterprise.district)
     _delete_file_after_commit(JobPost, "video", name)
@@ -420,6 +436,7 @@ def posts_refresh_stale_search(*, batch_size: int = STALE_BATCH, max_batches: in
             if dirty:
                 JobPost.objects.bulk_update(dirty, ["search_document"])
                 changed += len(dirty)
+                pagecache.bump("jobs")
         if len(stale_ids) < batch_size:
             break
     if changed:
@@ -437,7 +454,9 @@ def posts_expire(*, today=None) -> int:
         if due:
             expired = JobPost.objects.filter(pk__in=due).update(status=JobPost.Status.EXPIRED,
                                                                 updated_at=timezone.now())
+            Recommendation.objects.filter(post_id__in=due).delete()
             audit_record(actor=None, action="recruitment.post.expired", after={"count": expired, "ids": due[:50]})
+            pagecache.bump("jobs")
     return expired
 
 
@@ -449,6 +468,7 @@ def seeker_profile_save(*, user, data: dict) -> SeekerProfile:
         raise ValidationError("工会工作人员账号不能登记求职。")
     profile = SeekerProfile.objects.select_for_update().filter(user=user).first() or SeekerProfile(user=user)
     old_resume = profile.resume_pdf.name or ""
+    wanted_before = _wishes(profile)
     for key, value in data.items():
         if key in ("desired_categories", "desired_districts") and isinstance(value, (list, tuple)):
             value = pack_codes([str(getattr(v, "pk", v)) for v in value])
@@ -460,6 +480,9 @@ def seeker_profile_save(*, user, data: dict) -> SeekerProfile:
     profile.full_clean()
     created = profile.pk is None
     profile.save()
+    if not created and _wishes(profile) != wanted_before:
+        # Posts matched to the old wishes go at once; the new ones are computed after commit.
+        Recommendation.objects.filter(profile=profile).delete()
     if old_resume and profile.resume_pdf.name != old_resume:
         _delete_file_after_commit(SeekerProfile, "resume_pdf", old_resume)
     audit_record(actor=user, action="recruitment.seeker.registered" if created else "recruitment.seeker.updated",
@@ -482,6 +505,12 @@ def seeker_resume_clear(*, user) -> bool:
                  organization=profile.district)
     _delete_file_after_commit(SeekerProfile, "resume_pdf", name)
     return True
+
+
+def _wishes(profile: SeekerProfile) -> tuple:
+    """What the seeker's recommendations depend on (services.score_pair), and consent to be recommended."""
+    return (profile.desired_categories, profile.desired_districts, profile.desired_salary, profile.key_group,
+            profile.district_id, profile.allow_recommendation)
 
 
 def _recompute_profile_task():
@@ -947,18 +976,44 @@ MIN_SCORE = 40
 KEEP = 30
 
 
+def _seeker_score(post: JobPost):
+    """score_pair's points for every seeker at once, in SQL, so the best are found over the whole pool."""
+    district = Q(district_id=post.district_id) | Q(desired_districts__contains=f"|{post.district_id}|")
+    return (Value(40)
+            + Case(When(district, then=Value(25)), default=Value(0))
+            + Case(When(desired_salary=0, then=Value(10)), When(desired_salary__lte=post.salary_max, then=Value(20)),
+                   default=Value(0))
+            + Case(When(key_group__in=post.key_group_codes or [""], then=Value(15)), default=Value(0)))
+
+
+def _post_score(profile: SeekerProfile, districts: list[int]):
+    """score_pair's points for every post at once, in SQL."""
+    group = has_code(JobPost, "key_groups", profile.key_group) if profile.key_group else Q(pk__in=[])
+    salary = (Case(When(salary_max__gte=profile.desired_salary, then=Value(20)), default=Value(0))
+              if profile.desired_salary else Value(10))
+    return (Case(When(category__in=profile.desired_category_codes or [""], then=Value(40)), default=Value(0))
+            + Case(When(district_id__in=districts, then=Value(25)), default=Value(0))
+            + salary + Case(When(group, then=Value(15)), default=Value(0)))
+
+
 def recommendations_for_profile(*, profile_id: int) -> int:
-    """Recompute a seeker's ranked posts (run in the background). Idempotent."""
+    """Recompute a seeker's ranked posts (run in the background). Idempotent.
+
+    The score is computed by the database over every published post of the seeker's trades or
+    places, and the best ``KEEP`` (newest first among equals) are kept, not the best of a sample.
+    """
     from .selectors import published_posts
 
     profile = SeekerProfile.objects.filter(pk=profile_id).first()
     if profile is None:
         return 0
-    categories, districts = profile.desired_category_codes, profile.desired_district_ids or [profile.district_id]
-    candidates = (published_posts().filter(category__in=categories) | published_posts().filter(
-        district_id__in=districts)).select_related("district").order_by("-published_at")[:800]
-    scored = sorted(((score_pair(profile, post), post) for post in candidates), key=lambda x: -x[0][0])
-    keep = [(s, post) for s, post in scored if s[0] >= MIN_SCORE][:KEEP]
+    categories = profile.desired_category_codes
+    districts = sorted({*profile.desired_district_ids, profile.district_id})
+    candidates = list(
+        published_posts().filter(Q(category__in=categories) | Q(district_id__in=districts))
+        .annotate(match_score=_post_score(profile, districts)).filter(match_score__gte=MIN_SCORE)
+        .select_related("district").order_by("-match_score", "-published_at", "-id")[:KEEP])
+    keep = [(score_pair(profile, post), post) for post in candidates]
     with transaction.atomic():
         Recommendation.objects.filter(profile=profile).exclude(post_id__in=[p.pk for _, p in keep]).delete()
         _upsert([(profile.pk, post.pk, score, reasons) for (score, reasons), post in keep])
@@ -966,18 +1021,32 @@ def recommendations_for_profile(*, profile_id: int) -> int:
 
 
 def recommendations_for_post(*, post_id: int) -> int:
-    """Recompute the seekers ranked for a published post (those who allowed recommendation)."""
-    post = JobPost.objects.select_related("district").filter(pk=post_id, status=JobPost.Status.PUBLISHED).first()
+    """Recompute the seekers ranked for a published post (those who allowed recommendation). Idempotent.
+
+    Only seekers wanting the post's trade can reach ``MIN_SCORE``; among all of them (an indexed
+    query on PostgreSQL) the database ranks by score and the best ``KEEP`` are kept.
+    """
+    post = (JobPost.objects.select_related("district")
+            .filter(pk=post_id, status=JobPost.Status.PUBLISHED, valid_until__gte=timezone.localdate()).first())
     if post is None:
         Recommendation.objects.filter(post_id=post_id).delete()
         return 0
-    candidates = SeekerProfile.objects.filter(allow_recommendation=True).filter(
-        desired_categories__contains=f"|{post.category}|")[:2000]
-    scored = sorted(((score_pair(profile, post), profile) for profile in candidates), key=lambda x: -x[0][0])
-    keep = [(s, profile) for s, profile in scored if s[0] >= MIN_SCORE][:KEEP]
+    candidates = list(
+        SeekerProfile.objects.filter(allow_recommendation=True)
+        .filter(has_code(SeekerProfile, "desired_categories", post.category))
+        .annotate(match_score=_seeker_score(post)).order_by("-match_score", "-updated_at", "-id")[:KEEP])
+    keep = [(score_pair(profile, post), profile) for profile in candidates]
+    keep = [(s, profile) for s, profile in keep if s[0] >= MIN_SCORE]
     with transaction.atomic():
+        Recommendation.objects.filter(post=post).exclude(profile_id__in=[p.pk for _, p in keep]).delete()
         _upsert([(profile.pk, post.pk, score, reasons) for (score, reasons), profile in keep])
     return len(keep)
+
+
+def recommendations_drop_for_post(post: JobPost) -> int:
+    """A post that stops qualifying (closed, expired, back to review, another trade) loses its matches now."""
+    deleted, _ = Recommendation.objects.filter(post_id=post.pk).delete()
+    return deleted
 
 
 def _upsert(rows: list[tuple[int, int, int, list[str]]]) -> None:

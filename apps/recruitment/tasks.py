@@ -51,15 +51,32 @@ def recompute_post_recommendations(post_id: int) -> int:
     return services.recommendations_for_post(post_id=post_id)
 
 
-@shared_task(**{**RETRY, "soft_time_limit": 1800, "time_limit": 1860})
+MATCHING_CHUNK = 200
+
+
+@shared_task(**RETRY)
 def recompute_all_recommendations() -> int:
+    """The nightly recomputation fans out in chunks of seekers: a time-out retries one chunk, not the city."""
     from .models import SeekerProfile
 
-    count = 0
-    for profile_id in SeekerProfile.objects.values_list("pk", flat=True).iterator():
+    chunks, chunk = 0, []
+    for profile_id in SeekerProfile.objects.order_by("pk").values_list("pk", flat=True).iterator():
+        chunk.append(profile_id)
+        if len(chunk) == MATCHING_CHUNK:
+            enqueue(recompute_recommendations_chunk, chunk)
+            chunks, chunk = chunks + 1, []
+    if chunk:
+        enqueue(recompute_recommendations_chunk, chunk)
+        chunks += 1
+    return chunks
+
+
+@shared_task(**RETRY)
+def recompute_recommendations_chunk(profile_ids: list[int]) -> int:
+    """One chunk; each seeker's recomputation replaces their rows, so running it twice changes nothing."""
+    for profile_id in profile_ids:
         services.recommendations_for_profile(profile_id=profile_id)
-        count += 1
-    return count
+    return len(profile_ids)
 
 
 @shared_task(**RETRY)

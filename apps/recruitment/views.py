@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from apps.core.downloads import content_disposition
 from apps.core.indicators import period_from_params
+from apps.core.pagecache import public_page
 from apps.core.params import parse_id
 from apps.core.permissions import staff_required
 from apps.core.redirects import is_safe_next, redirect_next
@@ -46,6 +47,7 @@ from .forms import (
 from .models import (
     Application,
     BrokeredMatch,
+    Category,
     EmployerMembership,
     FairParticipation,
     JobPost,
@@ -55,7 +57,7 @@ from .models import (
     SavedSearch,
     SeekerProfile,
 )
-from .search import CappedPaginator, fetch_in_index_order
+from .search import CappedPaginator, RelevancePaginator, fetch_in_index_order, title_match_q
 
 
 def _errors(request, error: ValidationError) -> None:
@@ -85,24 +87,54 @@ def employer_required(view):
 
 
 # ---------------------------------------------------------------- public
+_CATEGORY_LABELS = dict(Category.choices)
+_GROUP_LABELS = dict(KeyGroup.choices)
+
+
+def _post_cards(posts, saved_ids) -> list[dict]:
+    """What a result card shows, worked out once in Python: the card template only prints dict values."""
+    detail = reverse("recruitment:job_detail", args=[0])[:-2]  # "/jobs/"; the pk and "/" follow
+    cards = []
+    for post in posts:
+        cards.append({
+            "url": f"{detail}{post.pk}/", "title": post.title, "pk": post.pk,
+            "salary": f"{post.salary_min}–{post.salary_max}", "enterprise": post.enterprise.name,
+            "district": post.district.name.replace("总工会", "") if post.district_id else "",
+            "category": _CATEGORY_LABELS.get(post.category, post.category), "headcount": post.headcount,
+            "groups": [_GROUP_LABELS[code] for code in post.key_group_codes if code in _GROUP_LABELS],
+            "video": bool(post.video), "saved": post.pk in saved_ids,
+            "date": timezone.localtime(post.published_at).strftime("%m-%d") if post.published_at else "",
+        })
+    return cards
+
+
 @login_not_required
+@public_page("jobs")
 def job_list(request):
     form = JobSearchForm(request.GET or None)
     params = form.params()
-    paginator = CappedPaginator(selectors.search_posts(params), 20)
-    page = paginator.get_page(request.GET.get("page"))
-    if params.get("q") and paginator.is_capped:
-        posts = fetch_in_index_order(page.object_list)  # a common term: walk the ordering's index
-    else:
+    results = selectors.search_posts(params)
+    if params.get("q") and selectors.search_sort(params) == "relevance":
+        paginator = RelevancePaginator(results, 20, title_q=title_match_q(results, params["q"]))
+        page = paginator.get_page(request.GET.get("page"))
         posts = list(page.object_list)
+    else:
+        paginator = CappedPaginator(results, 20)
+        page = paginator.get_page(request.GET.get("page"))
+        if params.get("q") and paginator.is_capped:
+            posts = fetch_in_index_order(page.object_list)  # a common term: walk the ordering's index
+        else:
+            posts = list(page.object_list)
     return render(request, "recruitment/job_list.html", {
-        "form": form, "page_obj": page, "posts": posts, "paginator": paginator, "params": params,
-        "saved_ids": selectors.saved_post_ids(request.user, [p.pk for p in posts]),
-        "save_form": SavedSearchForm(initial={"name": params.get("q") or "我的搜索"}),
+        "form": form, "selects": form.selects(), "page_obj": page, "paginator": paginator, "params": params,
+        "posts": posts,
+        "cards": _post_cards(posts, selectors.saved_post_ids(request.user, [p.pk for p in posts])),
+        "save_name": params.get("q") or "我的搜索",
     })
 
 
 @login_not_required
+@public_page("jobs")
 def job_detail(request, pk: int):
     post = selectors.get_post_for_reader(request.user, pk)
     application = None
@@ -207,7 +239,9 @@ def job_save(request, pk: int):
 def saved_jobs(request):
     rows = SavedJob.objects.filter(user=request.user).select_related("post", "post__enterprise", "post__district")
     page = Paginator(rows.order_by("-created_at"), 20).get_page(request.GET.get("page"))
-    return render(request, "recruitment/saved_jobs.html", {"page_obj": page})
+    posts = [saved.post for saved in page.object_list]
+    return render(request, "recruitment/saved_jobs.html", {
+        "page_obj": page, "cards": _post_cards(posts, {post.pk for post in posts})})
 
 
 @require_POST

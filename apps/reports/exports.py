@@ -7,28 +7,16 @@ text a filler typed (``=...``, ``+...``) reaches Excel as text, never as a formu
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterable, Sequence
 
 from django.core.files import File
 from django.db import transaction
-from django.http import FileResponse
 from django.utils import timezone
 
-from apps.core.spreadsheets import SafeWorkbook, workbook_response
+from apps.core.spreadsheets import SafeWorkbook
 
 from .models import ExportJob, ReportField, Submission, SubmissionFile
 
 PROGRESS_EVERY = 25
-
-
-def table_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence]) -> FileResponse:
-    """One sheet with a header row, streamed as an attachment."""
-    workbook = SafeWorkbook()
-    sheet = workbook.sheet("数据")
-    sheet.header(headers)
-    for row in rows:
-        sheet.append(row)
-    return workbook_response(workbook, filename, ascii_name="report.xlsx")
 
 
 def _cell_value(field: ReportField, submission: Submission, file_names: dict[int, str]):

@@ -9,8 +9,9 @@ from django.views.decorators.http import require_POST
 
 from apps.core import indicators as core_indicators
 from apps.core.permissions import staff_required
+from apps.core.spreadsheets import table_response
 
-from . import exports, overview, schema, selectors, services
+from . import overview, schema, selectors, services
 from .forms import ReportFieldForm, ReportTaskForm, ReviewForm, SubmissionForm, ValidationRuleForm
 from .models import ReportField, ReportTask, Submission, ValidationRule
 from .permissions import can_fill, can_view_overview, is_city_office, is_reviewer
@@ -167,7 +168,7 @@ def task_timeliness(request, pk: int):
     task = selectors.get_task_for_user(request.user, pk)
     rates = selectors.organization_rates(task)
     if request.GET.get("format") == "xlsx":
-        return exports.table_response(
+        return table_response(
             f"{task.title}-各单位完成情况.xlsx",
             ["单位", "应报", "已报", "按时", "逾期", "未报", "退回", "通过", "报送率%", "按时率%"],
             ([r["organization__name"], r["expected"], r["submitted"], r["on_time"], r["late"], r["missing"],
@@ -187,7 +188,7 @@ def round_detail(request, pk: int):
     round_ = selectors.get_round_for_user(request.user, pk)
     submissions = list(round_.submissions.select_related("organization").order_by("organization__path"))
     if request.GET.get("format") == "xlsx":
-        return exports.table_response(
+        return table_response(
             f"{round_.task.title}-{round_.label}-完成情况.xlsx", ["单位", "状态", "首次报送时间", "是否按时", "版本数"],
             ([s.organization.name, s.get_status_display(),
               timezone.localtime(s.first_submitted_at).strftime("%Y-%m-%d %H:%M") if s.first_submitted_at else "",
@@ -396,5 +397,5 @@ def overview_page(request):
         rows.append(["合计"] + data["totals"] + [data["timeliness_total"]["expected"],
                                                 data["timeliness_total"]["submitted"],
                                                 data["timeliness_total"]["on_time_rate"]])
-        return exports.table_response("全市落实情况总览.xlsx", headers, rows)
+        return table_response("全市落实情况总览.xlsx", headers, rows)
     return render(request, "reports/overview.html", data)

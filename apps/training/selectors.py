@@ -343,21 +343,17 @@ def _submitted(start, end):
 
 
 def _quiz_participants(organizations, start, end):
-    aggregates = {f"o{o.pk}": Count("user", distinct=True, filter=Q(organization__path__startswith=o.path))
-                  for o in organizations}
-    if not aggregates:
-        return {}
-    result = _submitted(start, end).aggregate(**aggregates)
-    return {o.pk: result[f"o{o.pk}"] or 0 for o in organizations}
+    return subtree_totals(_submitted(start, end), org_field="organization", organizations=organizations,
+                          distinct="user")
 
 
 def _quiz_average(organizations, start, end):
-    percent = Cast(F("score"), FloatField()) * 100.0 / Cast(F("max_score"), FloatField())
-    aggregates = {f"o{o.pk}": Avg(percent, filter=Q(organization__path__startswith=o.path)) for o in organizations}
-    if not aggregates:
-        return {}
-    result = _submitted(start, end).filter(max_score__gt=0).aggregate(**aggregates)
-    return {o.pk: round(result[f"o{o.pk}"] or 0, 1) for o in organizations}
+    """Mean of the attempts' percentages: a subtree's sum over its count, both from subtree_totals."""
+    scored = _submitted(start, end).filter(max_score__gt=0).annotate(
+        percent=Cast(F("score"), FloatField()) * 100.0 / Cast(F("max_score"), FloatField()))
+    sums = subtree_totals(scored, org_field="organization", organizations=organizations, value="percent")
+    counts = subtree_totals(scored, org_field="organization", organizations=organizations)
+    return {pk: round(sums[pk] / counts[pk], 1) if counts.get(pk) else 0 for pk in sums}
 
 
 def _entries(organizations, start, end):

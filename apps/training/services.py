@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from apps.core import pagecache
 from apps.core.audit import audit_record
 from apps.core.models import Organization
 from apps.core.registry import membership
@@ -110,6 +111,7 @@ def course_save(*, actor, data: dict, course: Course | None = None) -> Course:
         course.cover = data["cover"]
     course.full_clean()
     course.save()
+    pagecache.bump("training")
     audit_record(actor=actor, action=f"training.course.{'created' if creating else 'updated'}", target=course,
                  after={"title": course.title, "published": course.is_published})
     return course
@@ -142,6 +144,7 @@ def lesson_save(*, actor, course: Course, data: dict, lesson: Lesson | None = No
     siblings.sort(key=lambda item: (item.order, item.pk != lesson.pk, item.pk))
     _renumber_lessons(siblings)
     lesson.order = next(item.order for item in siblings if item.pk == lesson.pk)
+    pagecache.bump("training")
     audit_record(actor=actor, action="training.lesson.saved", target=lesson, after={"course": course.pk})
     return lesson
 
@@ -170,6 +173,7 @@ def lesson_delete(*, actor, lesson: Lesson) -> int:
     _require_org(actor, course.organization)
     lesson = Lesson.objects.select_for_update().get(pk=lesson.pk, course=course)
     progress = LessonProgress.objects.filter(lesson=lesson).count()
+    pagecache.bump("training")
     audit_record(actor=actor, action="training.lesson.deleted", target=course,
                  before={"lesson": lesson.pk, "title": lesson.title, "order": lesson.order, "progress": progress},
                  organization=course.organization)
@@ -206,6 +210,7 @@ def lesson_move(*, actor, lesson: Lesson, direction: str) -> Lesson:
     lessons[index], lessons[other] = lessons[other], lessons[index]
     _renumber_lessons(lessons)
     moved = lessons[other]
+    pagecache.bump("training")
     audit_record(actor=actor, action="training.lesson.moved", target=moved, before={"order": before},
                  after={"order": moved.order}, organization=course.organization)
     return moved
@@ -392,6 +397,7 @@ def quiz_save(*, actor, data: dict, banks, quiz: Quiz | None = None) -> Quiz:
         # Drawn once; re-saving the quiz keeps the same questions while they still fit.
         quiz.fixed_question_ids = random.sample(pool, quiz.question_count)
         quiz.save(update_fields=["fixed_question_ids"])
+    pagecache.bump("training")
     audit_record(actor=actor, action=f"training.quiz.{'created' if creating else 'updated'}", target=quiz,
                  after={"mode": quiz.mode, "questions": quiz.question_count})
     return quiz
@@ -703,6 +709,7 @@ def leaderboard_announce(*, quiz_id: int, now=None) -> bool:
                body="答题竞赛已结束，个人和单位排行榜已公布，点击查看您的名次。",
                link=reverse("training:leaderboard", args=[quiz.pk]),
                key=uuid.uuid5(uuid.NAMESPACE_URL, f"training-leaderboard-{quiz.pk}"))
+    pagecache.bump("training")
     audit_record(actor=None, action="training.quiz.leaderboard_announced", target=quiz,
                  after={"participants": len(participants)}, organization=quiz.organization)
     return True
@@ -750,6 +757,7 @@ def campaign_transition(*, actor, campaign: Campaign, to: str) -> Campaign:
         campaign.results_published_at = timezone.now()
         fields.append("results_published_at")
     campaign.save(update_fields=fields)
+    pagecache.bump("training")
     audit_record(actor=actor, action=f"training.campaign.{to}", target=campaign, before={"status": before},
                  after={"status": to})
     return campaign
@@ -762,6 +770,7 @@ def campaign_create(*, actor, data: dict) -> Campaign:
     campaign = Campaign(**data, status=Campaign.Status.DRAFT)
     campaign.full_clean()
     campaign.save()
+    pagecache.bump("training")
     audit_record(actor=actor, action="training.campaign.created", target=campaign)
     return campaign
 
@@ -777,6 +786,7 @@ def campaign_add_part(*, actor, campaign: Campaign, part) -> None:
     part.campaign = campaign
     part.full_clean()
     part.save()
+    pagecache.bump("training")
     audit_record(actor=actor, action=f"training.campaign.{part._meta.model_name}_added", target=campaign,
                  after={"name": part.name})
 
@@ -820,6 +830,7 @@ def campaign_remove_part(*, actor, campaign: Campaign, kind: str, part_id: int) 
         campaign.judges.remove(part)
     else:
         part.delete()
+    pagecache.bump("training")
     audit_record(actor=actor, action=f"training.campaign.{kind}_removed", target=campaign,
                  before={"id": part_id, "name": label}, organization=campaign.organization)
 
@@ -991,5 +1002,6 @@ def studio_save(*, actor, data: dict, studio: Studio | None = None) -> Studio:
         setattr(studio, key, value)
     studio.full_clean()
     studio.save()
+    pagecache.bump("training")
     audit_record(actor=actor, action=f"training.studio.{'created' if creating else 'updated'}", target=studio)
     return studio

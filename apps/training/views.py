@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from apps.core.indicators import period_from_params
 from apps.core.models import Organization
+from apps.core.pagecache import public_page
 from apps.core.params import parse_id
 from apps.core.permissions import staff_required
 from apps.core.registry import membership
@@ -68,6 +69,7 @@ def _participant_form(request):
 # --- public: overview, courses ----------------------------------------------------------------
 
 @login_not_required
+@public_page("training")
 def home(request):
     now = timezone.now()
     return render(request, "training/home.html", {
@@ -79,6 +81,7 @@ def home(request):
 
 
 @login_not_required
+@public_page("training")
 def course_list(request):
     courses = selectors.published_courses()
     category = request.GET.get("category", "")
@@ -90,6 +93,7 @@ def course_list(request):
 
 
 @login_not_required
+@public_page("training")
 def course_detail(request, pk: int):
     course = selectors.get_course_for_user(request.user, pk)
     enrollment = selectors.enrollment_for(request.user, course)

@@ -13,7 +13,6 @@ from openpyxl import load_workbook
 from apps.core.indicators import all_indicators
 from apps.notifications.models import Notification
 from apps.protection import services
-from apps.protection.exports import safe_cell
 from apps.protection.models import AnkangEntry, HealthDailyFigure, SupervisionVisit
 
 from .factories import make_hazard
@@ -199,12 +198,6 @@ def test_dashboard_counts_and_export(client, xiuwu_staff, boai_staff, city_staff
     sheet = load_workbook(BytesIO(b"".join(export.streaming_content))).active
     values = [[c.value for c in row] for row in sheet.iter_rows()]
     assert values[0][0] == "地区" and values[1][0] == "修武县总工会" and values[-1][0] == "合计"
-
-
-def test_export_cells_are_formula_safe():
-    for text in ("=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"):
-        assert safe_cell(text).startswith("'")
-    assert safe_cell("正常文本") == "正常文本" and safe_cell(5) == 5
 
 
 def test_indicators_count_the_subtree(org_tree, xiuwu_enterprise, boai_enterprise, xiuwu_staff):

@@ -68,3 +68,74 @@ def test_postgres_keyword_search_uses_the_bigram_index(posts):
         cursor.execute("SET LOCAL enable_seqscan = off")
     plan = search_posts({"q": "焊工"}).order_by().explain()
     assert "recruit_post_bigrams" in plan, plan
+
+
+# ---------------------------------------------------------------- relevance (相关度)
+def _titles(client, url):
+    return [card["title"] for card in client.get(url).context["cards"]]
+
+
+@pytest.fixture
+def ranked(xiuwu_enterprise):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    made = {}
+    for age, title, description in [(1, "仓管员", "会电焊优先"), (2, "电焊工", "二保焊"), (3, "普工", "协助电焊工作"),
+                                    (4, "氩弧焊工", "持电焊证"), (5, "电焊学徒", "包吃住")]:
+        made[title] = JobPostFactory(enterprise=xiuwu_enterprise, title=title, description=description,
+                                     published_at=now - timedelta(hours=age))
+    JobPostFactory(enterprise=xiuwu_enterprise, title="厨师", description="中餐", published_at=now)
+    return made
+
+
+def test_keyword_ranks_title_matches_first_then_newest(client, ranked):
+    assert _titles(client, "/jobs/?q=电焊") == ["电焊工", "电焊学徒", "仓管员", "普工", "氩弧焊工"]
+
+
+def test_relevance_is_the_default_only_with_a_keyword(client, ranked):
+    assert _titles(client, "/jobs/?q=电焊&sort=newest") == ["仓管员", "电焊工", "普工", "氩弧焊工", "电焊学徒"]
+    assert _titles(client, "/jobs/")[:2] == ["厨师", "仓管员"]
+    page = client.get("/jobs/?q=电焊").content.decode()
+    assert '<option value="relevance" selected>相关度</option>' in page
+    assert '<option value="newest" selected>最新发布</option>' in client.get("/jobs/").content.decode()
+
+
+def test_three_character_term_in_title_needs_the_exact_substring(client, ranked, xiuwu_enterprise):
+    JobPostFactory(enterprise=xiuwu_enterprise, title="焊电工", description="氩弧焊工岗位")  # bigrams in another order
+    titles = _titles(client, "/jobs/?q=氩弧焊")
+    assert titles[0] == "氩弧焊工" and "焊电工" in titles
+
+
+def test_relevance_pages_run_on_from_titles_to_the_rest(client, xiuwu_enterprise, django_assert_max_num_queries):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    for n in range(25):
+        JobPostFactory(enterprise=xiuwu_enterprise, title=f"焊工{n}", description="厂内作业",
+                       published_at=now - timedelta(minutes=n))
+    for n in range(10):
+        JobPostFactory(enterprise=xiuwu_enterprise, title=f"装配{n}", description="需要焊工基础",
+                       published_at=now + timedelta(minutes=n))
+    first = _titles(client, "/jobs/?q=焊工")
+    assert first == [f"焊工{n}" for n in range(20)]
+    with django_assert_max_num_queries(8):
+        second = client.get("/jobs/?q=焊工&page=2")
+    titles = [card["title"] for card in second.context["cards"]]
+    assert titles == [f"焊工{n}" for n in range(20, 25)] + [f"装配{n}" for n in reversed(range(10))]
+    assert "共 35 个岗位" in second.content.decode()
+
+
+def test_relevance_with_many_title_matches_fills_the_page(client, xiuwu_enterprise, monkeypatch):
+    from apps.recruitment.search import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "cap", 3)
+    for n in range(5):
+        JobPostFactory(enterprise=xiuwu_enterprise, title=f"焊工{n}")
+    JobPostFactory(enterprise=xiuwu_enterprise, title="装配", description="焊工基础")
+    titles = _titles(client, "/jobs/?q=焊工")
+    assert len(titles) == 6 and titles[-1] == "装配"

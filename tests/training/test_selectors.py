@@ -76,3 +76,21 @@ def test_person_rank_counts_ties_by_time(worker, other_worker, quiz, org_tree):
     mine = selectors.my_result(worker, quiz)
     assert selectors.person_rank(mine) == 2
     assert selectors.person_rank(selectors.my_result(other_worker, quiz)) == 1
+
+
+def test_a_person_under_two_unions_of_one_county_counts_once_for_it(worker, quiz, org_tree,
+                                                                      django_assert_max_num_queries):
+    quiz.max_attempts = 5
+    quiz.save()
+    for organization in (org_tree.xiuwu_grassroots, org_tree.xiuwu):
+        attempt = services.attempt_start(user=worker, quiz=quiz, organization=organization)
+        services.attempt_submit(user=worker, attempt=attempt, answers=right_answers(attempt))
+    today = timezone.localdate()
+    orgs = [org_tree.city, org_tree.xiuwu, org_tree.xiuwu_grassroots, org_tree.boai]
+    participants = _indicator("training.quiz_participants").compute(orgs, today, today)
+    assert participants == {org_tree.city.pk: 1, org_tree.xiuwu.pk: 1, org_tree.xiuwu_grassroots.pk: 1,
+                            org_tree.boai.pk: 0}
+    with django_assert_max_num_queries(2):  # subtree sums and counts, whatever the number of organisations
+        average = _indicator("training.quiz_average_score").compute(orgs, today, today)
+    assert average == {org_tree.city.pk: 100.0, org_tree.xiuwu.pk: 100.0, org_tree.xiuwu_grassroots.pk: 100.0,
+                       org_tree.boai.pk: 0}

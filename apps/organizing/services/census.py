@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from apps.core.audit import audit_record
 from apps.core.models import Enterprise, Organization
+from apps.core.outbox import enqueue
 from apps.core.scoping import org_scope_q, scope_root
 from apps.core.validators import normalize_credit_code
 
@@ -203,5 +204,5 @@ def census_import_create(*, actor, uploaded) -> CensusImport:
     census.file.save(uploaded.name or "census.xlsx", uploaded, save=False)
     census.save()
     audit_record(actor=actor, action="organizing.census.uploaded", target=census)
-    transaction.on_commit(lambda: run_census_import.delay(census.pk))
+    enqueue(run_census_import, census.pk)
     return census

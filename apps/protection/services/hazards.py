@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.core.audit import audit_record, current_ip
+from apps.core.cache import CacheUnavailable
 from apps.core.models import Enterprise
 from apps.notifications.services import notify
 
@@ -41,7 +42,7 @@ def public_rate_limited(bucket: str, *, limit: int) -> bool:
     try:
         cache.add(key, 0, 3600)
         return cache.incr(key) > limit
-    except Exception:  # noqa: BLE001 - a cache outage must not refuse every worker's report
+    except CacheUnavailable:  # a cache outage must not refuse every worker's report
         return False
 
 

@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from apps.core.permissions import staff_required
+from apps.core.spreadsheets import table_response
 
 from .. import selectors, services
-from ..exports import stream_workbook
 from ..forms import (
     AccidentForm,
     AnkangRegisterForm,
@@ -223,4 +223,5 @@ def dashboard_export(request):
                    row.open_serious, row.open_major, row.overdue, row.found, row.closed, float(row.closure_rate),
                    float(row.median_days) if row.median_days is not None else None]
 
-    return stream_workbook(f"劳动保护统计-{start:%Y%m%d}-{end:%Y%m%d}.xlsx", "按地区", DASHBOARD_HEADERS, lines())
+    return table_response(f"劳动保护统计-{start:%Y%m%d}-{end:%Y%m%d}.xlsx", DASHBOARD_HEADERS, lines(),
+                          sheet_title="按地区", ascii_name="protection.xlsx")

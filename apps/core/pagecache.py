@@ -1,0 +1,201 @@
+"""A short-lived cache of whole public pages for anonymous visitors.
+
+During a recruitment campaign the anonymous pages (home, job search, a job, training, a course)
+take the load. Their HTML is the same for every anonymous visitor, so it is kept for
+``PUBLIC_PAGE_CACHE_SECONDS`` under the full path and query, in the default cache (Redis when
+``REDIS_URL`` is set, local memory otherwise).
+
+What keeps it honest:
+
+* only anonymous GET/HEAD requests without pending flash messages are served from or stored in it;
+  a signed-in person always gets a fresh page (``Vary: Cookie`` tells proxies the same);
+* a response is stored only when it is a plain 200 that set no cookie and used no CSRF token, so a
+  cached page never carries per-person content or a token;
+* each page names the content it shows (``"jobs"``, ``"training"`` …); the services that change that
+  content call :func:`bump`, which changes the namespace's version and so the key of every page
+  showing it. The home page is keyed by :data:`SITE` too, which every bump changes.
+
+A cache outage never takes a page down: errors fall back to rendering the page.
+
+Each process also keeps the pages it served last (at most ``LOCAL_ENTRIES``) for
+``PUBLIC_PAGE_LOCAL_SECONDS`` (2 s by default; 0 switches it off, as the tests do): under load the
+round trip to Redis costs more than the rest of a cached answer. A bump clears the bumping process's
+copy at once; the other processes stop serving theirs within those seconds.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+import uuid
+from collections import OrderedDict
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+
+logger = logging.getLogger(__name__)
+
+SITE = "site"
+_VERSION_KEY = "pagecache:v:{}"
+
+
+LOCAL_ENTRIES = 256
+# page key -> (monotonic expiry, versions, content type, content); namespace -> (expiry, version)
+_local_pages: OrderedDict[str, tuple] = OrderedDict()
+_local_versions: dict[str, tuple[float, str]] = {}
+
+
+def _timeout() -> int:
+    return getattr(settings, "PUBLIC_PAGE_CACHE_SECONDS", 60)
+
+
+def _local_seconds() -> float:
+    return getattr(settings, "PUBLIC_PAGE_LOCAL_SECONDS", 2)
+
+
+def clear_local() -> None:
+    """Forget this process's copies (tests; a bump does it for its namespaces)."""
+    _local_pages.clear()
+    _local_versions.clear()
+
+
+def _local_lookup(key: str, namespaces: tuple[str, ...]) -> tuple | None:
+    now = time.monotonic()
+    versions = []
+    for ns in namespaces:
+        held = _local_versions.get(ns)
+        if held is None or held[0] < now:
+            return None
+        versions.append(held[1])
+    page = _local_pages.get(key)
+    if page is None or page[0] < now or list(page[1]) != versions:
+        return None
+    return page
+
+
+def _local_store(key: str, namespaces: tuple[str, ...], versions: list[str], content_type: str,
+                 content: bytes) -> None:
+    seconds = _local_seconds()
+    if seconds <= 0:
+        return
+    expires = time.monotonic() + seconds
+    for ns, version in zip(namespaces, versions, strict=True):
+        _local_versions[ns] = (expires, version)
+    _local_pages[key] = (expires, tuple(versions), content_type, content)
+    _local_pages.move_to_end(key)
+    while len(_local_pages) > LOCAL_ENTRIES:
+        _local_pages.popitem(last=False)
+
+
+def _set_new_versions(namespaces: tuple[str, ...]) -> None:
+    try:
+        cache.set_many({_VERSION_KEY.format(ns): uuid.uuid4().hex for ns in (*namespaces, SITE)}, None)
+    except Exception:  # noqa: BLE001 — a cache outage must not fail the write that called us
+        logger.warning("page cache: could not bump %s", namespaces, exc_info=True)
+
+
+def bump(*namespaces: str) -> None:
+    """Forget every cached page showing ``namespaces`` (call from the services that change them).
+
+    Bumped at once (so the writer's next read is fresh) and again after commit (so a page rendered
+    by another request between the two, from the old rows, is not kept either).
+    """
+    for ns in (*namespaces, SITE):
+        _local_versions.pop(ns, None)
+    _set_new_versions(namespaces)
+    transaction.on_commit(lambda: _set_new_versions(namespaces))
+
+
+def _page_key(request) -> str:
+    parts = ["GET" if request.method == "HEAD" else request.method, request.get_full_path(),
+             str(timezone.localdate())]
+    return "pagecache:page:" + hashlib.sha256("\x00".join(parts).encode()).hexdigest()
+
+
+def _lookup(request, namespaces: tuple[str, ...]) -> tuple[str, list[str], tuple | None]:
+    """One round trip: the page's key, the current versions of its namespaces, the stored page if fresh.
+
+    A page is stored with the versions it was rendered under; a bump makes them differ, so the page
+    is no longer served (and is overwritten by the next render).
+    """
+    key = _page_key(request)
+    version_keys = [_VERSION_KEY.format(ns) for ns in namespaces]
+    found = cache.get_many([*version_keys, key])
+    versions = []
+    for version_key in version_keys:
+        value = found.get(version_key)
+        if value is None:
+            value = uuid.uuid4().hex
+            if not cache.add(version_key, value, None):  # two first visitors agree on one version
+                value = cache.get(version_key, value)
+        versions.append(str(value))
+    stored = found.get(key)
+    if stored is not None and list(stored[0]) == versions:
+        return key, versions, stored
+    return key, versions, None
+
+
+def _cacheable_request(request) -> bool:
+    if _timeout() <= 0:
+        return False
+    if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+        return False
+    # len() does not mark the messages as read; a page showing them is not everyone's page.
+    return len(get_messages(request)) == 0
+
+
+def _cacheable_response(request, response) -> bool:
+    return (response.status_code == 200 and not response.streaming and not response.cookies
+            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+            and "private" not in response.get("Cache-Control", "")
+            and "no-store" not in response.get("Cache-Control", ""))
+
+
+def public_page(*namespaces: str):
+    """Cache a public view's page for anonymous visitors (see the module docstring)."""
+    spaces = tuple(namespaces) or (SITE,)
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not _cacheable_request(request):
+                response = view(request, *args, **kwargs)
+                patch_vary_headers(response, ("Cookie",))
+                return response
+            local = _local_lookup(_page_key(request), spaces) if _local_seconds() > 0 else None
+            if local is not None:
+                key, versions, stored = None, [], local
+            else:
+                try:
+                    key, versions, stored = _lookup(request, spaces)
+                except Exception:  # noqa: BLE001 — the page still answers without the cache
+                    logger.warning("page cache unavailable", exc_info=True)
+                    key, versions, stored = None, [], None
+                if stored is not None:
+                    _local_store(key, spaces, versions, stored[1], stored[2])
+            if stored is not None:
+                response = HttpResponse(stored[-1], content_type=stored[-2])
+                response["X-Page-Cache"] = "hit"
+            else:
+                response = view(request, *args, **kwargs)
+                if key and _cacheable_response(request, response):
+                    if hasattr(response, "render") and callable(response.render):
+                        response.render()
+                    try:
+                        cache.set(key, (versions, response["Content-Type"], response.content), _timeout())
+                        _local_store(key, spaces, versions, response["Content-Type"], response.content)
+                        response["X-Page-Cache"] = "miss"
+                    except Exception:  # noqa: BLE001
+                        logger.warning("page cache unavailable", exc_info=True)
+            patch_vary_headers(response, ("Cookie",))
+            return response
+
+        return wrapper
+
+    return decorator
