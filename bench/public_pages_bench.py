@@ -155,7 +155,7 @@ def main() -> None:
     tool = "wrk -t1 -c8" if measure is _wrk else "Python 循环（8 线程，未安装 wrk）"
     base_name = settings.DATABASES["default"]["NAME"]
     settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = f"{base_name}_pages"
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False, serialize=False)
     server = None
     try:
         call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115

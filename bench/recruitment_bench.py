@@ -225,7 +225,7 @@ def main() -> None:
         sys.exit("需要 PostgreSQL：请设置 DATABASE_URL。")
     settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = settings.DATABASES["default"]["NAME"] + "_recruit"
     # Its own database: the one DATABASE_URL names is never written (the fill truncates tables).
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=args.keep)
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=args.keep, serialize=False)
     print(f"基准数据库：{connection.settings_dict['NAME']}")
     try:
         fill(args.refill)
