@@ -42,6 +42,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("recruitment", "0003_stored_bigram_column")]
+    dependencies = [("recruitment", "0006_self_registered_enterprises_unverified")]
 
     operations = [migrations.RunPython(forwards, backwards)]

@@ -37,6 +37,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("recruitment", "0005_code_list_indexes")]
+    dependencies = [("recruitment", "0008_code_list_indexes")]
 
     operations = [migrations.RunPython(forwards, backwards)]

@@ -29,6 +29,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("recruitment", "0004_title_bigrams")]
+    dependencies = [("recruitment", "0007_title_bigrams")]
 
     operations = [migrations.RunPython(forwards, backwards)]
