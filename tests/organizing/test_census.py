@@ -129,7 +129,7 @@ def test_upload_page_runs_and_shows_the_report(client, xiuwu_staff, django_captu
 def test_template_download_has_the_columns(client, xiuwu_staff):
     client.force_login(xiuwu_staff)
     response = client.get(reverse("organizing:census_template"))
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
     assert [c.value for c in sheet[1]] == COLUMNS
 
 
