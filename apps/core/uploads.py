@@ -258,7 +258,7 @@ def file_response(request, stored, *, download_name: str, inline: bool = False) 
         response["X-Accel-Redirect"] = settings.PRIVATE_FILES_X_ACCEL_PREFIX.rstrip("/") + "/" + stored.name
     else:
         response = _ranged_response(request, stored, content_type)
-    response["Content-Disposition"] = content_disposition(f"{download_name}{extension}",
+    response["Content-Disposition"] = content_disposition(f"{download_name}.{extension}",
                                                           inline=disposition == "inline")
     response["Cache-Control"] = "private, no-store"
     return response

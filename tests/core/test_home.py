@@ -4,12 +4,16 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.apps import apps
 from django.urls import reverse
 
 from apps.core.registry import NavItem, nav_items
 from apps.notifications.models import Notification
 
-UNBUILT = ["法律援助", "补贴", "网上入会", "入会", "心理咨询", "困难帮扶"]
+# Service names of apps not installed on this branch (each app removes its own when it lands).
+UNBUILT = [name for app, names in {"legal_aid": ["法律援助"], "subsidies": ["补贴"], "women_workers": ["心理咨询"],
+                                   "relief": ["困难帮扶"], "volunteers": ["志愿服务"], "publicity": ["征文"]}.items()
+           if not apps.is_installed(f"apps.{app}") for name in names]
 
 
 def _internal_links(html: str) -> set[str]:

@@ -49,7 +49,10 @@ HOSTILE_SAMPLE = ["javascript:alert(1)", "data:text/html,x", "vbscript:msgbox(1)
 GOOD = ["https://meeting.tencent.com/dm/abc", "http://live.example.cn:8080/room?id=1&x=2", "https://直播.中国/1"]
 
 # Template expressions that are addresses the code builds (reverse(), registries), not user input.
-BUILT_BY_CODE = {"verify_url", "back", "row.url", "row.link", "item.url", "todo.url", "section.more_url", "link.url"}
+BUILT_BY_CODE = {"verify_url", "back", "row.url", "row.link", "item.url", "todo.url", "section.more_url", "link.url",
+                 "card.url",  # a job's own page, reversed in the selector
+                 "document_url", "photo_url", "e.evidence_url",  # private_file_url() of uploads
+                 "next"}  # the second-factor pages pass it through redirects.safe_next
 # (template expression, model, field) of every user-typed address rendered as a link.
 USER_LINK_FIELDS = [
     ("session.link", LiveSession, "link"),
@@ -170,7 +173,7 @@ def test_the_employer_sees_the_refusal_next_to_the_field(client, application):
     client.force_login(employer)
     when = (timezone.localtime() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
     response = client.post(reverse("recruitment:employer_application", args=[app.pk]),
-                           {"scheduled_at": when, "mode": "video", "location": "javascript:alert(1)"})
-    assert response.status_code == 200
-    assert "http://" in str(response.context["form"].errors["location"])
+                           {"scheduled_at": when, "mode": "video", "link": "javascript:alert(1)"})
+    assert response.status_code == 400
+    assert "http://" in str(response.context["form"].errors["link"])
     assert not Interview.objects.exists()

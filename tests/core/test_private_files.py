@@ -76,7 +76,8 @@ def test_stored_extension_and_served_type_come_from_the_bytes(client, city_staff
     client.force_login(city_staff)
     response = client.get(private_file_url(course_with_file, "cover", inline=True))
     assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == f'inline; filename="course-{course_with_file.pk}.pdf"'
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("inline;") and disposition.endswith(f"-{course_with_file.pk}.pdf")
 
 
 def test_html_renamed_as_an_image_is_stored_and_served_as_an_opaque_download(client, city_staff, course_with_file):
@@ -97,7 +98,7 @@ def test_a_file_stored_under_a_wrong_extension_before_is_served_by_its_bytes(cli
     Course.objects.filter(pk=course_with_file.pk).update(cover=name)
     client.force_login(city_staff)
     response = client.get(private_file_url(course_with_file, "cover"))
-    assert response["Content-Type"] == "image/png" and response["Content-Disposition"].endswith('.png"')
+    assert response["Content-Type"] == "image/png" and response["Content-Disposition"].endswith(".png")
     storage.delete(name)
     Course.objects.filter(pk=course_with_file.pk).update(cover=old_name)
 

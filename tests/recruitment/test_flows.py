@@ -52,7 +52,7 @@ def test_the_draft_belongs_to_its_post_only(client, worker, post, boai_post, org
 
 
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "javascript:alert(1)",
-                                    "/jobs/\x00", "http:/\\evil.example"])
+                                    "/jobs/\u202e", "http:/\\evil.example"])
 def test_profile_next_never_leaves_the_site(client, worker, org_tree, target):
     client.force_login(worker)
     response = client.post(reverse("recruitment:seeker_profile") + "?" + __import__("urllib.parse").parse.urlencode(
@@ -78,7 +78,7 @@ def test_education_is_optional_without_star_and_without_a_not_filled_default(cli
 
 def test_a_bad_education_value_is_refused_and_nothing_saved(client, worker, org_tree):
     client.force_login(worker)
-    response = client.post(reverse("recruitment:seeker_profile"), _profile_data(org_tree, education="phd\x00"))
+    response = client.post(reverse("recruitment:seeker_profile"), _profile_data(org_tree, education="phd"))
     assert response.status_code == 400 and "education" in response.context["form"].errors
     assert not SeekerProfile.objects.exists()
 
@@ -126,7 +126,7 @@ def test_each_mode_takes_its_own_field(client, employer, seeker, post, mode, fie
     ("video", "link", "javascript:alert(1)", "http"),
     ("video", "link", "ftp://files.example.cn/x", "http"),
     ("video", "link", "meeting.example.cn", "http"),
-    ("video", "link", "https://m.example.cn/\x00", "字符"),
+    ("video", "link", "https://m.example.cn/\u200b", "字符"),
     ("onsite", "address", "", "地址"),
     ("onsite", "address", "https://m.example.cn/1", "视频面试"),
     ("onsite", "address", "楼" * 400, "不超过 300"),

