@@ -50,12 +50,12 @@ COMMON_PARAMS = ["q", "no", "page", "status", "start", "end", "year", "month", "
 SKIP = {"core:healthz"}  # its answer depends on Redis and the broker, not on parameters
 
 
-@functools.cache
-
 def _body(response) -> str:
     """The page's text; a download (streamed file) has no forms or links to follow."""
     return "" if response.streaming else response.content.decode(errors="replace")
 
+
+@functools.cache
 def list_urls() -> tuple[str, ...]:
     """The crawler's URLs that take no argument: the list, search and dashboard pages."""
     return tuple(sorted(reverse(name) for name, pattern in _project_urls()
