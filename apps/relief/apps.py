@@ -17,4 +17,12 @@ class ReliefConfig(AppConfig):
                          *_AID, "relief.record_visit", "relief.manage_registry"],
         "grassroots_staff": ["relief.view_fund_ledger", *_AID, "relief.record_visit", "relief.manage_registry"],
     }
-    periodic_tasks: list[dict] = []
+    periodic_tasks = [
+        {"name": "帮扶救助：困难职工档案年度复核提醒", "task": "apps.relief.tasks.remind_registry_reviews",
+         "crontab": {"minute": "30", "hour": "8"}},
+    ]
+
+    def ready(self) -> None:
+        from . import providers
+
+        providers.register()

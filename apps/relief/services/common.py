@@ -44,3 +44,19 @@ def money(amount, *, field: str = "amount", label: str = "金额") -> Decimal:
 def message_key(name: str) -> uuid.UUID:
     """A stable UUID for notify(), so a repeated step delivers each message once."""
     return uuid.uuid5(uuid.NAMESPACE_URL, f"jiaozuo-relief:{name}")
+
+
+def staff_holding(organization, perm: str):
+    """Active staff of exactly ``organization`` whose roles give them ``perm`` ("app.codename")."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    User = get_user_model()
+    if organization is None:
+        return User.objects.none()
+    app_label, codename = perm.split(".", 1)
+    return User.objects.filter(
+        Q(groups__permissions__codename=codename, groups__permissions__content_type__app_label=app_label)
+        | Q(user_permissions__codename=codename, user_permissions__content_type__app_label=app_label),
+        organization=organization, is_active=True,
+    ).distinct()
