@@ -78,21 +78,26 @@ def test_full_path_approval_reserves_and_payment_debits(entered, xiuwu_staff, ci
         services.aid_pay(actor=payer, application=entered)
 
 
-def test_nobody_reviews_what_they_entered_or_their_own(entered, grassroots_staff, org_tree, ruleset):
-    county_officer = make_staff(org_tree.xiuwu, Role.COUNTY_STAFF, username="xiuwu_applicant")
-    own = services.aid_apply(actor=county_officer, worker=make_staff(org_tree.xiuwu_grassroots,
-                                                                      username="13900000099"), **facts())
-    del own
+def test_nobody_reviews_what_they_entered_or_their_own(entered, grassroots_staff, xiuwu_staff, org_tree, ruleset):
     with pytest.raises(PermissionDenied):
         services.aid_approve(actor=grassroots_staff, application=entered)
+    own = services.aid_apply(actor=xiuwu_staff, worker=xiuwu_staff, organization=org_tree.xiuwu, **facts())
+    assert own.status == S.COUNTY
+    with pytest.raises(PermissionDenied):
+        services.aid_approve(actor=xiuwu_staff, application=own)
+    with pytest.raises(PermissionDenied):
+        services.aid_return(actor=xiuwu_staff, application=own, reason="自己退回")
 
 
-def test_skipping_a_level_is_refused(entered, city_staff, grassroots_staff, member, ruleset):
-    with pytest.raises(ValidationError) as error:
-        services.aid_approve(actor=city_staff, application=entered, tier="1", amount=Decimal("1"))
-    assert "越级" in str(error.value)
-    application = services.aid_apply(actor=member, worker=member, **facts()) if False else None
-    assert application is None
+def test_skipping_a_level_is_refused(member, ruleset, city_staff, xiuwu_staff, xiuwu_account):
+    application = services.aid_apply(actor=member, worker=member, **facts())
+    for reviewer in (xiuwu_staff, city_staff):
+        with pytest.raises(ValidationError) as error:
+            services.aid_approve(actor=reviewer, application=application, tier="1", amount=Decimal("1"),
+                                 account=xiuwu_account)
+        assert "越级" in str(error.value)
+    application.refresh_from_db()
+    assert application.status == S.GRASSROOTS and not Reservation.objects.exists()
 
 
 def test_return_needs_a_reason_and_resubmission_starts_again(entered, xiuwu_staff, grassroots_staff):
@@ -110,7 +115,7 @@ def test_return_needs_a_reason_and_resubmission_starts_again(entered, xiuwu_staf
     assert entered.steps.filter(kind=AidStep.Kind.RETURNED, reason="缺少医院诊断证明").exists()
 
 
-def test_amount_above_tier_limit_or_fund_is_refused(entered, xiuwu_staff, city_staff, xiuwu_account, city_dept):
+def test_amount_above_tier_limit_or_fund_is_refused(entered, xiuwu_staff, city_staff, xiuwu_account):
     services.aid_approve(actor=xiuwu_staff, application=entered)
     with pytest.raises(ValidationError) as error:
         services.aid_approve(actor=city_staff, application=entered, tier="1", amount=Decimal("8000.01"),
@@ -119,11 +124,10 @@ def test_amount_above_tier_limit_or_fund_is_refused(entered, xiuwu_staff, city_s
     for bad in ("0", "-1"):
         with pytest.raises(ValidationError):
             services.aid_approve(actor=city_staff, application=entered, tier="1", amount=bad, account=xiuwu_account)
-    xiuwu_account.available = Decimal("10.00")
+    # the fund's own limit refuses too: a grassroots account holding 10 yuan
+    small = services.fund_allocate(actor=xiuwu_staff, source=xiuwu_account, organization=entered.organization,
+                                   amount=Decimal("10"))
     with pytest.raises(ValidationError) as error:
-        # the fund's own limit (a tiny allocation) refuses too
-        small = services.fund_allocate(actor=xiuwu_staff, source=xiuwu_account, organization=entered.organization,
-                                       amount=Decimal("10"))
         services.aid_approve(actor=city_staff, application=entered, tier="1", amount=Decimal("5000"), account=small)
     assert "余额不足" in str(error.value)
     entered.refresh_from_db()

@@ -92,3 +92,47 @@ def test_two_first_allocations_to_one_union_make_one_account(city_staff, org_tre
     assert all(isinstance(o, FundAccount) for o in outcomes)
     account = FundAccount.objects.get(fund=fund, organization=org_tree.xiuwu)
     assert account.available == Decimal("200.00")
+
+
+def test_twenty_people_approving_and_paying_one_application_pay_once(city_staff, org_tree, xiuwu_staff, worker,
+                                                                     grassroots_staff):
+    require_postgres()
+    from apps.accounts.roles import Role
+    from apps.relief.models import AidApplication, Reservation
+    from tests.factories import make_staff
+
+    from .conftest import facts
+
+    services.tier_rules_save(actor=city_staff, rows=[{"tier": "1", "cause": "", "income_ceiling": Decimal("5000"),
+                                                      "amount": Decimal("500"), "max_amount": Decimal("800")}])
+    fund = make_fund(city_staff, "10000")
+    county = allocate(city_staff, fund, org_tree.xiuwu, "1000.00")
+    application = services.aid_apply(actor=grassroots_staff, worker=worker, **facts())
+    services.aid_approve(actor=xiuwu_staff, application=application)
+    officers = [make_staff(org_tree.city, Role.CITY_OFFICE, username=f"city_{n}") for n in range(10)]
+    payers = [make_staff(org_tree.xiuwu, Role.COUNTY_STAFF, username=f"payer_{n}") for n in range(10)]
+
+    def approve(officer):
+        return lambda: services.aid_approve(actor=officer, application=application, tier="1",
+                                            amount=Decimal("500.00"), account=county)
+
+    def pay(payer):
+        def go():
+            # a payer who arrives before the approval retries, as a clerk clicking again would
+            for _ in range(50):
+                try:
+                    return services.aid_pay(actor=payer, application=application)
+                except ValidationError as error:
+                    if "不能发放" not in str(error):
+                        raise
+            raise ValidationError("未能发放")
+        return go
+
+    outcomes = race([approve(o) for o in officers] + [pay(p) for p in payers])
+    application.refresh_from_db()
+    county.refresh_from_db()
+    assert application.status == AidApplication.Status.PAID
+    assert Disbursement.objects.count() == 1 and Reservation.objects.count() == 1
+    assert county.spent == Decimal("500.00") and county.available == Decimal("500.00")
+    assert sum(isinstance(o, AidApplication) for o in outcomes) == 2  # one approval, one payment
+    assert application.steps.filter(kind="paid").count() == 1
