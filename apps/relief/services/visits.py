@@ -42,7 +42,8 @@ def visit_record(*, actor, plan: VisitPlan, recipient_name: str, recipient_workp
                  confirmed: bool = False) -> Visit:
     """Record one visit; cash is reserved and paid from the plan's fund in the same transaction."""
     require_perm(actor, "relief.record_visit")
-    plan = VisitPlan.objects.select_for_update(of=("self",)).select_related("account__fund", "organization").get(pk=plan.pk)
+    plan = (VisitPlan.objects.select_for_update(of=("self",)).select_related("account__fund", "organization")
+            .get(pk=plan.pk))
     require_scope(actor, plan.organization)
     amount = money(value, field="value", label="金额或价值")
     if not acknowledgement and not confirmed:
