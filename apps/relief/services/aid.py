@@ -151,7 +151,7 @@ def aid_apply(*, actor, worker, real_name: str, workplace: str, cause: str, hous
         application.document = document
     application.full_clean(exclude=["document"])
     application.save()
-    _step(application, kind, actor, level=REVIEW_LEVELS.get(status, ""))
+    _step(application, kind, actor)
     audit_record(actor=actor, action="relief.aid.submitted", target=application,
                  after={"status": status, "worker": worker.pk}, organization=organization)
     return application
@@ -254,7 +254,7 @@ def aid_resubmit(*, actor, application: AidApplication, cause: str, household_si
     application.returned_from = ""
     application.full_clean(exclude=["document"])
     application.save()
-    _step(application, AidStep.Kind.RESUBMITTED, actor, level=REVIEW_LEVELS[application.status])
+    _step(application, AidStep.Kind.RESUBMITTED, actor)
     audit_record(actor=actor, action="relief.aid.resubmitted", target=application,
                  after={"status": application.status})
     return application
