@@ -22,4 +22,4 @@ from .registry import (
     needy_reveal_id_number,
     needy_reviews_remind,
 )
-from .visits import visit_link_to_file, visit_plan_create, visit_record
+from .visits import visit_plan_create, visit_record

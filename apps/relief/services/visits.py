@@ -10,7 +10,7 @@ from django.db import transaction
 from apps.core.audit import audit_record
 from apps.core.models import Organization
 
-from ..models import FundAccount, NeedyFile, NeedyHelp, Visit, VisitPlan
+from ..models import FundAccount, Visit, VisitPlan
 from .common import money, require_perm, require_scope
 from .funds import fund_disburse, fund_reserve
 
@@ -68,12 +68,3 @@ def visit_record(*, actor, plan: VisitPlan, recipient_name: str, recipient_workp
                  after={"form": form, "value": amount}, organization=plan.organization)
     return visit
 
-
-def visit_link_to_file(*, actor, visit: Visit, file: NeedyFile) -> NeedyHelp:
-    """Record a visit as help given to a registry file (once per visit)."""
-    require_scope(actor, file.organization)
-    help_row, _ = NeedyHelp.objects.get_or_create(
-        file=file, reference=f"relief.visit:{visit.pk}",
-        defaults={"source": NeedyHelp.Source.VISIT, "amount": visit.value, "given_on": visit.visited_on,
-                  "description": f"{visit.plan.title}（{visit.get_form_display()}）", "recorded_by": actor})
-    return help_row

@@ -4,7 +4,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Sum
 from django.shortcuts import redirect, render
 
 from apps.core.audit import audit_record
@@ -44,12 +43,11 @@ def fund_detail(request, pk: int):
     fund = selectors.get_fund_for_user(request.user, pk)
     accounts = list(selectors.accounts_of_fund(request.user, fund))
     own = [a for a in accounts if a.organization_id == request.user.organization_id] or accounts[:1]
-    totals = fund.accounts.aggregate(spent=Sum("spent"), reserved=Sum("reserved"))
     entries = selectors.ledger_for_user(request.user, fund).order_by("-created_at", "-id")
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "relief/fund_detail.html", {
         "fund": fund, "accounts": accounts, "own": own[0] if own else None, "page_obj": page,
-        "spent_total": totals["spent"] or 0, "reserved_total": totals["reserved"] or 0})
+        "spent_total": sum(a.spent for a in accounts), "reserved_total": sum(a.reserved for a in accounts)})
 
 
 @staff_required(perm="relief.allocate_fund")

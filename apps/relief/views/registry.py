@@ -61,8 +61,7 @@ def registry_detail(request, pk: int):
     return render(request, "relief/registry_detail.html", {
         "file": file, "reviews": file.reviews.select_related("reviewer"), "help_rows": file.help.all(),
         "review_form": NeedyReviewForm(initial={"household_income": file.household_income}),
-        "help_form": NeedyHelpForm(), "close_form": NeedyCloseForm(),
-        "revealed": request.session.pop("relief_revealed", None) if request.method == "GET" else None})
+        "help_form": NeedyHelpForm(), "close_form": NeedyCloseForm()})
 
 
 @require_POST
