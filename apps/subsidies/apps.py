@@ -12,7 +12,7 @@ class SubsidiesConfig(AppConfig):
                         "subsidies.pay_subsidy", "subsidies.approve_deferral"],
         "city_department": [*_REVIEW],
         "county_staff": [*_REVIEW, "subsidies.confirm_return", "subsidies.review_application",
-                         "subsidies.approve_deferral"],
+                         "subsidies.apply_deferral", "subsidies.approve_deferral"],
         "grassroots_staff": ["subsidies.confirm_return", "subsidies.apply_deferral"],
     }
     periodic_tasks = [
