@@ -55,12 +55,21 @@ def _receipt_files(user, obj, field_name: str) -> bool:
 
 
 def register() -> None:
-    from apps.core.registry import ConsoleLink, NavItem, console_menu, my_records, nav_items
+    from apps.core.registry import (
+        ConsoleLink,
+        NavItem,
+        account_closers,
+        console_menu,
+        my_data_exports,
+        my_records,
+        nav_items,
+    )
     from apps.core.registry import console_todos as todo_registry
     from apps.core.uploads import private_files
 
     from .models import Receipt
     from .permissions import APPLICATION_PERMS, DEFERRAL_PERMS
+    from .privacy import my_subsidy_data, subsidy_records_close
 
     nav_items.register(NavItem(label="返岗补贴", url_name="subsidies:programme_list", order=70, icon="geo-alt",
                                description="返岗职工交通补贴：网上申请，工会确认后发放到本人银行卡"))
@@ -75,3 +84,5 @@ def register() -> None:
     todo_registry.register(console_todos)
     my_records.register(my_subsidies)
     private_files.register(Receipt, _receipt_files)
+    my_data_exports.register(my_subsidy_data)
+    account_closers.register(subsidy_records_close)

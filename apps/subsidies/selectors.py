@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -76,7 +76,8 @@ def batches_for_user(user) -> QuerySet[PaymentBatch]:
         return PaymentBatch.objects.none()
     return (PaymentBatch.objects.filter(org_scope_q(user, "organization"))
             .select_related("programme", "organization", "created_by")
-            .annotate(item_count=Count("items"), total=Sum("items__amount")))
+            .annotate(item_count=Count("items"), total=Sum("items__amount"),
+                      returned_total=Sum("items__amount", filter=Q(items__status=PaymentItem.Status.RETURNED))))
 
 
 def get_batch_for_user(user, pk) -> PaymentBatch:
@@ -183,25 +184,31 @@ def _yuan_paid(organizations, start, end):
 
 
 def _average_days(organizations, start, end):
-    paid = _paid(organizations, start, end).annotate(
-        waited=ExpressionWrapper(F("paid_at") - F("created_at"), output_field=DurationField()))
+    """One query: the payments of the period, their waits credited to every requested organisation above."""
+    waits = list(_paid(organizations, start, end).values_list("union__path", "created_at", "paid_at"))
     result = {}
     for organization in organizations:
-        rows = list(paid.filter(union__path__startswith=organization.path).values_list("waited", flat=True))
-        result[organization.pk] = round(sum(w.total_seconds() for w in rows) / 86400 / len(rows), 1) if rows else 0
+        days = [(paid - created).total_seconds() / 86400 for path, created, paid in waits
+                if path.startswith(organization.path)]
+        result[organization.pk] = round(sum(days) / len(days), 1) if days else 0
     return result
 
 
-def _deferrals(organizations, start, end, *, value=None):
-    active = DuesDeferral.objects.filter(status__in=[DuesDeferral.Status.APPROVED, DuesDeferral.Status.SETTLED],
-                                         period_start__lte=end, period_end__gte=start)
-    if value:
-        return subtree_totals(active, org_field="district", organizations=organizations, value=value)
-    result = {}
-    for organization in organizations:
-        result[organization.pk] = (active.filter(district__path__startswith=organization.path)
-                                   .values("enterprise").distinct().count())
-    return result
+def _active_deferrals(start, end):
+    return DuesDeferral.objects.filter(status__in=[DuesDeferral.Status.APPROVED, DuesDeferral.Status.SETTLED],
+                                       period_start__lte=end, period_end__gte=start)
+
+
+def _deferral_enterprises(organizations, start, end):
+    """One query: distinct enterprises with a deferral overlapping the period, per organisation's subtree."""
+    pairs = set(_active_deferrals(start, end).values_list("district__path", "enterprise_id"))
+    return {organization.pk: len({enterprise for path, enterprise in pairs if path.startswith(organization.path)})
+            for organization in organizations}
+
+
+def _deferral_yuan(organizations, start, end):
+    return subtree_totals(_active_deferrals(start, end), org_field="district", organizations=organizations,
+                          value="amount")
 
 
 INDICATORS = [
@@ -214,8 +221,8 @@ INDICATORS = [
     Indicator(key="subsidies.average_days", label="申请到发放平均天数", unit="天", compute=_average_days,
               link=_link("subsidies:application_list", status="paid"), description="期间内发放的申请"),
     Indicator(key="subsidies.deferral_enterprises", label="缓缴工会经费企业数", unit="家",
-              compute=_deferrals, link=_link("subsidies:deferral_list", status="approved")),
+              compute=_deferral_enterprises, link=_link("subsidies:deferral_list", status="approved")),
     Indicator(key="subsidies.deferral_yuan", label="缓缴工会经费金额", unit="元",
-              compute=lambda o, s, e: _deferrals(o, s, e, value="amount"),
+              compute=_deferral_yuan,
               link=_link("subsidies:deferral_list", status="approved")),
 ]

@@ -134,3 +134,30 @@ def test_indicators(city_staff, org_tree, grassroots_staff, xiuwu_staff, worker,
     assert values("subsidies.deferral_enterprises")[org_tree.xiuwu.pk] == 1
     assert values("subsidies.deferral_yuan")[org_tree.city.pk] == Decimal("12000.00")
     assert found["subsidies.people_paid"].link(org_tree.xiuwu, today, today).startswith("/subsidies/applications/")
+
+
+def test_the_county_decides_through_the_page(client, grassroots_staff, xiuwu_staff, boai_staff, xiuwu_enterprise):
+    deferral = _apply(grassroots_staff, xiuwu_enterprise)
+    client.force_login(boai_staff)
+    assert client.post(reverse("subsidies:deferral_decide", args=[deferral.pk]),
+                       {"action": "approve"}).status_code == 404
+    client.force_login(xiuwu_staff)
+    page = client.get(reverse("subsidies:deferral_detail", args=[deferral.pk])).content.decode()
+    assert "批准缓缴" in page
+    client.post(reverse("subsidies:deferral_decide", args=[deferral.pk]), {"action": "reject", "comment": ""})
+    deferral.refresh_from_db()
+    assert deferral.status == DuesDeferral.Status.SUBMITTED  # a refusal needs its reason
+    client.post(reverse("subsidies:deferral_decide", args=[deferral.pk]), {"action": "approve"})
+    deferral.refresh_from_db()
+    assert deferral.status == DuesDeferral.Status.APPROVED
+    client.force_login(grassroots_staff)
+    client.post(reverse("subsidies:deferral_decide", args=[deferral.pk]), {"action": "settle"})
+    deferral.refresh_from_db()
+    assert deferral.status == DuesDeferral.Status.SETTLED
+
+
+def test_the_reminder_is_a_scheduled_task():
+    from django.apps import apps
+
+    tasks_named = [t["task"] for t in apps.get_app_config("subsidies").periodic_tasks]
+    assert "apps.subsidies.tasks.send_deferral_reminders" in tasks_named

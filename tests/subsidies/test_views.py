@@ -233,3 +233,20 @@ def test_programme_form_refuses_an_amount_above_the_cap(client, city_staff, prog
             "cap": "500", "fund_account": programme.fund_account_id, "is_open": "on"}
     response = client.post(reverse("subsidies:programme_new"), data)
     assert response.status_code == 400 and "上限" in str(response.context["form"].errors["flat_amount"])
+
+
+def test_my_data_and_closing_keep_payment_records(worker, programme, xiuwu_enterprise):
+    from apps.subsidies.privacy import my_subsidy_data, subsidy_records_close
+
+    assert my_subsidy_data(worker) == [] and subsidy_records_close(user=worker) is None
+    application = submit(programme, worker, xiuwu_enterprise)
+    section = my_subsidy_data(worker)[0]
+    assert section.rows[0][2] == application.id_masked and "*" in section.rows[0][8]
+    assert subsidy_records_close(user=worker).kept
+
+
+def test_the_console_lists_subsidy_todos(client, grassroots_staff, programme, worker, xiuwu_enterprise):
+    submit(programme, worker, xiuwu_enterprise)
+    client.force_login(grassroots_staff)
+    page = client.get(reverse("core:console")).content.decode()
+    assert "待确认返岗的补贴申请" in page
