@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "apps.organizing",
     "apps.protection",
     "apps.relief",
+    "apps.subsidies",
 ]
 
 MIDDLEWARE = [
@@ -255,6 +256,9 @@ UPLOAD_KINDS = {
         ],
         "max_mb": env.int("UPLOAD_DOCUMENT_MAX_MB", default=10),
     },
+    # Tickets and receipts of a transport subsidy: a photo or a PDF.
+    "receipt": {"mimes": ["image/jpeg", "image/png", "image/webp", "application/pdf"],
+                "max_mb": env.int("UPLOAD_RECEIPT_MAX_MB", default=5)},
     "spreadsheet": {
         "mimes": ["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"],
         "max_mb": env.int("UPLOAD_SPREADSHEET_MAX_MB", default=5),

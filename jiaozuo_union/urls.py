@@ -12,6 +12,7 @@ urlpatterns = [
     path("join/", include("apps.organizing.urls")),
     path("protection/", include("apps.protection.urls")),
     path("relief/", include("apps.relief.urls")),
+    path("subsidies/", include("apps.subsidies.urls")),
     path("admin/", admin.site.urls),
 ]
 

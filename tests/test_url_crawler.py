@@ -48,6 +48,9 @@ PUBLIC_URL_NAMES = {
     # protection: a worker's hazard report and following it by its reference number
     "protection:report",
     "protection:follow",
+    # subsidies: the transport subsidy programmes and their rules (applying needs an account)
+    "subsidies:programme_list",
+    "subsidies:programme_detail",
 }
 
 # Views that exist only for POST; an anonymous GET may answer 405 before the login check.
