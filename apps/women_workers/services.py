@@ -1,6 +1,7 @@
 """Writes of the women workers' app: atomic, locked, audited; every rule refused here, not only in forms."""
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +20,11 @@ from .models import Arrangement, Booking, CareFamily, CareNeed, CareVisit, Comme
 
 MAX_REPEAT_WEEKS = 12
 LATEST_YEAR_AHEAD = 2
+
+
+def _key(name: str) -> uuid.UUID:
+    """The same message key for the same event, so a retried call sends it once."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"jzgh:{name}")
 
 
 def _notify(**kwargs) -> None:
@@ -80,7 +86,7 @@ def arrangement_request(*, actor, worker=None, data: dict) -> Arrangement:
         _notify(recipients=[worker], title="工会已为您提交特殊时期工作安排申请",
                 body=f"{arrangement.get_kind_display()}，{arrangement.starts_on} 至 {arrangement.ends_on}。",
                 link=reverse("women_workers:my_arrangement", args=[arrangement.pk]),
-                key=f"women-arrangement-requested-{arrangement.pk}")
+                key=_key(f"women-arrangement-requested-{arrangement.pk}"))
     return arrangement
 
 
@@ -133,7 +139,7 @@ def arrangement_record_negotiation(*, actor, arrangement: Arrangement, outcome: 
              else f"您的特殊时期工作安排：{arrangement.get_status_display()}")
     _notify(recipients=[arrangement.worker], title=title, body=outcome_note or note,
             link=reverse("women_workers:my_arrangement", args=[arrangement.pk]), channels=("site", "sms"),
-            key=f"women-arrangement-{arrangement.pk}-{outcome}-{len(arrangement.negotiation_note)}")
+            key=_key(f"women-arrangement-{arrangement.pk}-{outcome}-{len(arrangement.negotiation_note)}"))
     return arrangement
 
 
@@ -223,7 +229,7 @@ def booking_create(*, actor, slot: CounsellingSlot, mode: str, topic: str = "", 
     audit_record(actor=actor, action="women.booking.created", target=booking)
     _notify(recipients=[slot.counsellor], title="有新的心理咨询预约",
             body=f"{timezone.localtime(slot.starts_at):%m-%d %H:%M}，{booking.get_mode_display()}",
-            link=reverse("women_workers:counsellor_home"), key=f"women-booking-new-{booking.pk}")
+            link=reverse("women_workers:counsellor_home"), key=_key(f"women-booking-new-{booking.pk}"))
     return booking
 
 
@@ -242,7 +248,7 @@ def booking_cancel(*, actor, booking: Booking) -> Booking:
     other = booking.slot.counsellor if actor.pk == booking.person_id else booking.person
     _notify(recipients=[other], title="心理咨询预约已取消",
             body=f"{timezone.localtime(booking.starts_at):%m-%d %H:%M} 的预约已取消。",
-            link=reverse("women_workers:counselling"), key=f"women-booking-cancel-{booking.pk}")
+            link=reverse("women_workers:counselling"), key=_key(f"women-booking-cancel-{booking.pk}"))
     return booking
 
 
@@ -284,7 +290,7 @@ def booking_record_session(*, actor, booking: Booking, note: str, crisis: bool) 
                 body=f"咨询师 {actor.get_full_name() or actor.get_username()} 于 "
                      f"{timezone.localtime(booking.crisis_flagged_at):%m-%d %H:%M} 发出危机预警，请立即联系处置。",
                 link=reverse("women_workers:crisis_list"), channels=("site", "sms"),
-                key=f"women-crisis-{booking.pk}")
+                key=_key(f"women-crisis-{booking.pk}"))
     return booking
 
 
@@ -322,7 +328,7 @@ def bookings_remind(*, within_hours: int = 24) -> int:
                     body=f"您预约的{booking.get_mode_display()}咨询将于 "
                          f"{timezone.localtime(booking.starts_at):%m-%d %H:%M} 开始，可下载日历文件。",
                     link=reverse("women_workers:booking_ics", args=[booking.pk]), channels=("site", "sms"),
-                    key=f"women-booking-reminder-{booking.pk}")
+                    key=_key(f"women-booking-reminder-{booking.pk}"))
             booking.reminder_sent_at = now
             booking.save(update_fields=["reminder_sent_at"])
             sent += 1
@@ -358,7 +364,7 @@ def family_assign_helpers(*, actor, family: CareFamily, helpers: list) -> CareFa
                  after={"helpers": [h.pk for h in helpers]})
     _notify(recipients=helpers, title="您已被安排结对帮扶一线女职工家庭", body=str(family),
             link=reverse("women_workers:family_detail", args=[family.pk]),
-            key=f"women-family-helpers-{family.pk}-{'-'.join(str(h.pk) for h in helpers)}")
+            key=_key(f"women-family-helpers-{family.pk}-{'-'.join(str(h.pk) for h in helpers)}"))
     return family
 
 
