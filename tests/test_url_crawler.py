@@ -48,6 +48,8 @@ PUBLIC_URL_NAMES = {
     # protection: a worker's hazard report and following it by its reference number
     "protection:report",
     "protection:follow",
+    # women_workers: the psychological hotline and the counselling timetable
+    "women_workers:counselling",
 }
 
 # Views that exist only for POST; an anonymous GET may answer 405 before the login check.

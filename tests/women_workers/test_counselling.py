@@ -90,9 +90,8 @@ def test_past_slot_and_phone_without_number_are_refused(worker, counsellor, slot
 
 
 def test_a_person_cannot_hold_two_overlapping_bookings(worker, slot):
-    from tests.factories import UserFactory
-
     from apps.accounts.roles import Role
+    from tests.factories import UserFactory
 
     second = UserFactory(roles=[Role.COUNSELLOR])
     other = CounsellingSlot.objects.create(counsellor=second, starts_at=slot.starts_at + timedelta(minutes=20),
@@ -138,9 +137,8 @@ def test_crisis_flag_alerts_the_department_by_site_and_sms(client, worker, slot,
 
 
 def test_note_is_refused_before_the_session_and_for_other_counsellors(worker, slot):
-    from tests.factories import UserFactory
-
     from apps.accounts.roles import Role
+    from tests.factories import UserFactory
 
     booking = services.booking_create(actor=worker, slot=slot, mode="video")
     with pytest.raises(ValidationError):
