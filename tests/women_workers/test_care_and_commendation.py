@@ -29,7 +29,8 @@ def test_staff_register_a_family_with_needs(client, xiuwu_staff, org_tree):
     response = client.post(reverse("women_workers:family_new"), {
         **FAMILY, "district": org_tree.xiuwu.pk, "needs": "孩子网课无人辅导\n\n老人就医"})
     assert response.status_code == 302
-    assert list(CareFamily.objects.get().needs.values_list("description", flat=True)) == ["孩子网课无人辅导", "老人就医"]
+    needs = list(CareFamily.objects.get().needs.values_list("description", flat=True))
+    assert needs == ["孩子网课无人辅导", "老人就医"]
 
 
 @pytest.mark.parametrize("overrides, field", [
