@@ -58,12 +58,12 @@ def register() -> None:
     from apps.core.registry import ConsoleLink, NavItem, console_menu, honour_recommendations, my_records, nav_items
     from apps.core.registry import console_todos as todo_registry
 
-    nav_items.register(NavItem(label="女职工关爱", url_name="women_workers:counselling", order=70, icon="heart",
+    nav_items.register(NavItem(label="女职工关爱", url_name="women_workers:counselling", order=70, icon="telephone",
                                description="心理援助热线、预约心理咨询、孕期哺乳期特殊工作安排"))
     for order, (label, url_name, icon, perms) in enumerate([
-        ("特殊时期安排", "women_workers:arrangement_list", "person-heart", ("women_workers.negotiate_arrangement",)),
+        ("特殊时期安排", "women_workers:arrangement_list", "calendar-plus", ("women_workers.negotiate_arrangement",)),
         ("安排统计", "women_workers:arrangement_summary", "bar-chart", ("women_workers.view_women_affairs",)),
-        ("危机预警", "women_workers:crisis_list", "exclamation-octagon", ("women_workers.manage_counselling",)),
+        ("危机预警", "women_workers:crisis_list", "exclamation-triangle", ("women_workers.manage_counselling",)),
         ("结对帮扶", "women_workers:family_list", "people", ("women_workers.manage_care",)),
         ("表彰推荐", "women_workers:commendation_list", "award", ("women_workers.recommend_commendation",)),
     ]):

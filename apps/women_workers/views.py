@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -102,7 +103,7 @@ def arrangement_withdraw(request, pk: int):
 def book(request, pk: int):
     """Any signed-in person books an open slot."""
     slot = selectors.get_open_slot(pk)
-    form = BookingForm(request.POST or None, slot=slot)
+    form = BookingForm(request.POST or None, slot=slot, initial={"contact_phone": request.user.phone or ""})
     if request.method == "POST" and form.is_valid():
         try:
             booking = services.booking_create(actor=request.user, slot=slot, **form.cleaned_data)
@@ -251,7 +252,8 @@ def family_list(request):
     is_manager = request.user.has_perm("women_workers.manage_care")
     if not is_manager and not families.exists():
         raise RoleRequired("women_workers.manage_care")
-    page = Paginator(families.prefetch_related("helpers", "needs").order_by("-created_at", "-id"),
+    families = families.annotate(open_needs=Count("needs", filter=Q(needs__solved_at__isnull=True)))
+    page = Paginator(families.prefetch_related("helpers").order_by("-created_at", "-id"),
                      PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "women_workers/family_list.html", {
         "page_obj": page, "is_manager": is_manager,
