@@ -9,7 +9,7 @@ from django.urls import reverse
 from apps.core.registry import NavItem, nav_items
 from apps.notifications.models import Notification
 
-UNBUILT = ["法律援助", "补贴", "网上入会", "入会", "心理咨询", "困难帮扶"]
+UNBUILT = ["法律援助", "补贴", "网上入会", "入会", "困难帮扶"]  # 心理咨询: built (women_workers)
 
 
 def _internal_links(html: str) -> set[str]:
