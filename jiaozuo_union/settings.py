@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "apps.protection",
     "apps.relief",
     "apps.subsidies",
+    "apps.women_workers",
 ]
 
 MIDDLEWARE = [

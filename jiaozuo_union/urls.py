@@ -13,6 +13,7 @@ urlpatterns = [
     path("protection/", include("apps.protection.urls")),
     path("relief/", include("apps.relief.urls")),
     path("subsidies/", include("apps.subsidies.urls")),
+    path("women/", include("apps.women_workers.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -51,6 +51,8 @@ PUBLIC_URL_NAMES = {
     # subsidies: the transport subsidy programmes and their rules (applying needs an account)
     "subsidies:programme_list",
     "subsidies:programme_detail",
+    # women_workers: the psychological hotline and the counselling timetable
+    "women_workers:counselling",
 }
 
 # Views that exist only for POST; an anonymous GET may answer 405 before the login check.

@@ -202,3 +202,21 @@ class MembershipLink:
 
 
 membership = MembershipLink()
+
+
+@dataclass(frozen=True)
+class HonourRecommendation:
+    """A person recommended for an honour (三八红旗手, 五一劳动奖章 …), for the publicity app to list."""
+
+    kind: str
+    name: str
+    organization_id: int
+    summary: str
+    front_line: bool
+    source: str  # the app that holds the record, e.g. "women_workers"
+    source_id: int
+    url: str
+
+
+# fn(user) -> list[HonourRecommendation]: the recommendations the user may see.
+honour_recommendations: Registry = Registry()
