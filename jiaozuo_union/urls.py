@@ -11,6 +11,7 @@ urlpatterns = [
     path("reports/", include("apps.reports.urls")),
     path("join/", include("apps.organizing.urls")),
     path("protection/", include("apps.protection.urls")),
+    path("legal/", include("apps.legal_aid.urls")),
     path("admin/", admin.site.urls),
 ]
 
