@@ -105,6 +105,9 @@ class ConsultationMessage(models.Model):
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["consultation", "created_at"], name="legal_msg_thread")]
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · 咨询 #{self.consultation_id}"
+
 
 class DutyShift(models.Model):
     """Who answers the hotline and the queue when (shown on the public page)."""
@@ -122,6 +125,9 @@ class DutyShift(models.Model):
         indexes = [models.Index(fields=["ends_at", "starts_at"], name="legal_shift_when")]
         constraints = [models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")),
                                               name="legal_shift_ends_after_start")]
+
+    def __str__(self) -> str:
+        return f"{self.lawyer} {self.starts_at:%Y-%m-%d %H:%M}"
 
 
 class PublishedAnswer(models.Model):
@@ -194,3 +200,6 @@ class RiskScreening(models.Model):
             models.Index(fields=["enterprise", "screened_on"], name="legal_screen_trend"),
             models.Index(fields=["level", "screened_on"], name="legal_screen_level"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise.name} {self.screened_on:%Y-%m-%d} 稳定风险排查"

@@ -1,6 +1,8 @@
 """What legal aid plugs into core: navigation, console menu, to-dos, /me/, private files."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.urls import reverse
 from django.utils import timezone
 
@@ -29,9 +31,10 @@ def console_todos(user) -> list[TodoItem]:
                  count=selectors.faq_for_staff(user).filter(status=PublishedAnswer.Status.DRAFT).count()),
     ]
     if user.has_perm("legal_aid.screen_risk"):
-        items.append(TodoItem(label="稳定风险红色预警（近 30 天）", url=reverse("legal_aid:screening_list") + "?level=red",
-                              group=GROUP, count=selectors.red_warnings(user).filter(
-                                  warned_at__gte=timezone.now() - timezone.timedelta(days=30)).count()))
+        recent = timezone.now() - timedelta(days=30)
+        items.append(TodoItem(label="稳定风险红色预警（近 30 天）", group=GROUP,
+                              url=reverse("legal_aid:screening_list") + "?level=red",
+                              count=selectors.red_warnings(user).filter(warned_at__gte=recent).count()))
     return items
 
 

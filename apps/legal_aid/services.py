@@ -1,6 +1,7 @@
 """Writes of the legal-aid app: atomic, locked, audited, with one table of allowed transitions."""
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -46,6 +47,11 @@ def _move(consultation: Consultation, action: str) -> str:
 
 def _locked(consultation_id: int) -> Consultation:
     return Consultation.objects.select_for_update().get(pk=consultation_id)
+
+
+def _key(text: str) -> uuid.UUID:
+    """The same message key for the same event, so a retried call notifies once."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"jiaozuo-legal-aid:{text}")
 
 
 def _link(consultation: Consultation) -> str:
@@ -110,7 +116,7 @@ def consultation_claim(*, lawyer, consultation: Consultation) -> Consultation:
     audit_record(actor=lawyer, action="legal_aid.consultation.claimed", target=consultation,
                  organization=consultation.organization)
     notify(recipients=[consultation.worker_id], title="您的法律咨询已有律师认领", link=_link(consultation),
-           key=f"legal-claimed-{consultation.pk}-{lawyer.pk}")
+           key=_key(f"legal-claimed-{consultation.pk}-{lawyer.pk}"))
     return consultation
 
 
@@ -130,7 +136,7 @@ def consultation_assign(*, actor, consultation: Consultation, lawyer) -> Consult
     audit_record(actor=actor, action="legal_aid.consultation.assigned", target=consultation,
                  organization=consultation.organization, before={"lawyer": before}, after={"lawyer": lawyer.pk})
     notify(recipients=[lawyer.pk], title="您有一条新分派的法律咨询", link=_link(consultation),
-           key=f"legal-assigned-{consultation.pk}-{lawyer.pk}")
+           key=_key(f"legal-assigned-{consultation.pk}-{lawyer.pk}"))
     return consultation
 
 
@@ -154,7 +160,7 @@ def consultation_answer(*, lawyer, consultation: Consultation, body: str) -> Con
     audit_record(actor=lawyer, action="legal_aid.consultation.answered", target=consultation,
                  organization=consultation.organization)
     notify(recipients=[consultation.worker_id], title="律师已答复您的法律咨询", link=_link(consultation),
-           key=f"legal-answer-{message.pk}")
+           key=_key(f"legal-answer-{message.pk}"))
     return message
 
 
@@ -172,7 +178,7 @@ def consultation_reply(*, worker, consultation: Consultation, body: str) -> Cons
                                                  created_at=timezone.now())
     if consultation.lawyer_id:
         notify(recipients=[consultation.lawyer_id], title="咨询人追问了一个问题", link=_link(consultation),
-               key=f"legal-reply-{message.pk}")
+               key=_key(f"legal-reply-{message.pk}"))
     return message
 
 
@@ -277,8 +283,9 @@ def escalate_overdue(*, now=None) -> int:
             audit_record(actor=None, action="legal_aid.consultation.escalated", target=consultation,
                          organization=consultation.organization)
             notify(recipients=list(staff), title=f"法律咨询 #{pk} 超过首次答复时限，请督办",
-                   body=f"类别：{consultation.category.name}；期限：{timezone.localtime(consultation.due_at):%m-%d %H:%M}",
-                   link=_link(consultation), key=f"legal-escalate-{pk}")
+                   body=f"类别：{consultation.category.name}；"
+                        f"期限：{timezone.localtime(consultation.due_at):%m-%d %H:%M}",
+                   link=_link(consultation), key=_key(f"legal-escalate-{pk}"))
             count += 1
     return count
 
@@ -333,10 +340,10 @@ def screening_record(*, actor, enterprise, data: dict) -> RiskScreening:
         raise PermissionDenied("只能排查本组织及下级组织的企业。")
     screening = RiskScreening(enterprise=enterprise, created_by=actor, **data)
     errors = {}
-    if screening.headcount is not None and screening.layoffs_planned and screening.layoffs_planned > screening.headcount:
+    headcount = screening.headcount or 0
+    if (screening.layoffs_planned or 0) > headcount:
         errors["layoffs_planned"] = "计划裁员人数不能超过职工人数。"
-    if screening.headcount is not None and screening.dispatched_workers and \
-            screening.dispatched_workers > screening.headcount:
+    if (screening.dispatched_workers or 0) > headcount:
         errors["dispatched_workers"] = "劳务派遣人数不能超过职工人数。"
     if screening.wage_arrears_amount is not None and screening.wage_arrears_amount < 0:
         errors["wage_arrears_amount"] = "金额不能为负数。"
@@ -367,4 +374,4 @@ def _warn_red(screening: RiskScreening) -> None:
         groups__permissions__codename="screen_risk").distinct().values_list("pk", flat=True)
     notify(recipients=list(staff), title=f"稳定风险红色预警：{screening.enterprise.name}",
            body=f"风险分值 {screening.score}，排查日期 {screening.screened_on:%Y-%m-%d}。",
-           link=reverse("legal_aid:screening_detail", args=[screening.pk]), key=f"legal-red-{screening.pk}")
+           link=reverse("legal_aid:screening_detail", args=[screening.pk]), key=_key(f"legal-red-{screening.pk}"))
