@@ -61,6 +61,8 @@ def _render_detail(request, consultation, *, status: int = 200, **forms):
         "assign_form": forms.get("assign_form") or (AssignForm() if roles["is_staff"] else None),
         "Kind": ConsultationMessage.Kind,
     }
+    context["show_rate"] = roles["is_worker"] and consultation.rating is None and (
+        consultation.status == consultation.Status.ANSWERED or context["rate_form"].is_bound)
     return render(request, "legal_aid/consultation_detail.html", context, status=status)
 
 
