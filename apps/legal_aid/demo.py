@@ -138,7 +138,7 @@ def _published(categories, now) -> None:
 PROFILES = [
     (120, 0, 0, 0, 0, 0, 0, False, False),
     (80, 60_000, 1, 5, 1, 0, 1, False, False),
-    (200, 300_000, 2, 25, 3, 10, 2, False, False),
+    (200, 300_000, 2, 10, 1, 10, 0, False, False),
     (60, 600_000, 3, 20, 4, 50, 5, True, True),
 ]
 

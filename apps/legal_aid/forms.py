@@ -27,6 +27,10 @@ class MessageForm(forms.Form):
     body = forms.CharField(label="内容", max_length=4000, widget=forms.Textarea(attrs={"rows": 4}),
                            error_messages={"required": "请填写内容。", "max_length": "内容不能超过 4000 字。"})
 
+    def __init__(self, *args, label: str = "内容", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].label = label
+
 
 class RateForm(forms.Form):
     rating = forms.TypedChoiceField(label="评价", coerce=int, choices=[(i, f"{i} 星") for i in range(5, 0, -1)],

@@ -364,8 +364,10 @@ def screening_record(*, actor, enterprise, data: dict) -> RiskScreening:
 def _warn_red(screening: RiskScreening) -> None:
     from django.contrib.auth import get_user_model
 
-    if RiskScreening.objects.filter(pk=screening.pk, warned_at__isnull=True).update(warned_at=timezone.now()) == 0:
-        return
+    now = timezone.now()
+    if RiskScreening.objects.filter(pk=screening.pk, warned_at__isnull=True).update(warned_at=now) == 0:
+        return  # warned already: once per screening
+    screening.warned_at = now
     district = screening.enterprise.district
     county = district.county or district
     city_path = county.path.split("/")[0] + "/"

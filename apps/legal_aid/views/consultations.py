@@ -49,14 +49,21 @@ def _roles(request, consultation) -> dict:
             "is_staff": is_legal_staff(user) and consultation.worker_id != user.pk}
 
 
+NOTE_LABEL = "内部备注（职工看不到）"
+
+
+def _message_label(roles: dict) -> str:
+    return "答复内容" if roles["is_lawyer"] else "继续追问"
+
+
 def _render_detail(request, consultation, *, status: int = 200, **forms):
     roles = _roles(request, consultation)
     context = {
         "consultation": consultation, "thread": selectors.thread_for(consultation, request.user),
         "clock": selectors.clock_state(consultation), "now": timezone.now(), **roles,
         "attachment_url": private_file_url(consultation, "attachment") if consultation.attachment else "",
-        "message_form": forms.get("message_form") or MessageForm(),
-        "note_form": forms.get("note_form") or MessageForm(prefix="note"),
+        "message_form": forms.get("message_form") or MessageForm(label=_message_label(roles)),
+        "note_form": forms.get("note_form") or MessageForm(prefix="note", label=NOTE_LABEL),
         "rate_form": forms.get("rate_form") or RateForm(),
         "assign_form": forms.get("assign_form") or (AssignForm() if roles["is_staff"] else None),
         "Kind": ConsultationMessage.Kind,
@@ -77,7 +84,8 @@ def consultation_message(request, pk: int):
     consultation = selectors.get_consultation_for_user(request.user, pk)
     roles = _roles(request, consultation)
     is_note = request.POST.get("kind") == "note"
-    form = MessageForm(request.POST, prefix="note" if is_note else None)
+    form = MessageForm(request.POST, prefix="note" if is_note else None,
+                       label=NOTE_LABEL if is_note else _message_label(roles))
     if form.is_valid():
         body = form.cleaned_data["body"]
         try:

@@ -25,5 +25,5 @@ def home(request):
     page = Paginator(selectors.published_faq(query, category), 10).get_page(request.GET.get("page"))
     return render(request, "legal_aid/home.html", {
         "form": form, "page_obj": page, "q": query, "query": urlencode(params),
-        "roster": list(selectors.duty_roster()), "categories": ConsultationCategory.objects.all(),
+        "roster": list(selectors.duty_roster(days=2)), "categories": ConsultationCategory.objects.all(),
         "hotline": getattr(settings, "LEGAL_AID_HOTLINE", "12351")})
