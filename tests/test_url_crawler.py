@@ -48,6 +48,8 @@ PUBLIC_URL_NAMES = {
     # protection: a worker's hazard report and following it by its reference number
     "protection:report",
     "protection:follow",
+    # legal aid: the hotline, the duty roster and the published questions and answers
+    "legal_aid:home",
 }
 
 # Views that exist only for POST; an anonymous GET may answer 405 before the login check.

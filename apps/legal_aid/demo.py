@@ -14,7 +14,7 @@ from apps.core.models import Enterprise
 
 from . import rules
 from .models import Consultation, ConsultationCategory, ConsultationMessage, DutyShift, PublishedAnswer, RiskScreening
-from .services import build_faq_document, routed_organization
+from .services import build_faq_document, categories_ensure, routed_organization
 
 EXTRA_LAWYERS = [("lawyer_chen", "陈律师"), ("lawyer_wang", "王律师")]
 QUESTIONS = {
@@ -168,6 +168,7 @@ def _screenings(user, now) -> int:
 def seed(stdout=None) -> None:
     User = get_user_model()
     now = timezone.now()
+    categories_ensure()
     lawyers = _lawyers()
     categories = list(ConsultationCategory.objects.all())
     workers = list(User.objects.filter(username__startswith="138391000").order_by("username")) or \

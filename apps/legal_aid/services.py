@@ -292,6 +292,19 @@ def escalate_overdue(*, now=None) -> int:
 
 # --- categories, FAQ ------------------------------------------------------------------------------
 
+DEFAULT_CATEGORIES = [  # as migration 0002 creates them
+    ("wages", "工资报酬", 24), ("contract", "劳动合同", 24), ("dismissal", "解除与辞退", 12),
+    ("injury", "工伤认定与待遇", 12), ("insurance", "社会保险", 24), ("epidemic", "疫情期间休假与工资", 12),
+    ("other", "其他", 48),
+]
+
+
+def categories_ensure() -> None:
+    """Bring back the default categories (a flushed database, demo data); existing hours are kept."""
+    for order, (code, name, hours) in enumerate(DEFAULT_CATEGORIES):
+        ConsultationCategory.objects.get_or_create(code=code, defaults={"name": name, "first_answer_hours": hours,
+                                                                        "order": order})
+
 @transaction.atomic
 def category_set_hours(*, actor, category: ConsultationCategory, hours: int) -> ConsultationCategory:
     if not (is_legal_staff(actor) and actor.has_perm("legal_aid.handle_consultation")):

@@ -20,6 +20,12 @@ def other_lawyer(db):
     return UserFactory(username="lawyer_chen", real_name="陈律师", roles=[Role.VOLUNTEER_LAWYER])
 
 
+@pytest.fixture(autouse=True)
+def _categories(db):
+    """Migration 0002 creates them; a transactional test elsewhere may have flushed the table."""
+    services.categories_ensure()
+
+
 @pytest.fixture
 def wages(db):
     return ConsultationCategory.objects.get(code="wages")
