@@ -75,6 +75,10 @@ class Consultation(models.Model):
             models.Index(fields=["worker", "created_at"], name="legal_cons_worker"),
             models.Index(fields=["organization", "status"], name="legal_cons_org"),
             models.Index(fields=["first_answered_at"], name="legal_cons_answered"),
+            models.Index(fields=["created_at", "id"], name="legal_cons_created"),
+            # The service clock looks only at open, unanswered questions: a small partial index.
+            models.Index(fields=["due_at"], name="legal_cons_open_due",
+                         condition=models.Q(first_answered_at__isnull=True, status__in=["queued", "assigned"])),
         ]
 
     def __str__(self) -> str:

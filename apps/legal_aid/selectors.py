@@ -50,7 +50,9 @@ def consultations_for_worker(user) -> QuerySet[Consultation]:
 def consultations_for_staff(user) -> QuerySet[Consultation]:
     if not is_legal_staff(user):
         return Consultation.objects.none()
-    return Consultation.objects.filter(org_scope_q(user, "organization")).select_related(
+    # The subtree's organisations as a semi-join: counts then walk the (organization, status) index alone.
+    subtree = Organization.objects.filter(org_scope_q(user)).values("pk")
+    return Consultation.objects.filter(organization__in=subtree).select_related(
         "category", "lawyer", "organization")
 
 
@@ -137,30 +139,48 @@ def _percentile(values: list[int], fraction: float) -> float | None:
 class TimeRow:
     key: object
     label: str
-    count: int
-    median_hours: float | None
-    p90_hours: float | None
+    answered: int
+    closed: int
+    first_median: float | None  # hours
+    first_p90: float | None
+    resolution_median: float | None
+    resolution_p90: float | None
 
 
-def service_times(queryset: QuerySet, *, field: str, group: str, labels: dict) -> list[TimeRow]:
-    """Median and 90th percentile of ``field`` (seconds) per ``group``: in the database on PostgreSQL,
-    else in Python over a bounded list."""
-    queryset = queryset.filter(**{f"{field}__isnull": False}).order_by()
-    rows: list[tuple] = []
+def service_times(queryset: QuerySet, *, group: str, labels: dict) -> list[TimeRow]:
+    """Per ``group``: how many were answered / closed, and the median and 90th percentile of the first-response
+    and resolution times. One grouped query on PostgreSQL (percentile_cont skips NULLs); elsewhere the same
+    figures in Python over a bounded list."""
+    queryset = queryset.filter(first_response_seconds__isnull=False).order_by()
     if connection.vendor == "postgresql":
         rows = list(queryset.values(group).annotate(
-            n=Count("pk"), median=Percentile(field, 0.5), p90=Percentile(field, 0.9)
-        ).values_list(group, "n", "median", "p90"))
+            answered=Count("first_response_seconds"), closed=Count("resolution_seconds"),
+            first_median=Percentile("first_response_seconds", 0.5),
+            first_p90=Percentile("first_response_seconds", 0.9),
+            resolution_median=Percentile("resolution_seconds", 0.5),
+            resolution_p90=Percentile("resolution_seconds", 0.9),
+        ).values_list(group, "answered", "closed", "first_median", "first_p90", "resolution_median",
+                      "resolution_p90"))
     else:
         grouped: dict = {}
-        for key, value in queryset.values_list(group, field)[:STATS_ROW_CAP]:
-            grouped.setdefault(key, []).append(value)
-        rows = [(key, len(vals), _percentile(vals, 0.5), _percentile(vals, 0.9)) for key, vals in grouped.items()]
-    result = [TimeRow(key=key, label=labels.get(key, "—"), count=n,
-                      median_hours=round(median / 3600, 1) if median is not None else None,
-                      p90_hours=round(p90 / 3600, 1) if p90 is not None else None)
-              for key, n, median, p90 in rows]
-    return sorted(result, key=lambda row: (-row.count, row.label))
+        for key, first, resolution in queryset.values_list(group, "first_response_seconds",
+                                                            "resolution_seconds")[:STATS_ROW_CAP]:
+            firsts, resolutions = grouped.setdefault(key, ([], []))
+            firsts.append(first)
+            if resolution is not None:
+                resolutions.append(resolution)
+        rows = [(key, len(firsts), len(resolutions), _percentile(firsts, 0.5), _percentile(firsts, 0.9),
+                 _percentile(resolutions, 0.5), _percentile(resolutions, 0.9))
+                for key, (firsts, resolutions) in grouped.items()]
+    result = [TimeRow(key=key, label=labels.get(key, "—"), answered=answered, closed=closed,
+                      first_median=_hours(values[0]), first_p90=_hours(values[1]),
+                      resolution_median=_hours(values[2]), resolution_p90=_hours(values[3]))
+              for key, answered, closed, *values in rows]
+    return sorted(result, key=lambda row: (-row.answered, row.label))
+
+
+def _hours(seconds) -> float | None:
+    return round(seconds / 3600, 1) if seconds is not None else None
 
 
 @dataclass
@@ -169,36 +189,29 @@ class Overview:
     overdue: int
     nearing: int
     escalated: int
-    first_by_lawyer: list
-    first_by_category: list
-    resolution_by_lawyer: list
-    resolution_by_category: list
+    by_lawyer: list
+    by_category: list
 
 
 def staff_overview(user, *, since) -> Overview:
-    """Fixed queries whatever the number of consultations."""
+    """Fixed queries whatever the number of consultations: the period's counts by status (one aggregate),
+    the clock over open unanswered questions (partial index), and two grouped percentile queries."""
     scoped = consultations_for_staff(user).order_by()
     now = timezone.now()
-    by_status = dict(scoped.values("status").annotate(n=Count("pk")).values_list("status", "n"))
+    period = scoped.filter(created_at__gte=since)
+    by_status = period.aggregate(**{status.value: Count("pk", filter=Q(status=status.value)) for status in S})
     open_unanswered = scoped.filter(first_answered_at__isnull=True, status__in=[S.QUEUED, S.ASSIGNED])
     clock = open_unanswered.aggregate(
         overdue=Count("pk", filter=Q(due_at__lt=now)),
         nearing=Count("pk", filter=Q(due_at__gte=now, due_at__lt=now + NEARING)),
         escalated=Count("pk", filter=Q(escalated_at__isnull=False)))
-    period = scoped.filter(created_at__gte=since)
     lawyer_labels = {u.pk: u.real_name or u.username for u in lawyers()}
     category_labels = dict(ConsultationCategory.objects.values_list("pk", "name"))
     return Overview(
-        by_status={status.label: by_status.get(status.value, 0) for status in S},
+        by_status={status.label: by_status[status.value] for status in S},
         overdue=clock["overdue"], nearing=clock["nearing"], escalated=clock["escalated"],
-        first_by_lawyer=service_times(period, field="first_response_seconds", group="lawyer_id",
-                                      labels=lawyer_labels),
-        first_by_category=service_times(period, field="first_response_seconds", group="category_id",
-                                        labels=category_labels),
-        resolution_by_lawyer=service_times(period, field="resolution_seconds", group="lawyer_id",
-                                           labels=lawyer_labels),
-        resolution_by_category=service_times(period, field="resolution_seconds", group="category_id",
-                                             labels=category_labels),
+        by_lawyer=service_times(period, group="lawyer_id", labels=lawyer_labels),
+        by_category=service_times(period, group="category_id", labels=category_labels),
     )
 
 

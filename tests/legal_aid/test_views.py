@@ -186,8 +186,8 @@ class TestLists:
         assert len(response.context["page_obj"]) == 12
         with django_assert_max_num_queries(20):
             response = client.get(reverse("legal_aid:overview"))
-        rows = response.context["data"].first_by_lawyer
-        assert rows[0].label == "刘律师" and rows[0].count == 6 and rows[0].median_hours is not None
+        rows = response.context["data"].by_lawyer
+        assert rows[0].label == "刘律师" and rows[0].answered == 6 and rows[0].first_median is not None
         client.force_login(boai_staff)
         assert len(client.get(reverse("legal_aid:staff_list")).context["page_obj"]) == 0
 
