@@ -144,8 +144,8 @@ def main() -> None:
               f"生成 {time.perf_counter() - started:.1f} s（{connection.vendor}）")
         pages = [(lawyer, "基线：律师的收件箱（与本应用无关，衡量机器负载）", "/inbox/"),
                  (lawyer, "律师工作台（待认领队列 + 我承办的）", "/legal/queue/"),
-                 (office, "工作人员咨询列表（全市）", "/legal/staff/"),
-                 (office, "工作人员咨询列表（全市，已超时）", "/legal/staff/?status=overdue"),
+                 (office, "工作人员咨询列表（全市）", "/legal/staff/consultations/"),
+                 (office, "工作人员咨询列表（全市，已超时）", "/legal/staff/consultations/?status=overdue"),
                  (office, "答复时效统计（全市，最近 90 天）", "/legal/staff/overview/"),
                  (office, "答复时效统计（全市，最近 365 天）", "/legal/staff/overview/?days=365"),
                  (county_staff, "答复时效统计（一个县区，最近 90 天）", "/legal/staff/overview/")]

@@ -1,6 +1,9 @@
 from django.apps import AppConfig
 
 _LEGAL_DEPARTMENT = ["legal_aid.handle_consultation", "legal_aid.screen_risk"]
+# The duty roster is kept in the admin by the city federation.
+_ROSTER = ["legal_aid.view_dutyshift", "legal_aid.add_dutyshift", "legal_aid.change_dutyshift",
+           "legal_aid.delete_dutyshift"]
 
 
 class LegalAidConfig(AppConfig):
@@ -8,7 +11,7 @@ class LegalAidConfig(AppConfig):
     verbose_name = "法律援助"
     default_auto_field = "django.db.models.BigAutoField"
     role_permissions = {
-        "city_office": _LEGAL_DEPARTMENT,
+        "city_office": [*_LEGAL_DEPARTMENT, *_ROSTER],
         "city_department": _LEGAL_DEPARTMENT,
         "county_staff": _LEGAL_DEPARTMENT,
         "grassroots_staff": ["legal_aid.screen_risk"],
