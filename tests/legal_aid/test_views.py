@@ -229,3 +229,11 @@ class TestStaffEditing:
         draft.refresh_from_db()
         assert draft.status == PublishedAnswer.Status.PUBLISHED
         assert "两个月不发工资" in client.get(reverse("legal_aid:home"), {"q": "工资"}).content.decode()
+
+
+def test_worker_follows_consultations_on_me(client, consultation, xiuwu_member, other_worker):
+    client.force_login(xiuwu_member)
+    body = client.get(reverse("core:me")).content.decode()
+    assert "法律咨询 · 工资报酬" in body and detail(consultation.pk) in body
+    client.force_login(other_worker)
+    assert detail(consultation.pk) not in client.get(reverse("core:me")).content.decode()
