@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "apps.relief",
     "apps.subsidies",
     "apps.women_workers",
+    "apps.legal_aid",
 ]
 
 MIDDLEWARE = [
@@ -375,3 +376,6 @@ PRIVACY_CONTACT = {
 
 SITE_NAME = "焦作职工服务平台"
 ORGANIZATION_NAME = "焦作市总工会"
+
+# The legal-aid hotline shown on /legal/ (the federation's 12351 line unless told otherwise).
+LEGAL_AID_HOTLINE = env("LEGAL_AID_HOTLINE", default="12351")

@@ -14,6 +14,7 @@ urlpatterns = [
     path("relief/", include("apps.relief.urls")),
     path("subsidies/", include("apps.subsidies.urls")),
     path("women/", include("apps.women_workers.urls")),
+    path("legal/", include("apps.legal_aid.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -53,6 +53,8 @@ PUBLIC_URL_NAMES = {
     "subsidies:programme_detail",
     # women_workers: the psychological hotline and the counselling timetable
     "women_workers:counselling",
+    # legal aid: the hotline, the duty roster and the published questions and answers
+    "legal_aid:home",
 }
 
 # Views that exist only for POST; an anonymous GET may answer 405 before the login check.

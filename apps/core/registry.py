@@ -34,7 +34,10 @@ class NavItem:
     def visible_to(self, user, *, staff: bool) -> bool:
         if self.staff_only and not staff:
             return False
-        return not self.permissions or any(user.has_perm(perm) for perm in self.permissions)
+        if not self.permissions:
+            return True
+        # Error pages raised before authentication (a bad Host header) render with no user at all.
+        return user is not None and any(user.has_perm(perm) for perm in self.permissions)
 
 
 @dataclass(frozen=True)

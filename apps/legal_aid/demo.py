@@ -1,0 +1,185 @@
+"""Demonstration data: volunteer lawyers with a duty roster, 40 consultations in every state (some
+overdue and escalated), published answers, and stability-risk screenings at every level."""
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from apps.accounts.roles import Role, role_group
+from apps.core.models import Enterprise
+
+from . import rules
+from .models import Consultation, ConsultationCategory, ConsultationMessage, DutyShift, PublishedAnswer, RiskScreening
+from .services import build_faq_document, categories_ensure, routed_organization
+
+EXTRA_LAWYERS = [("lawyer_chen", "陈律师"), ("lawyer_wang", "王律师")]
+QUESTIONS = {
+    "wages": "公司春节后复工，但 1 月和 2 月的工资一直没发，老板说等订单回款再发，我们该怎么维权？",
+    "contract": "入职半年了公司一直不签劳动合同，现在说要试用期延长，这合法吗？",
+    "dismissal": "疫情期间公司以经营困难为由通知我下周不用来上班了，也没说补偿，我能要求经济补偿吗？",
+    "injury": "在车间搬运时腰部受伤，公司说是我自己不小心，不给报工伤，应该怎么申请工伤认定？",
+    "insurance": "公司从去年 10 月开始没给我们交社保，说疫情期间可以缓缴，这对我有什么影响？",
+    "epidemic": "因为所在小区封控没法返岗，公司说这段时间按事假扣工资，这样做对吗？",
+    "other": "外卖平台说我们是合作关系不是劳动关系，送餐时摔伤了找谁负责？",
+}
+ANSWER = ("根据《劳动合同法》和疫情期间的有关规定，建议您先保留工资条、考勤记录、聊天记录等证据，"
+          "与单位协商；协商不成，可以向当地劳动保障监察机构投诉，或向劳动人事争议仲裁委员会申请仲裁。"
+          "需要法律援助的，可以通过本平台申请，工会将为符合条件的职工提供免费代理。")
+PUBLISHED = [
+    ("wages", "企业因疫情停工停产，工资应当怎么发？",
+     "在一个工资支付周期内，企业应按劳动合同约定的标准支付工资；超过一个工资支付周期，职工提供了正常劳动的，"
+     "支付的工资不得低于当地最低工资标准；职工没有提供正常劳动的，企业应发放生活费。"),
+    ("epidemic", "被隔离期间公司能扣工资吗？",
+     "对因被隔离治疗、医学观察或因政府实施隔离措施等不能提供正常劳动的职工，企业应当支付该期间的工作报酬。"),
+    ("dismissal", "疫情期间企业可以随意解除劳动合同吗？",
+     "对因疫情被隔离的职工，在隔离期间劳动合同到期的，合同期限顺延；企业不得依据劳动合同法第四十条、第四十一条解除劳动合同。"),
+    ("injury", "复工后在岗位上受伤，如何申请工伤认定？",
+     "用人单位应在事故发生之日起 30 日内提出工伤认定申请；单位未申请的，职工或其近亲属、工会组织可在一年内直接申请。"),
+    ("insurance", "企业缓缴社保会影响职工待遇吗？",
+     "缓缴期间职工参保缴费记录不受影响，企业应在缓缴期满后足额补缴；职工享受的社会保险待遇不因缓缴而降低。"),
+    ("contract", "单位不签书面劳动合同怎么办？",
+     "用人单位自用工之日起超过一个月不满一年未与劳动者订立书面劳动合同的，应当向劳动者每月支付二倍的工资。"),
+]
+
+
+def _lawyers():
+    User = get_user_model()
+    group = role_group(Role.VOLUNTEER_LAWYER)
+    lawyers = list(User.objects.filter(username="lawyer"))
+    for username, name in EXTRA_LAWYERS:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User.objects.create_user(username=username, real_name=name, password=None)
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+        user.groups.add(group)
+        lawyers.append(user)
+    return lawyers
+
+
+def _consultations(lawyers, workers, categories, now) -> int:
+    if Consultation.objects.exists():
+        return 0
+    rng = random.Random(13)
+    states = [Consultation.Status.QUEUED, Consultation.Status.ASSIGNED, Consultation.Status.ANSWERED,
+              Consultation.Status.CLOSED]
+    created = 0
+    for index in range(40):
+        status = states[index % 4]
+        category = categories[index % len(categories)]
+        worker = workers[index % len(workers)]
+        # The first queued and assigned ones are old enough to be past their due time.
+        age = timedelta(hours=rng.randint(1, 6)) if index < 24 and index % 3 else timedelta(hours=rng.randint(30, 300))
+        asked = now - age
+        consultation = Consultation.objects.create(
+            worker=worker, organization=routed_organization(worker), category=category,
+            facts=QUESTIONS[category.code], allow_publish=index % 2 == 0, created_at=asked,
+            due_at=asked + timedelta(hours=category.first_answer_hours), status=status)
+        if status == Consultation.Status.QUEUED:
+            if consultation.due_at < now and index % 8 == 0:
+                consultation.escalated_at = consultation.due_at + timedelta(minutes=10)
+                consultation.save(update_fields=["escalated_at"])
+            created += 1
+            continue
+        lawyer = lawyers[index % len(lawyers)]
+        consultation.lawyer = lawyer
+        consultation.claimed_at = asked + timedelta(minutes=rng.randint(10, 120))
+        fields = ["lawyer", "claimed_at"]
+        if status in (Consultation.Status.ANSWERED, Consultation.Status.CLOSED):
+            answered = min(consultation.claimed_at + timedelta(hours=rng.randint(1, 20)), now)
+            consultation.first_answered_at = answered
+            consultation.first_response_seconds = int((answered - asked).total_seconds())
+            fields += ["first_answered_at", "first_response_seconds"]
+            ConsultationMessage.objects.create(consultation=consultation, author=lawyer,
+                                               kind=ConsultationMessage.Kind.ANSWER, body=ANSWER,
+                                               created_at=answered)
+        if status == Consultation.Status.CLOSED:
+            closed = min(consultation.first_answered_at + timedelta(hours=rng.randint(1, 48)), now)
+            consultation.closed_at = closed
+            consultation.resolution_seconds = int((closed - asked).total_seconds())
+            consultation.rating = rng.choice([3, 4, 5, 5])
+            consultation.rating_comment = "律师解答很耐心" if consultation.rating == 5 else ""
+            fields += ["closed_at", "resolution_seconds", "rating", "rating_comment"]
+        if status == Consultation.Status.ASSIGNED and index % 3 == 1:
+            ConsultationMessage.objects.create(consultation=consultation, author=lawyer,
+                                               kind=ConsultationMessage.Kind.NOTE,
+                                               body="需要当事人补充工资条和考勤记录。",
+                                               created_at=consultation.claimed_at)
+        consultation.save(update_fields=fields)
+        created += 1
+    return created
+
+
+def _roster(lawyers, now) -> None:
+    start = timezone.localtime(now).replace(hour=8, minute=0, second=0, microsecond=0)
+    for day in range(7):
+        for slot, lawyer in enumerate(lawyers):
+            starts = start + timedelta(days=day, hours=8 * slot)
+            DutyShift.objects.get_or_create(lawyer=lawyer, starts_at=starts,
+                                            defaults={"ends_at": starts + timedelta(hours=8), "phone": "12351"})
+
+
+def _published(categories, now) -> None:
+    if PublishedAnswer.objects.exists():
+        return
+    by_code = {c.code: c for c in categories}
+    for offset, (code, question, answer) in enumerate(PUBLISHED):
+        PublishedAnswer.objects.create(
+            category=by_code[code], question=question, answer=answer, status=PublishedAnswer.Status.PUBLISHED,
+            search_document=build_faq_document(by_code[code].name, question, answer),
+            published_at=now - timedelta(days=offset))
+
+
+# headcount, arrears amount, months, layoffs, insurance months, dispatched, complaints, halted, dispatch firm
+PROFILES = [
+    (120, 0, 0, 0, 0, 0, 0, False, False),
+    (80, 60_000, 1, 5, 1, 0, 1, False, False),
+    (200, 300_000, 2, 10, 1, 10, 0, False, False),
+    (60, 600_000, 3, 20, 4, 50, 5, True, True),
+]
+
+
+def _screenings(user, now) -> int:
+    if RiskScreening.objects.exists() or user is None:
+        return 0
+    enterprises = list(Enterprise.objects.select_related("district").order_by("pk")[:24])
+    count = 0
+    for index, enterprise in enumerate(enterprises):
+        for step in range(3):  # a trend: three quarterly screenings, risk growing for some
+            level_index = min(3, (index % 4) if step == 2 else max(0, (index % 4) - (2 - step)))
+            head, amount, months, layoffs, insurance, dispatched, complaints, halted, firm = PROFILES[level_index]
+            screening = RiskScreening(
+                enterprise=enterprise, screened_on=(now - timedelta(days=90 * (2 - step))).date(),
+                headcount=head, wage_arrears_amount=Decimal(amount), wage_arrears_months=months,
+                layoffs_planned=layoffs, social_insurance_arrears_months=insurance, dispatched_workers=dispatched,
+                complaints=complaints, production_halted=halted, is_dispatch_firm=firm, created_by=user)
+            screening.score, screening.level, _ = rules.score(screening)
+            if screening.level == RiskScreening.Level.RED:
+                screening.warned_at = now - timedelta(days=90 * (2 - step))
+            screening.save()
+            count += 1
+    return count
+
+
+def seed(stdout=None) -> None:
+    User = get_user_model()
+    now = timezone.now()
+    categories_ensure()
+    lawyers = _lawyers()
+    categories = list(ConsultationCategory.objects.all())
+    workers = list(User.objects.filter(username__startswith="138391000").order_by("username")) or \
+        list(User.objects.filter(organization__isnull=True, is_superuser=False).exclude(
+            groups__isnull=False).order_by("pk")[:5])
+    created = _consultations(lawyers, workers, categories, now) if workers and categories and lawyers else 0
+    _roster(lawyers, now)
+    _published(categories, now)
+    screener = User.objects.filter(username="xiuwu_staff").first() or User.objects.filter(
+        organization__isnull=False).first()
+    screened = _screenings(screener, now)
+    if stdout:
+        stdout.write(f"  律师 {len(lawyers)} 名，咨询 {created} 条，排查 {screened} 次")
+

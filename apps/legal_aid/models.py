@@ -1,0 +1,209 @@
+"""Labour relations and legal aid: 24-hour consultation with a service clock, the duty roster,
+the anonymised public FAQ, and stability-risk screening of enterprises."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from apps.core.models import Enterprise, Organization
+from apps.core.uploads import PrivateFileField
+
+MAX_SLA_HOURS = 168
+
+
+class ConsultationCategory(models.Model):
+    """A kind of question and its service level: the first answer is due within ``first_answer_hours``."""
+
+    code = models.SlugField("代码", max_length=20, unique=True)
+    name = models.CharField("类别", max_length=30)
+    first_answer_hours = models.PositiveSmallIntegerField(
+        "首次答复时限（小时）", default=24, validators=[MinValueValidator(1), MaxValueValidator(MAX_SLA_HOURS)])
+    order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "咨询类别与时限"
+        verbose_name_plural = "咨询类别与时限"
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Consultation(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", "待认领"
+        ASSIGNED = "assigned", "解答中"
+        ANSWERED = "answered", "已答复"
+        CLOSED = "closed", "已结束"
+
+    worker = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="咨询人", on_delete=models.PROTECT,
+                               related_name="legal_consultations")
+    organization = models.ForeignKey(Organization, verbose_name="所属工会", on_delete=models.PROTECT,
+                                     related_name="+", help_text="职工所在工会；非会员归市总工会法律部门")
+    category = models.ForeignKey(ConsultationCategory, verbose_name="类别", on_delete=models.PROTECT,
+                                 related_name="consultations")
+    facts = models.TextField("事实经过", max_length=4000)
+    attachment = PrivateFileField("附件", upload_to="legal_aid/consultations", blank=True)
+    allow_publish = models.BooleanField("同意匿名公开", default=False)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.QUEUED)
+    lawyer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="志愿律师", null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="legal_assignments")
+    created_at = models.DateTimeField("提问时间")
+    due_at = models.DateTimeField("首次答复期限")
+    claimed_at = models.DateTimeField("认领时间", null=True, blank=True)
+    first_answered_at = models.DateTimeField("首次答复时间", null=True, blank=True)
+    first_response_seconds = models.PositiveIntegerField("首次答复用时（秒）", null=True, blank=True)
+    closed_at = models.DateTimeField("结束时间", null=True, blank=True)
+    resolution_seconds = models.PositiveIntegerField("办结用时（秒）", null=True, blank=True)
+    escalated_at = models.DateTimeField("督办时间", null=True, blank=True)
+    rating = models.PositiveSmallIntegerField("评价", null=True, blank=True,
+                                              validators=[MinValueValidator(1), MaxValueValidator(5)])
+    rating_comment = models.CharField("评价意见", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "法律咨询"
+        verbose_name_plural = "法律咨询"
+        ordering = ["-created_at", "-id"]
+        permissions = [
+            ("answer_consultation", "认领并解答法律咨询"),
+            ("handle_consultation", "管理法律咨询（分派、统计、公开问答）"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "due_at", "id"], name="legal_cons_queue"),
+            models.Index(fields=["lawyer", "status", "due_at"], name="legal_cons_lawyer"),
+            models.Index(fields=["worker", "created_at"], name="legal_cons_worker"),
+            models.Index(fields=["organization", "status"], name="legal_cons_org"),
+            models.Index(fields=["first_answered_at"], name="legal_cons_answered"),
+            models.Index(fields=["created_at", "id"], name="legal_cons_created"),
+            # The service clock looks only at open, unanswered questions: a small partial index.
+            models.Index(fields=["due_at"], name="legal_cons_open_due",
+                         condition=models.Q(first_answered_at__isnull=True, status__in=["queued", "assigned"])),
+        ]
+
+    def __str__(self) -> str:
+        return f"法律咨询 #{self.pk} · {self.category.name}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != self.Status.CLOSED
+
+
+class ConsultationMessage(models.Model):
+    class Kind(models.TextChoices):
+        ANSWER = "answer", "律师答复"
+        REPLY = "reply", "职工追问"
+        NOTE = "note", "内部备注"
+
+    consultation = models.ForeignKey(Consultation, verbose_name="咨询", on_delete=models.CASCADE,
+                                     related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="作者", on_delete=models.PROTECT,
+                               related_name="+")
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    body = models.TextField("内容", max_length=4000)
+    created_at = models.DateTimeField("时间")
+
+    class Meta:
+        verbose_name = "咨询往来"
+        verbose_name_plural = "咨询往来"
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["consultation", "created_at"], name="legal_msg_thread")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · 咨询 #{self.consultation_id}"
+
+
+class DutyShift(models.Model):
+    """Who answers the hotline and the queue when (shown on the public page)."""
+
+    lawyer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="值班律师", on_delete=models.CASCADE,
+                               related_name="legal_shifts")
+    starts_at = models.DateTimeField("开始")
+    ends_at = models.DateTimeField("结束")
+    phone = models.CharField("值班电话", max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = "律师值班"
+        verbose_name_plural = "律师值班表"
+        ordering = ["starts_at", "id"]
+        indexes = [models.Index(fields=["ends_at", "starts_at"], name="legal_shift_when")]
+        constraints = [models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")),
+                                              name="legal_shift_ends_after_start")]
+
+    def __str__(self) -> str:
+        return f"{self.lawyer} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class PublishedAnswer(models.Model):
+    """An answer the worker allowed to publish, anonymised and edited by staff before it appears."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "待编辑"
+        PUBLISHED = "published", "已公开"
+
+    consultation = models.OneToOneField(Consultation, verbose_name="来源咨询", null=True, blank=True,
+                                        on_delete=models.SET_NULL, related_name="published_answer")
+    category = models.ForeignKey(ConsultationCategory, verbose_name="类别", on_delete=models.PROTECT,
+                                 related_name="+")
+    question = models.TextField("问题（已匿名）", max_length=2000)
+    answer = models.TextField("解答", max_length=6000)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    search_document = models.TextField(editable=False, blank=True)
+    edited_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="编辑人", null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+    published_at = models.DateTimeField("公开时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "公开问答"
+        verbose_name_plural = "公开问答"
+        ordering = ["-published_at", "-id"]
+        indexes = [models.Index(fields=["status", "published_at"], name="legal_faq_status")]
+
+    def __str__(self) -> str:
+        return self.question[:40]
+
+
+class RiskScreening(models.Model):
+    """One screening of an enterprise for workforce-stability risks (职工队伍稳定风险排查)."""
+
+    class Level(models.TextChoices):
+        GREEN = "green", "绿色（稳定）"
+        YELLOW = "yellow", "黄色（关注）"
+        ORANGE = "orange", "橙色（较高风险）"
+        RED = "red", "红色（高风险）"
+
+    enterprise = models.ForeignKey(Enterprise, verbose_name="企业", on_delete=models.PROTECT,
+                                   related_name="risk_screenings")
+    screened_on = models.DateField("排查日期")
+    headcount = models.PositiveIntegerField("职工人数", validators=[MaxValueValidator(1_000_000)])
+    wage_arrears_amount = models.DecimalField("拖欠工资金额（元）", max_digits=14, decimal_places=2, default=0,
+                                              validators=[MinValueValidator(0)])
+    wage_arrears_months = models.PositiveSmallIntegerField("拖欠工资月数", default=0,
+                                                           validators=[MaxValueValidator(120)])
+    layoffs_planned = models.PositiveIntegerField("计划裁员人数", default=0)
+    social_insurance_arrears_months = models.PositiveSmallIntegerField("欠缴社保月数", default=0,
+                                                                       validators=[MaxValueValidator(120)])
+    dispatched_workers = models.PositiveIntegerField("劳务派遣人数", default=0)
+    complaints = models.PositiveIntegerField("职工投诉（件）", default=0, validators=[MaxValueValidator(10_000)])
+    production_halted = models.BooleanField("停产或半停产", default=False)
+    is_dispatch_firm = models.BooleanField("劳务派遣单位", default=False)
+    score = models.PositiveSmallIntegerField("风险分值")
+    level = models.CharField("风险等级", max_length=8, choices=Level.choices)
+    note = models.CharField("说明", max_length=500, blank=True)
+    warned_at = models.DateTimeField("预警时间", null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="排查人", on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField("录入时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "稳定风险排查"
+        verbose_name_plural = "稳定风险排查"
+        ordering = ["-screened_on", "-id"]
+        permissions = [("screen_risk", "开展稳定风险排查")]
+        indexes = [
+            models.Index(fields=["enterprise", "screened_on"], name="legal_screen_trend"),
+            models.Index(fields=["level", "screened_on"], name="legal_screen_level"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise.name} {self.screened_on:%Y-%m-%d} 稳定风险排查"

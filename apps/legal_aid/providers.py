@@ -1,0 +1,88 @@
+"""What legal aid plugs into core: navigation, console menu, to-dos, /me/, private files."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.core.registry import MySection, RecordRow, TodoItem
+
+GROUP = "法律服务"
+TONES = {"queued": "warning", "assigned": "info", "answered": "success", "closed": "secondary"}
+
+
+def console_todos(user) -> list[TodoItem]:
+    from . import selectors
+    from .models import Consultation, PublishedAnswer
+    from .permissions import is_legal_staff
+
+    if not is_legal_staff(user):
+        return []
+    scoped = selectors.consultations_for_staff(user)
+    overdue = scoped.filter(first_answered_at__isnull=True, due_at__lt=timezone.now(),
+                            status__in=[Consultation.Status.QUEUED, Consultation.Status.ASSIGNED]).count()
+    items = [
+        TodoItem(label="待认领的法律咨询", count=scoped.filter(status=Consultation.Status.QUEUED).count(),
+                 url=reverse("legal_aid:staff_list") + "?status=queued", group=GROUP),
+        TodoItem(label="超时未答复的法律咨询", count=overdue, url=reverse("legal_aid:staff_list") + "?status=overdue",
+                 group=GROUP),
+        TodoItem(label="待编辑公开的问答", url=reverse("legal_aid:faq_list"), group=GROUP,
+                 count=selectors.faq_for_staff(user).filter(status=PublishedAnswer.Status.DRAFT).count()),
+    ]
+    if user.has_perm("legal_aid.screen_risk"):
+        recent = timezone.now() - timedelta(days=30)
+        items.append(TodoItem(label="稳定风险红色预警（近 30 天）", group=GROUP,
+                              url=reverse("legal_aid:screening_list") + "?level=red",
+                              count=selectors.red_warnings(user).filter(warned_at__gte=recent).count()))
+    return items
+
+
+def my_consultations(user) -> MySection | None:
+    from .models import Consultation
+
+    rows = [RecordRow(title=f"法律咨询 · {c.category.name}",
+                      url=reverse("legal_aid:consultation_detail", args=[c.pk]), status=c.get_status_display(),
+                      when=c.created_at, status_tone=TONES.get(c.status, "secondary"))
+            for c in Consultation.objects.filter(worker=user).select_related("category").order_by("-created_at")[:5]]
+    return MySection(title="法律咨询", rows=rows, more_url=reverse("legal_aid:mine"),
+                     empty_text="遇到劳动纠纷？可以在线向志愿律师咨询。", order=40)
+
+
+def _consultation_files(user, obj, field_name: str) -> bool:
+    from . import selectors
+
+    if field_name != "attachment":
+        return False
+    try:
+        selectors.get_consultation_for_user(user, obj.pk)
+    except selectors.Http404:
+        return False
+    return True
+
+
+def register() -> None:
+    from apps.core.registry import ConsoleLink, NavItem, console_menu, my_records, nav_items
+    from apps.core.registry import console_todos as todo_registry
+    from apps.core.uploads import private_files
+
+    from .models import Consultation
+
+    staff_perms = ("legal_aid.handle_consultation",)
+    nav_items.register(NavItem(label="法律服务", url_name="legal_aid:home", order=70, icon="journal-text",
+                               description="24小时无接触法律咨询、律师值班表、典型问答"))
+    nav_items.register(NavItem(label="律师工作台", url_name="legal_aid:queue", order=71, icon="person-badge",
+                               description="认领并解答职工的法律咨询",
+                               permissions=("legal_aid.answer_consultation",)))
+    for order, (label, url_name, icon, perms) in enumerate([
+        ("法律咨询", "legal_aid:staff_list", "inbox", staff_perms),
+        ("答复时效统计", "legal_aid:overview", "stopwatch", staff_perms),
+        ("咨询类别与时限", "legal_aid:categories", "gear", staff_perms),
+        ("公开问答", "legal_aid:faq_list", "info-circle", staff_perms),
+        ("稳定风险排查", "legal_aid:screening_list", "exclamation-triangle", ("legal_aid.screen_risk",)),
+    ]):
+        console_menu.register(ConsoleLink(label=label, url_name=url_name, group=GROUP, icon=icon, order=500 + order,
+                                          permissions=perms))
+    todo_registry.register(console_todos)
+    my_records.register(my_consultations)
+    private_files.register(Consultation, _consultation_files)

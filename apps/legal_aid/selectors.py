@@ -1,0 +1,365 @@
+"""Reads scoped to the user: the worker their own questions, a lawyer the queue and what they hold,
+legal-department staff their subtree (every staff view of one consultation is audited)."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.models import Aggregate, Count, FloatField, OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.accounts.roles import Role
+from apps.core.audit import audit_record
+from apps.core.indicators import Indicator, period_bounds, subtree_totals
+from apps.core.models import Enterprise, Organization
+from apps.core.scoping import is_staff_member, org_scope_q
+
+from .models import (
+    Consultation,
+    ConsultationCategory,
+    ConsultationMessage,
+    DutyShift,
+    PublishedAnswer,
+    RiskScreening,
+)
+from .permissions import is_legal_staff, is_volunteer_lawyer
+
+NEARING = timedelta(hours=2)
+STATS_ROW_CAP = 20_000
+S = Consultation.Status
+
+
+def _get(queryset: QuerySet, pk):
+    try:
+        return queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404 from None
+
+
+# --- consultations --------------------------------------------------------------------------------
+
+def consultations_for_worker(user) -> QuerySet[Consultation]:
+    return Consultation.objects.filter(worker=user).select_related("category", "lawyer")
+
+
+def consultations_for_staff(user) -> QuerySet[Consultation]:
+    if not is_legal_staff(user):
+        return Consultation.objects.none()
+    # The subtree's organisations as a semi-join: counts then walk the (organization, status) index alone.
+    subtree = Organization.objects.filter(org_scope_q(user)).values("pk")
+    return Consultation.objects.filter(organization__in=subtree).select_related(
+        "category", "lawyer", "organization")
+
+
+def lawyer_queue(user) -> QuerySet[Consultation]:
+    """Questions nobody has claimed yet, most urgent first (the facts stay hidden until claimed)."""
+    if not is_volunteer_lawyer(user):
+        return Consultation.objects.none()
+    return Consultation.objects.filter(status=S.QUEUED).select_related("category").order_by("due_at", "id")
+
+
+def get_claimable(pk) -> Consultation:
+    """Any consultation by id for the claim service, which refuses what is not queued (nothing is shown)."""
+    return _get(Consultation.objects.only("pk", "status", "lawyer_id"), pk)
+
+
+def lawyer_cases(user) -> QuerySet[Consultation]:
+    if not is_volunteer_lawyer(user):
+        return Consultation.objects.none()
+    return Consultation.objects.filter(lawyer=user).exclude(status=S.CLOSED).select_related(
+        "category").order_by("due_at", "id")
+
+
+def get_consultation_for_user(user, pk) -> Consultation:
+    """The worker's own, the assigned lawyer's, or one of the staff's subtree (audited); else 404."""
+    consultation = _get(Consultation.objects.select_related("category", "lawyer", "worker", "organization"), pk)
+    if consultation.worker_id == user.pk:
+        return consultation
+    if consultation.lawyer_id == user.pk and is_volunteer_lawyer(user):
+        return consultation
+    if consultations_for_staff(user).filter(pk=consultation.pk).exists():
+        audit_record(actor=user, action="legal_aid.consultation.viewed", target=consultation,
+                     organization=consultation.organization)
+        return consultation
+    raise Http404
+
+
+def thread_for(consultation: Consultation, user) -> list[ConsultationMessage]:
+    messages = consultation.messages.select_related("author")
+    if consultation.worker_id == user.pk:
+        messages = messages.exclude(kind=ConsultationMessage.Kind.NOTE)
+    return list(messages)
+
+
+def clock_state(consultation: Consultation, now=None) -> str:
+    """"overdue", "nearing" or "" for an unanswered question; "" once answered."""
+    if consultation.first_answered_at or consultation.status == S.CLOSED:
+        return ""
+    now = now or timezone.now()
+    if consultation.due_at < now:
+        return "overdue"
+    if consultation.due_at - now < NEARING:
+        return "nearing"
+    return ""
+
+
+def lawyers() -> QuerySet:
+    return get_user_model().objects.filter(is_active=True, groups__role__code=Role.VOLUNTEER_LAWYER).order_by(
+        "real_name", "pk").distinct()
+
+
+# --- service times --------------------------------------------------------------------------------
+
+class Percentile(Aggregate):
+    """PostgreSQL's ``percentile_cont(fraction) WITHIN GROUP (ORDER BY expr)``."""
+
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+
+    def __init__(self, expression, fraction: float, **extra):
+        super().__init__(expression, fraction=float(fraction), output_field=FloatField(), **extra)
+
+
+def _percentile(values: list[int], fraction: float) -> float | None:
+    """Linear interpolation, as percentile_cont does."""
+    if not values:
+        return None
+    values = sorted(values)
+    rank = fraction * (len(values) - 1)
+    low, high = math.floor(rank), math.ceil(rank)
+    return values[low] + (values[high] - values[low]) * (rank - low)
+
+
+@dataclass
+class TimeRow:
+    key: object
+    label: str
+    answered: int
+    closed: int
+    first_median: float | None  # hours
+    first_p90: float | None
+    resolution_median: float | None
+    resolution_p90: float | None
+
+
+def service_times(queryset: QuerySet, *, group: str, labels: dict) -> list[TimeRow]:
+    """Per ``group``: how many were answered / closed, and the median and 90th percentile of the first-response
+    and resolution times. One grouped query on PostgreSQL (percentile_cont skips NULLs); elsewhere the same
+    figures in Python over a bounded list."""
+    queryset = queryset.filter(first_response_seconds__isnull=False).order_by()
+    if connection.vendor == "postgresql":
+        rows = list(queryset.values(group).annotate(
+            answered=Count("first_response_seconds"), closed=Count("resolution_seconds"),
+            first_median=Percentile("first_response_seconds", 0.5),
+            first_p90=Percentile("first_response_seconds", 0.9),
+            resolution_median=Percentile("resolution_seconds", 0.5),
+            resolution_p90=Percentile("resolution_seconds", 0.9),
+        ).values_list(group, "answered", "closed", "first_median", "first_p90", "resolution_median",
+                      "resolution_p90"))
+    else:
+        grouped: dict = {}
+        for key, first, resolution in queryset.values_list(group, "first_response_seconds",
+                                                            "resolution_seconds")[:STATS_ROW_CAP]:
+            firsts, resolutions = grouped.setdefault(key, ([], []))
+            firsts.append(first)
+            if resolution is not None:
+                resolutions.append(resolution)
+        rows = [(key, len(firsts), len(resolutions), _percentile(firsts, 0.5), _percentile(firsts, 0.9),
+                 _percentile(resolutions, 0.5), _percentile(resolutions, 0.9))
+                for key, (firsts, resolutions) in grouped.items()]
+    result = [TimeRow(key=key, label=labels.get(key, "—"), answered=answered, closed=closed,
+                      first_median=_hours(values[0]), first_p90=_hours(values[1]),
+                      resolution_median=_hours(values[2]), resolution_p90=_hours(values[3]))
+              for key, answered, closed, *values in rows]
+    return sorted(result, key=lambda row: (-row.answered, row.label))
+
+
+def _hours(seconds) -> float | None:
+    return round(seconds / 3600, 1) if seconds is not None else None
+
+
+@dataclass
+class Overview:
+    by_status: dict
+    overdue: int
+    nearing: int
+    escalated: int
+    by_lawyer: list
+    by_category: list
+
+
+def staff_overview(user, *, since) -> Overview:
+    """Fixed queries whatever the number of consultations: the period's counts by status (one aggregate),
+    the clock over open unanswered questions (partial index), and two grouped percentile queries."""
+    scoped = consultations_for_staff(user).order_by()
+    now = timezone.now()
+    period = scoped.filter(created_at__gte=since)
+    by_status = period.aggregate(**{status.value: Count("pk", filter=Q(status=status.value)) for status in S})
+    open_unanswered = scoped.filter(first_answered_at__isnull=True, status__in=[S.QUEUED, S.ASSIGNED])
+    clock = open_unanswered.aggregate(
+        overdue=Count("pk", filter=Q(due_at__lt=now)),
+        nearing=Count("pk", filter=Q(due_at__gte=now, due_at__lt=now + NEARING)),
+        escalated=Count("pk", filter=Q(escalated_at__isnull=False)))
+    lawyer_labels = {u.pk: u.real_name or u.username for u in lawyers()}
+    category_labels = dict(ConsultationCategory.objects.values_list("pk", "name"))
+    return Overview(
+        by_status={status.label: by_status[status.value] for status in S},
+        overdue=clock["overdue"], nearing=clock["nearing"], escalated=clock["escalated"],
+        by_lawyer=service_times(period, group="lawyer_id", labels=lawyer_labels),
+        by_category=service_times(period, group="category_id", labels=category_labels),
+    )
+
+
+# --- public page ----------------------------------------------------------------------------------
+
+def duty_roster(days: int = 7) -> QuerySet[DutyShift]:
+    now = timezone.now()
+    return DutyShift.objects.filter(ends_at__gt=now, starts_at__lt=now + timedelta(days=days)).select_related(
+        "lawyer").order_by("starts_at", "id")
+
+
+MAX_TERMS = 5
+
+
+def published_faq(query: str = "", category: ConsultationCategory | None = None) -> QuerySet[PublishedAnswer]:
+    """Published answers containing every term (a two-character Chinese term works: a substring match)."""
+    faq = PublishedAnswer.objects.filter(status=PublishedAnswer.Status.PUBLISHED).select_related("category")
+    if category is not None:
+        faq = faq.filter(category=category)
+    for term in [t.lower() for t in (query or "").split() if t][:MAX_TERMS]:
+        faq = faq.filter(search_document__contains=term[:40])
+    return faq.order_by("-published_at", "-id")
+
+
+def faq_for_staff(user) -> QuerySet[PublishedAnswer]:
+    if not is_legal_staff(user):
+        return PublishedAnswer.objects.none()
+    # Drafts come from consultations of the staff's subtree; answers written by staff have no source.
+    return PublishedAnswer.objects.filter(
+        Q(consultation__isnull=True) | org_scope_q(user, "consultation__organization")).select_related("category")
+
+
+def get_faq_for_staff(user, pk) -> PublishedAnswer:
+    return _get(faq_for_staff(user), pk)
+
+
+# --- screenings -----------------------------------------------------------------------------------
+
+def _enterprise_scope(user, prefix: str = "enterprise") -> Q:
+    return org_scope_q(user, f"{prefix}__district") | org_scope_q(user, f"{prefix}__union")
+
+
+def enterprises_for_screening(user) -> QuerySet[Enterprise]:
+    if not is_staff_member(user):
+        return Enterprise.objects.none()
+    return Enterprise.objects.filter(org_scope_q(user, "district") | org_scope_q(user, "union")).select_related(
+        "district")
+
+
+def screenings_for_user(user) -> QuerySet[RiskScreening]:
+    if not (is_staff_member(user) and user.has_perm("legal_aid.screen_risk")):
+        return RiskScreening.objects.none()
+    return RiskScreening.objects.filter(_enterprise_scope(user)).select_related("enterprise", "enterprise__district")
+
+
+def get_screening_for_user(user, pk) -> RiskScreening:
+    return _get(screenings_for_user(user), pk)
+
+
+def latest_screenings(user) -> QuerySet[RiskScreening]:
+    """Each enterprise's most recent screening."""
+    newest = RiskScreening.objects.filter(enterprise=OuterRef("enterprise")).order_by("-screened_on", "-id")
+    return screenings_for_user(user).filter(pk=Subquery(newest.values("pk")[:1]))
+
+
+def heat_table(user) -> list[dict]:
+    """Per county-level union: enterprises at each level by their latest screening (one grouped query)."""
+    counts = (latest_screenings(user).order_by().values("enterprise__district_id", "level")
+              .annotate(n=Count("pk")).values_list("enterprise__district_id", "level", "n"))
+    by_district: dict[int, dict] = {}
+    for district_id, level, n in counts:
+        by_district.setdefault(district_id, {}).setdefault(level, 0)
+        by_district[district_id][level] += n
+    names = dict(Organization.objects.filter(pk__in=by_district).values_list("pk", "name"))
+    rows = []
+    for district_id, levels in by_district.items():
+        total = sum(levels.values())
+        rows.append({"district_id": district_id, "name": names.get(district_id, "—"), "total": total,
+                     **{level: levels.get(level, 0) for level in RiskScreening.Level.values},
+                     "heat": (levels.get("red", 0) * 3 + levels.get("orange", 0) * 2 + levels.get("yellow", 0))})
+    return sorted(rows, key=lambda row: (-row["heat"], row["name"]))
+
+
+def enterprise_trend(user, enterprise_id) -> QuerySet[RiskScreening]:
+    return screenings_for_user(user).filter(enterprise_id=enterprise_id).order_by("screened_on", "id")
+
+
+def red_warnings(user) -> QuerySet[RiskScreening]:
+    return screenings_for_user(user).filter(level=RiskScreening.Level.RED, warned_at__isnull=False).order_by(
+        "-warned_at")
+
+
+# --- indicators -----------------------------------------------------------------------------------
+
+def _within(queryset, field, start, end):
+    since, until = period_bounds(start, end)
+    return queryset.filter(**{f"{field}__gte": since, f"{field}__lt": until})
+
+
+def _received(organizations, start, end):
+    return subtree_totals(_within(Consultation.objects.all(), "created_at", start, end),
+                          org_field="organization", organizations=organizations)
+
+
+def _answered(organizations, start, end):
+    return subtree_totals(_within(Consultation.objects.all(), "first_answered_at", start, end),
+                          org_field="organization", organizations=organizations)
+
+
+def _median_first_response(organizations, start, end):
+    answered = _within(Consultation.objects.filter(first_response_seconds__isnull=False), "first_answered_at",
+                       start, end)
+    result = {}
+    for organization in organizations:
+        values = list(answered.filter(organization__path__startswith=organization.path)
+                      .values_list("first_response_seconds", flat=True)[:STATS_ROW_CAP])
+        median = _percentile(values, 0.5)
+        result[organization.pk] = round(median / 3600, 1) if median is not None else 0
+    return result
+
+
+def _screened(organizations, start, end):
+    rows = RiskScreening.objects.filter(screened_on__gte=start, screened_on__lte=end)
+    return subtree_totals(rows, org_field="enterprise__district",
+                          organizations=organizations)
+
+
+def _red(organizations, start, end):
+    return subtree_totals(_within(RiskScreening.objects.filter(level=RiskScreening.Level.RED,
+                                                               warned_at__isnull=False), "warned_at", start, end),
+                          org_field="enterprise__district", organizations=organizations)
+
+
+def _link(url_name: str):
+    return lambda organization, start, end: reverse(url_name)
+
+
+INDICATORS = [
+    Indicator(key="legal_aid.consultations_received", label="收到法律咨询数", unit="件", compute=_received,
+              link=_link("legal_aid:staff_list")),
+    Indicator(key="legal_aid.consultations_answered", label="已答复法律咨询数", unit="件", compute=_answered,
+              link=_link("legal_aid:staff_list")),
+    Indicator(key="legal_aid.median_first_response", label="首次答复用时中位数", unit="小时",
+              compute=_median_first_response, link=_link("legal_aid:overview"),
+              description="期间内首次答复的咨询，从提问到律师首次答复"),
+    Indicator(key="legal_aid.screenings", label="稳定风险排查次数", unit="次", compute=_screened,
+              link=_link("legal_aid:screening_list")),
+    Indicator(key="legal_aid.red_warnings", label="红色预警数", unit="个", compute=_red,
+              link=_link("legal_aid:screening_list")),
+]
+

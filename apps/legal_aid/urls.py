@@ -1,0 +1,28 @@
+from django.urls import path
+
+from . import views
+
+app_name = "legal_aid"
+
+urlpatterns = [
+    # Public: the hotline, the duty roster, published answers.
+    path("", views.home, name="home"),
+    path("ask/", views.ask, name="ask"),
+    path("mine/", views.my_consultations, name="mine"),
+    path("consultations/<int:pk>/", views.consultation_detail, name="consultation_detail"),
+    path("consultations/<int:pk>/message/", views.consultation_message, name="consultation_message"),
+    path("consultations/<int:pk>/rate/", views.consultation_rate, name="consultation_rate"),
+    path("consultations/<int:pk>/close/", views.consultation_close, name="consultation_close"),
+    path("consultations/<int:pk>/assign/", views.consultation_assign, name="consultation_assign"),
+    path("consultations/<int:pk>/claim/", views.consultation_claim, name="consultation_claim"),
+    path("queue/", views.lawyer_queue, name="queue"),
+    path("staff/consultations/", views.staff_list, name="staff_list"),
+    path("staff/overview/", views.overview, name="overview"),
+    path("staff/categories/", views.category_list, name="categories"),
+    path("staff/faq/", views.faq_list, name="faq_list"),
+    path("staff/faq/<int:pk>/", views.faq_edit, name="faq_edit"),
+    path("screenings/", views.screening_list, name="screening_list"),
+    path("screenings/new/", views.screening_new, name="screening_new"),
+    path("screenings/rules/", views.screening_rules, name="screening_rules"),
+    path("screenings/<int:pk>/", views.screening_detail, name="screening_detail"),
+]

@@ -1,0 +1,14 @@
+from .consultations import (  # noqa: F401
+    ask,
+    consultation_assign,
+    consultation_claim,
+    consultation_close,
+    consultation_detail,
+    consultation_message,
+    consultation_rate,
+    lawyer_queue,
+    my_consultations,
+)
+from .public import home  # noqa: F401
+from .screening import screening_detail, screening_list, screening_new, screening_rules  # noqa: F401
+from .staff import category_list, faq_edit, faq_list, overview, staff_list  # noqa: F401

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from apps.core.permissions import RoleRequired
+
+from ..permissions import is_legal_staff, is_volunteer_lawyer, uses_screening
+
+
+def _guard(check, perm: str):
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not check(request.user):
+                raise RoleRequired(perm)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+# Declared on each view: who may use it.
+lawyer_required = _guard(is_volunteer_lawyer, "legal_aid.answer_consultation")
+legal_staff_required = _guard(is_legal_staff, "legal_aid.handle_consultation")
+screening_required = _guard(uses_screening, "legal_aid.screen_risk")
+
+
+def apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for key, errors in error.error_dict.items():
+            form.add_error(key if key in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def flash_errors(request, error: ValidationError | PermissionDenied) -> None:
+    if isinstance(error, ValidationError):
+        for text in error.messages:
+            messages.error(request, text)
+    else:
+        messages.error(request, str(error) or "没有权限进行此操作。")
