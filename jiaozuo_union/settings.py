@@ -223,7 +223,8 @@ USE_TZ = True
 FORMAT_MODULE_PATH = ["jiaozuo_union.formats"]
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# collectstatic writes here; nginx serves it (deploy/nginx/jiaozuo.conf), WhiteNoise is the fallback.
+STATIC_ROOT = env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
