@@ -1,0 +1,57 @@
+"""What the publicity app plugs into core: navigation, console menu, to-dos, home, files."""
+from __future__ import annotations
+
+from django.urls import reverse
+
+from apps.core.registry import HomeSection, RecordRow, TodoItem
+
+GROUP = "宣传与评选"
+
+
+def console_todos(user) -> list[TodoItem]:
+    from . import selectors
+    from .models import Article
+
+    if not user.has_perm("publicity.review_article"):
+        return []
+    count = selectors.articles_for_user(user).filter(status=Article.Status.REVIEW).count()
+    return [TodoItem(label="待审核的文章", count=count,
+                     url=reverse("publicity:console_articles") + "?status=review", group=GROUP)]
+
+
+def latest_news(request) -> HomeSection | None:
+    from . import selectors
+
+    articles = list(selectors.public_articles()[:5])
+    if not articles:
+        return None
+    return HomeSection(title="工会资讯", order=40, more_url=reverse("publicity:article_list"),
+                       rows=[RecordRow(title=a.title, url=a.get_absolute_url(), status=a.get_category_display(),
+                                       when=a.published_at) for a in articles])
+
+
+def can_see_article_file(user, obj, field_name: str) -> bool:
+    """Covers and attachments of a public article are public; drafts only for the owning staff."""
+    from apps.core.scoping import can_act_for
+
+    from .models import Article
+
+    article = obj if isinstance(obj, Article) else obj.article
+    return article.is_public or can_act_for(user, article.organization)
+
+
+def register() -> None:
+    from apps.core.registry import ConsoleLink, NavItem, console_menu, home_sections, nav_items
+    from apps.core.registry import console_todos as todo_registry
+    from apps.core.uploads import private_files
+
+    from .models import Article, ArticleAttachment
+
+    nav_items.register(NavItem(label="工会资讯", url_name="publicity:article_list", order=70, icon="journal-text",
+                               description="新闻、政策解读、健康知识、劳动法律"))
+    console_menu.register(ConsoleLink(label="文章管理", url_name="publicity:console_articles", group=GROUP,
+                                      icon="journal-text", order=500, permissions=("publicity.write_article",)))
+    todo_registry.register(console_todos)
+    home_sections.register(latest_news)
+    private_files.register(Article, can_see_article_file)
+    private_files.register(ArticleAttachment, can_see_article_file)
