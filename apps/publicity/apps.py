@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 
-_EDITOR = ["publicity.write_article"]
-_REVIEWER = ["publicity.write_article", "publicity.review_article"]
+_EDITOR = ["publicity.write_article", "publicity.nominate"]
+_REVIEWER = ["publicity.write_article", "publicity.review_article", "publicity.nominate"]
 
 
 class PublicityConfig(AppConfig):
@@ -9,7 +9,7 @@ class PublicityConfig(AppConfig):
     verbose_name = "宣传与评选"
     default_auto_field = "django.db.models.BigAutoField"
     role_permissions = {
-        "city_office": _REVIEWER,
+        "city_office": [*_REVIEWER, "publicity.run_campaign"],
         "county_staff": _REVIEWER,
         "grassroots_staff": _EDITOR,
     }

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from apps.core.uploads import UploadField
 
-from .models import Article
+from .models import Article, Campaign
 
 
 class ArticleForm(forms.Form):
@@ -37,3 +37,51 @@ class AttachmentForm(forms.Form):
 
 class ReviewForm(forms.Form):
     note = forms.CharField(label="审核意见", max_length=300, required=False)
+
+
+class CampaignForm(forms.Form):
+
+    title = forms.CharField(label="评选名称", max_length=120)
+    kind = forms.ChoiceField(label="类别", choices=Campaign.Kind.choices)
+    criteria = forms.CharField(label="评选条件", widget=forms.Textarea(attrs={"rows": 5}), max_length=5000)
+    nominate_until = forms.DateField(label="推荐截止日期", widget=forms.DateInput(attrs={"type": "date"}))
+    quota_per_district = forms.IntegerField(label="每个县区推荐名额", min_value=1, max_value=200)
+    front_line_priority = forms.BooleanField(label="向抗疫和复工复产一线倾斜", required=False, initial=True)
+    voting_enabled = forms.BooleanField(label="开展网络投票", required=False)
+    voting_until = forms.DateField(label="投票截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    notice_until = forms.DateField(label="公示截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        today = timezone.localdate()
+        for name in ("nominate_until", "voting_until", "notice_until"):
+            value = data.get(name)
+            if value and not (today <= value <= today.replace(year=today.year + 2)):
+                self.add_error(name, "日期应在今天到两年之内。")
+        if data.get("voting_enabled") and not data.get("voting_until"):
+            self.add_error("voting_until", "开展网络投票时请填写投票截止日期。")
+        return data
+
+
+class NominationForm(forms.Form):
+    nominee_name = forms.CharField(label="人选（集体）名称", max_length=80)
+    is_collective = forms.BooleanField(label="集体", required=False)
+    workplace = forms.CharField(label="工作单位", max_length=120)
+    deeds = forms.CharField(label="主要事迹", max_length=3000, widget=forms.Textarea(attrs={"rows": 5}))
+    front_line = forms.BooleanField(label="在抗疫或复工复产一线作出贡献", required=False)
+    material = UploadField(kind="document", label="推荐材料", required=False)
+
+
+class NominationReviewForm(forms.Form):
+    passed = forms.TypedChoiceField(label="评审结果", choices=[("1", "通过"), ("0", "不通过")],
+                                    coerce=lambda v: v == "1")
+    note = forms.CharField(label="评审意见", max_length=300, required=False)
+
+
+class ObjectionForm(forms.Form):
+    text = forms.CharField(label="异议内容", max_length=2000, min_length=5, widget=forms.Textarea(attrs={"rows": 4}),
+                           help_text="请写明事实和依据；异议由主办单位答复。")
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label="答复", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))

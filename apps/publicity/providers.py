@@ -49,6 +49,11 @@ def register() -> None:
 
     nav_items.register(NavItem(label="工会资讯", url_name="publicity:article_list", order=70, icon="journal-text",
                                description="新闻、政策解读、健康知识、劳动法律"))
+    nav_items.register(NavItem(label="评选表彰", url_name="publicity:campaign_list", order=71, icon="award",
+                               description="最美职工、五一劳动奖章等评选，投票与公示"))
+    console_menu.register(ConsoleLink(label="评选表彰", url_name="publicity:console_campaigns", group=GROUP,
+                                      icon="award", order=501,
+                                      permissions=("publicity.nominate", "publicity.run_campaign")))
     console_menu.register(ConsoleLink(label="文章管理", url_name="publicity:console_articles", group=GROUP,
                                       icon="journal-text", order=500, permissions=("publicity.write_article",)))
     todo_registry.register(console_todos)

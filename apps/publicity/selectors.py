@@ -1,7 +1,7 @@
 """Reads of the publicity app, scoped to who is asking."""
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -9,7 +9,7 @@ from apps.core.indicators import Indicator
 from apps.core.scoping import org_scope_q
 from apps.core.search import filter_substrings
 
-from .models import Article
+from .models import Article, Campaign, Nomination, Objection
 
 
 def public_articles(*, category: str = "", query: str = "") -> QuerySet[Article]:
@@ -46,6 +46,99 @@ def get_article_for_user(user, pk: int) -> Article:
     return article
 
 
+# --- selections -------------------------------------------------------------------------------
+
+PUBLIC_PHASES = (Campaign.Status.VOTING, Campaign.Status.NOTICE, Campaign.Status.FINAL)
+
+
+def public_campaigns() -> QuerySet[Campaign]:
+    return Campaign.objects.all().order_by("-created_at", "-pk")
+
+
+def get_public_campaign(pk: int) -> Campaign:
+    campaign = public_campaigns().filter(pk=pk).first()
+    if campaign is None:
+        raise Http404
+    return campaign
+
+
+def _ordered(nominations: QuerySet[Nomination], campaign: Campaign) -> QuerySet[Nomination]:
+    """Front-line nominees first where the campaign says so."""
+    order = ["-front_line"] if campaign.front_line_priority else []
+    return nominations.order_by(*order, "-vote_count", "pk")
+
+
+def public_nominees(campaign: Campaign) -> QuerySet[Nomination]:
+    """Nominees shown publicly: from the voting phase on, those still in the running (or selected)."""
+    if campaign.status not in PUBLIC_PHASES:
+        return Nomination.objects.none()
+    nominations = campaign.nominations.exclude(status=Nomination.Status.REJECTED).filter(
+        rounds_passed__gte=campaign.review_round).select_related("district")
+    if campaign.status == Campaign.Status.FINAL:
+        nominations = nominations.filter(status=Nomination.Status.SELECTED)
+    return _ordered(nominations.annotate(vote_count=Count("votes")), campaign)
+
+
+def get_public_nominee(pk: int) -> Nomination:
+    nomination = Nomination.objects.select_related("campaign").filter(pk=pk).first()
+    if nomination is None or not public_nominees(nomination.campaign).filter(pk=pk).exists():
+        raise Http404
+    return nomination
+
+
+def campaigns_for_user(user) -> QuerySet[Campaign]:
+    """Staff: selections run by their organisation's ancestors (to nominate) or within their subtree."""
+    organization = getattr(user, "organization", None)
+    if organization is None:
+        return Campaign.objects.filter(org_scope_q(user, "organization"))
+    ancestors = [organization.path[:i + 1] for i, ch in enumerate(organization.path) if ch == "/"]
+    return (Campaign.objects.filter(Q(organization__path__in=ancestors + [organization.path])
+                                    | org_scope_q(user, "organization"))
+            .select_related("organization").order_by("-created_at", "-pk"))
+
+
+def get_campaign_for_user(user, pk: int) -> Campaign:
+    campaign = campaigns_for_user(user).filter(pk=pk).first()
+    if campaign is None:
+        raise Http404
+    return campaign
+
+
+def nominations_for_user(user, campaign: Campaign) -> QuerySet[Nomination]:
+    """The organiser sees every nomination; a nominating union those of its own subtree."""
+    nominations = campaign.nominations.select_related("district", "nominated_by").annotate(vote_count=Count("votes"))
+    from apps.core.scoping import can_act_for
+
+    if not can_act_for(user, campaign.organization):
+        nominations = nominations.filter(org_scope_q(user, "nominated_by"))
+    return _ordered(nominations, campaign)
+
+
+def get_nomination_for_user(user, pk: int) -> Nomination:
+    nomination = Nomination.objects.select_related("campaign").filter(pk=pk).first()
+    if nomination is None or not nominations_for_user(user, nomination.campaign).filter(pk=pk).exists():
+        raise Http404
+    return nomination
+
+
+def get_objection_for_user(user, pk: int) -> Objection:
+    objection = Objection.objects.select_related("nomination__campaign").filter(pk=pk).first()
+    if objection is None or not nominations_for_user(user, objection.nomination.campaign).filter(
+            pk=objection.nomination_id).exists():
+        raise Http404
+    return objection
+
+
+def honour_recommendations_for(user) -> list:
+    """Recommendations from women workers' work (#12), when that app is installed."""
+    from apps.core import registry
+
+    found = []
+    for provider in getattr(registry, "honour_recommendations", []):
+        found.extend(provider(user) or [])
+    return found
+
+
 def _articles_published(organizations, start, end):
     from apps.core.indicators import period_bounds, subtree_totals
 
@@ -64,3 +157,28 @@ INDICATORS = [
     Indicator(key="publicity.articles_published", label="发布宣传文章数", unit="篇", compute=_articles_published,
               link=_articles_link),
 ]
+
+
+def _first(recommendation, *names: str, default=""):
+    for name in names:
+        value = getattr(recommendation, name, None)
+        if value not in (None, ""):
+            return value
+    return default
+
+
+def recommendation_fields(recommendation) -> dict:
+    """A women workers' recommendation as the fields of a nomination.
+
+    The recommendation type belongs to another app; it is read by the names such records use
+    (name / nominee_name, organization / workplace, reason / deeds …) so that either spelling works.
+    """
+    name = str(_first(recommendation, "nominee_name", "name", "title"))[:80]
+    workplace = str(_first(recommendation, "workplace", "organization_name", "organization", "enterprise",
+                           default="（未填写）"))[:120]
+    deeds = str(_first(recommendation, "deeds", "reason", "summary", "description", default="来自女职工工作的推荐"))
+    key = _first(recommendation, "key", "source_key", "pk", "id", default=f"{name}|{workplace}")
+    return {"nominee_name": name, "workplace": workplace, "deeds": deeds[:3000],
+            "front_line": bool(_first(recommendation, "front_line", default=False)),
+            "is_collective": bool(_first(recommendation, "is_collective", default=False)),
+            "source_key": str(key)[:80]}

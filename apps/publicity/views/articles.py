@@ -10,12 +10,15 @@ from django.views.decorators.http import require_POST
 from apps.core.pagecache import public_page
 from apps.core.permissions import staff_required
 
-from . import selectors, services
-from .forms import ArticleForm, AttachmentForm, ReviewForm
-from .models import Article
+from .. import selectors, services
+from ..forms import ArticleForm, AttachmentForm, ReviewForm
+from ..models import Article
+
+__all__ = ["article_list", "article_detail", "console_articles", "article_edit", "article_manage",
+           "article_transition"]
 
 
-def _apply_errors(form, error: ValidationError) -> None:
+def apply_errors(form, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for key, errors in error.error_dict.items():
             form.add_error(key if key in form.fields else None, errors)
@@ -77,7 +80,7 @@ def article_edit(request, pk: int | None = None):
                 article = services.article_create(actor=request.user, organization=request.user.organization,
                                                   **fields)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "文章已保存。")
             return redirect("publicity:article_manage", pk=article.pk)
@@ -90,10 +93,7 @@ def article_manage(request, pk: int):
     article = selectors.get_article_for_user(request.user, pk)
     attachment_form = AttachmentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and attachment_form.is_valid():
-        try:
-            services.article_add_attachment(actor=request.user, article=article, **attachment_form.cleaned_data)
-        except PermissionDenied as error:
-            raise error
+        services.article_add_attachment(actor=request.user, article=article, **attachment_form.cleaned_data)
         messages.success(request, "附件已添加。")
         return redirect("publicity:article_manage", pk=article.pk)
     allowed = services.ARTICLE_TRANSITIONS.get(article.status, {})

@@ -10,8 +10,10 @@ from apps.core.audit import audit_record
 from apps.core.scoping import can_act_for
 from apps.core.search import build_document
 
-from .models import Article, ArticleAttachment
-from .sanitize import clean_html, plain_text
+from ..models import Article, ArticleAttachment
+from ..sanitize import clean_html, plain_text
+
+__all__ = ["article_create", "article_update", "article_add_attachment", "article_transition"]
 
 PAGES = "news"
 

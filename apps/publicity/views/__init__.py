@@ -1,0 +1,2 @@
+from .articles import *  # noqa: F403
+from .campaigns import *  # noqa: F403
