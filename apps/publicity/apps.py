@@ -9,7 +9,7 @@ class PublicityConfig(AppConfig):
     verbose_name = "宣传与评选"
     default_auto_field = "django.db.models.BigAutoField"
     role_permissions = {
-        "city_office": [*_REVIEWER, "publicity.run_campaign"],
+        "city_office": [*_REVIEWER, "publicity.run_campaign", "publicity.judge_essay"],
         "county_staff": _REVIEWER,
         "grassroots_staff": _EDITOR,
     }

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from apps.core.uploads import UploadField
 
-from .models import Article, Campaign
+from .models import Article, Campaign, Essay
 
 
 class ArticleForm(forms.Form):
@@ -85,3 +85,51 @@ class ObjectionForm(forms.Form):
 
 class AnswerForm(forms.Form):
     answer = forms.CharField(label="答复", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ExemplarForm(forms.Form):
+    name = forms.CharField(label="姓名（集体名称）", max_length=80)
+    is_collective = forms.BooleanField(label="集体", required=False)
+    workplace = forms.CharField(label="工作单位", max_length=120)
+    story = forms.CharField(label="先进事迹", max_length=10000, widget=forms.Textarea(attrs={"rows": 8}))
+    front_line = forms.BooleanField(label="抗疫一线", required=False)
+    resumption = forms.BooleanField(label="复工复产", required=False)
+    photo = UploadField(kind="image", label="照片", required=False)
+
+
+class ExemplarPhotoForm(forms.Form):
+    image = UploadField(kind="image", label="照片")
+    caption = forms.CharField(label="说明", max_length=120, required=False)
+
+
+class ContestForm(forms.Form):
+    title = forms.CharField(label="征文名称", max_length=120)
+    rules = forms.CharField(label="征文规则", max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
+    opens_on = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}))
+    closes_on = forms.DateField(label="截止日期", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        today = timezone.localdate()
+        for name in ("opens_on", "closes_on"):
+            value = data.get(name)
+            if value and abs((value - today).days) > 730:
+                self.add_error(name, "日期应在两年之内。")
+        return data
+
+
+class EssayForm(forms.Form):
+    title = forms.CharField(label="题目", max_length=100)
+    text = forms.CharField(label="正文", max_length=20000, min_length=50, widget=forms.Textarea(attrs={"rows": 12}),
+                           help_text="不少于 50 字。")
+    file = UploadField(kind="document", label="附件（可选）", required=False)
+
+
+class ScoreForm(forms.Form):
+    score = forms.IntegerField(label="分数（0–100）", min_value=0, max_value=100)
+    comment = forms.CharField(label="评语", max_length=300, required=False)
+
+
+class AwardForm(forms.Form):
+
+    award = forms.ChoiceField(label="奖项", choices=Essay.Award.choices, required=False)

@@ -223,3 +223,112 @@ class Objection(models.Model):
 
     def __str__(self) -> str:
         return self.text[:30]
+
+
+class Exemplar(models.Model):
+    """A story of an exemplary person or collective."""
+
+    name = models.CharField("姓名（集体名称）", max_length=80)
+    is_collective = models.BooleanField("集体", default=False)
+    workplace = models.CharField("工作单位", max_length=120)
+    story = models.TextField("先进事迹", max_length=10000)
+    front_line = models.BooleanField("抗疫一线", default=False)
+    resumption = models.BooleanField("复工复产", default=False)
+    photo = PrivateFileField("照片", upload_to=RandomName("publicity/exemplars"), blank=True)
+    organization = models.ForeignKey("core.Organization", on_delete=models.PROTECT, related_name="+",
+                                     verbose_name="发布单位")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    is_published = models.BooleanField("已发布", default=False)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "先进典型"
+        verbose_name_plural = "先进典型"
+        ordering = ["-published_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("publicity:exemplar_detail", args=[self.pk])
+
+
+class ExemplarPhoto(models.Model):
+    exemplar = models.ForeignKey(Exemplar, on_delete=models.CASCADE, related_name="photos")
+    image = PrivateFileField("照片", upload_to=RandomName("publicity/exemplars"))
+    caption = models.CharField("说明", max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.caption or f"照片 {self.pk}"
+
+
+class EssayContest(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "征集中"
+        JUDGING = "judging", "评审中"
+        PUBLISHED = "published", "结果已公布"
+
+    title = models.CharField("征文名称", max_length=120)
+    rules = models.TextField("征文规则")
+    organization = models.ForeignKey("core.Organization", on_delete=models.PROTECT, related_name="+",
+                                     verbose_name="主办单位")
+    opens_on = models.DateField("开始日期")
+    closes_on = models.DateField("截止日期")
+    status = models.CharField("阶段", max_length=12, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "征文活动"
+        verbose_name_plural = "征文活动"
+        ordering = ["-opens_on", "-pk"]
+        permissions = [("judge_essay", "评审征文")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("publicity:contest_public", args=[self.pk])
+
+
+class Essay(models.Model):
+    class Award(models.TextChoices):
+        NONE = "", "未获奖"
+        FIRST = "first", "一等奖"
+        SECOND = "second", "二等奖"
+        THIRD = "third", "三等奖"
+        EXCELLENCE = "excellence", "优秀奖"
+
+    contest = models.ForeignKey(EssayContest, on_delete=models.PROTECT, related_name="essays")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField("题目", max_length=100)
+    text = models.TextField("正文", max_length=20000)
+    file = PrivateFileField("附件", upload_to=RandomName("publicity/essays"), blank=True)
+    award = models.CharField("奖项", max_length=12, choices=Award.choices, default="", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "征文作品"
+        verbose_name_plural = "征文作品"
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["contest", "author"], name="publicity_one_essay_each")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class EssayScore(models.Model):
+    essay = models.ForeignKey(Essay, on_delete=models.CASCADE, related_name="scores")
+    judge = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    score = models.PositiveSmallIntegerField("分数")
+    comment = models.CharField("评语", max_length=300, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["essay", "judge"], name="publicity_score_once")]
+
+    def __str__(self) -> str:
+        return f"{self.score}"

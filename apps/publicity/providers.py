@@ -40,12 +40,38 @@ def can_see_article_file(user, obj, field_name: str) -> bool:
     return article.is_public or can_act_for(user, article.organization)
 
 
+def can_see_exemplar_file(user, obj, field_name: str) -> bool:
+    from apps.core.scoping import can_act_for
+
+    from .models import Exemplar
+
+    exemplar = obj if isinstance(obj, Exemplar) else obj.exemplar
+    return exemplar.is_published or can_act_for(user, exemplar.organization)
+
+
+def can_see_nomination_file(user, obj, field_name: str) -> bool:
+    """Supporting material: the nominating union's subtree and the organiser."""
+    from apps.core.scoping import can_act_for
+
+    return can_act_for(user, obj.nominated_by) or can_act_for(user, obj.campaign.organization)
+
+
+def can_see_essay_file(user, obj, field_name: str) -> bool:
+    """An essay's file: its author and the contest's judges."""
+    from apps.core.scoping import can_act_for
+
+    if not user.is_authenticated:
+        return False
+    return obj.author_id == user.pk or (user.has_perm("publicity.judge_essay")
+                                        and can_act_for(user, obj.contest.organization))
+
+
 def register() -> None:
     from apps.core.registry import ConsoleLink, NavItem, console_menu, home_sections, nav_items
     from apps.core.registry import console_todos as todo_registry
     from apps.core.uploads import private_files
 
-    from .models import Article, ArticleAttachment
+    from .models import Article, ArticleAttachment, Essay, Exemplar, ExemplarPhoto, Nomination
 
     nav_items.register(NavItem(label="工会资讯", url_name="publicity:article_list", order=70, icon="journal-text",
                                description="新闻、政策解读、健康知识、劳动法律"))
@@ -56,7 +82,19 @@ def register() -> None:
                                       permissions=("publicity.nominate", "publicity.run_campaign")))
     console_menu.register(ConsoleLink(label="文章管理", url_name="publicity:console_articles", group=GROUP,
                                       icon="journal-text", order=500, permissions=("publicity.write_article",)))
+    nav_items.register(NavItem(label="先进典型", url_name="publicity:exemplar_gallery", order=72, icon="star",
+                               description="抗疫一线和复工复产中的先进个人与集体"))
+    nav_items.register(NavItem(label="征文活动", url_name="publicity:contest_list", order=73, icon="pencil-square",
+                               description="“抗击疫情，我们在行动”主题征文"))
+    console_menu.register(ConsoleLink(label="先进典型", url_name="publicity:console_exemplars", group=GROUP,
+                                      icon="star", order=502, permissions=("publicity.write_article",)))
+    console_menu.register(ConsoleLink(label="征文评审", url_name="publicity:console_contests", group=GROUP,
+                                      icon="pencil-square", order=503, permissions=("publicity.judge_essay",)))
     todo_registry.register(console_todos)
     home_sections.register(latest_news)
     private_files.register(Article, can_see_article_file)
     private_files.register(ArticleAttachment, can_see_article_file)
+    private_files.register(Exemplar, can_see_exemplar_file)
+    private_files.register(ExemplarPhoto, can_see_exemplar_file)
+    private_files.register(Nomination, can_see_nomination_file)
+    private_files.register(Essay, can_see_essay_file)

@@ -9,7 +9,7 @@ from apps.core.indicators import Indicator
 from apps.core.scoping import org_scope_q
 from apps.core.search import filter_substrings
 
-from .models import Article, Campaign, Nomination, Objection
+from .models import Article, Campaign, Essay, EssayContest, Exemplar, Nomination, Objection
 
 
 def public_articles(*, category: str = "", query: str = "") -> QuerySet[Article]:
@@ -137,6 +137,87 @@ def honour_recommendations_for(user) -> list:
     for provider in getattr(registry, "honour_recommendations", []):
         found.extend(provider(user) or [])
     return found
+
+
+# --- exemplars and essays ----------------------------------------------------------------------
+
+def public_exemplars(*, tag: str = "") -> QuerySet[Exemplar]:
+    exemplars = Exemplar.objects.filter(is_published=True)
+    if tag == "front_line":
+        exemplars = exemplars.filter(front_line=True)
+    elif tag == "resumption":
+        exemplars = exemplars.filter(resumption=True)
+    return exemplars.order_by("-published_at", "-pk")
+
+
+def get_public_exemplar(pk: int) -> Exemplar:
+    exemplar = public_exemplars().filter(pk=pk).first()
+    if exemplar is None:
+        raise Http404
+    return exemplar
+
+
+def exemplars_for_user(user) -> QuerySet[Exemplar]:
+    return Exemplar.objects.filter(org_scope_q(user, "organization")).order_by("-created_at", "-pk")
+
+
+def get_exemplar_for_user(user, pk: int) -> Exemplar:
+    exemplar = exemplars_for_user(user).filter(pk=pk).first()
+    if exemplar is None:
+        raise Http404
+    return exemplar
+
+
+def public_contests() -> QuerySet[EssayContest]:
+    return EssayContest.objects.all().order_by("-opens_on", "-pk")
+
+
+def get_public_contest(pk: int) -> EssayContest:
+    contest = public_contests().filter(pk=pk).first()
+    if contest is None:
+        raise Http404
+    return contest
+
+
+def winning_essays(contest: EssayContest) -> QuerySet[Essay]:
+    if contest.status != EssayContest.Status.PUBLISHED:
+        return Essay.objects.none()
+    return contest.essays.exclude(award="").select_related("author").order_by("award", "pk")
+
+
+def get_winning_essay(pk: int) -> Essay:
+    essay = Essay.objects.select_related("contest", "author").filter(pk=pk).first()
+    if essay is None or not winning_essays(essay.contest).filter(pk=pk).exists():
+        raise Http404
+    return essay
+
+
+def contests_for_judge(user) -> QuerySet[EssayContest]:
+    return EssayContest.objects.filter(org_scope_q(user, "organization")).order_by("-opens_on", "-pk")
+
+
+def get_contest_for_judge(user, pk: int) -> EssayContest:
+    contest = contests_for_judge(user).filter(pk=pk).first()
+    if contest is None:
+        raise Http404
+    return contest
+
+
+def essays_for_judge(user, contest: EssayContest):
+    """The judge's view of the entries: never the author (only() leaves the author out of the query)."""
+    from django.db.models import Avg, FilteredRelation
+
+    return (contest.essays.only("pk", "title", "award", "contest_id", "created_at")
+            .annotate(mine=FilteredRelation("scores", condition=Q(scores__judge=user)))
+            .annotate(average=Avg("scores__score"), my_score=Avg("mine__score"))
+            .order_by("pk"))
+
+
+def get_essay_for_judge(user, pk: int) -> Essay:
+    essay = Essay.objects.only("pk", "title", "text", "file", "award", "contest_id").filter(pk=pk).first()
+    if essay is None or not contests_for_judge(user).filter(pk=essay.contest_id).exists():
+        raise Http404
+    return essay
 
 
 def _articles_published(organizations, start, end):
