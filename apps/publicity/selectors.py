@@ -234,9 +234,54 @@ def _articles_link(organization, start, end) -> str:
     return f"{reverse('publicity:console_articles')}?status=published"
 
 
+def _nominations(organizations, start, end):
+    from apps.core.indicators import period_bounds, subtree_totals
+
+    low, high = period_bounds(start, end)
+    return subtree_totals(Nomination.objects.filter(created_at__gte=low, created_at__lt=high),
+                          org_field="nominated_by", organizations=organizations)
+
+
+def _front_line_share(organizations, start, end):
+    from decimal import Decimal
+
+    from apps.core.indicators import period_bounds, subtree_totals
+
+    low, high = period_bounds(start, end)
+    within = Nomination.objects.filter(created_at__gte=low, created_at__lt=high)
+    total = subtree_totals(within, org_field="nominated_by", organizations=organizations)
+    front = subtree_totals(within.filter(front_line=True), org_field="nominated_by", organizations=organizations)
+    return {pk: (Decimal(front.get(pk, 0) * 100) / total[pk]).quantize(Decimal("0.1")) if total.get(pk) else Decimal(0)
+            for pk in total}
+
+
+def _essays_received(organizations, start, end):
+    from apps.core.indicators import period_bounds, subtree_totals
+
+    low, high = period_bounds(start, end)
+    return subtree_totals(Essay.objects.filter(created_at__gte=low, created_at__lt=high),
+                          org_field="contest__organization", organizations=organizations)
+
+
+def _console_link(url_name: str):
+    def build(organization, start, end) -> str:
+        from django.urls import reverse
+
+        return reverse(url_name)
+
+    return build
+
+
 INDICATORS = [
     Indicator(key="publicity.articles_published", label="发布宣传文章数", unit="篇", compute=_articles_published,
               link=_articles_link),
+    Indicator(key="publicity.nominations", label="评选推荐人数", unit="人", compute=_nominations,
+              link=_console_link("publicity:console_campaigns")),
+    Indicator(key="publicity.front_line_share", label="推荐人选中一线人员占比", unit="%", compute=_front_line_share,
+              link=_console_link("publicity:console_campaigns"),
+              description="期间内推荐的人选中，有抗疫或复工复产一线贡献的比例"),
+    Indicator(key="publicity.essays_received", label="收到征文篇数", unit="篇", compute=_essays_received,
+              link=_console_link("publicity:console_contests")),
 ]
 
 

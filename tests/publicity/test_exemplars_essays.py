@@ -119,7 +119,8 @@ def test_judge_never_sees_the_author(org_tree, worker, city_staff, client):
     essay = services.essay_submit(author=worker, contest=contest, title="平凡的坚守", text=TEXT)
     services.contest_advance(actor=city_staff, contest=contest, to="judging")
     client.force_login(city_staff)
-    for url in (reverse("publicity:contest_judge", args=[contest.pk]), reverse("publicity:essay_judge", args=[essay.pk])):
+    for url in (reverse("publicity:contest_judge", args=[contest.pk]),
+                reverse("publicity:essay_judge", args=[essay.pk])):
         page = client.get(url).content.decode()
         assert "平凡的坚守" in page
         assert "独特作者名" not in page and worker.username not in page
