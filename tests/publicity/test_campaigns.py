@@ -239,3 +239,10 @@ def test_women_workers_recommendations_become_nominations(org_tree, city_staff, 
     assert nomination.source == "women_workers" and nomination.workplace == "修武县医院"
     assert client.post(reverse("publicity:recommendation_convert", args=[campaign.pk]),
                        {"index": "99"}).status_code == 302
+
+
+def test_campaign_page_marks_only_its_own_nav_entry(org_tree, city_staff, client):
+    campaign = make_campaign(org_tree.city, status="voting")
+    page = client.get(reverse("publicity:campaign_public", args=[campaign.pk])).content.decode()
+    assert 'nav-link active" href="/news/campaigns/"' in page
+    assert 'nav-link active" href="/news/"' not in page
