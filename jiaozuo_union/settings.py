@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "apps.subsidies",
     "apps.women_workers",
     "apps.legal_aid",
+    "apps.publicity",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,7 @@ urlpatterns = [
     path("subsidies/", include("apps.subsidies.urls")),
     path("women/", include("apps.women_workers.urls")),
     path("legal/", include("apps.legal_aid.urls")),
+    path("news/", include("apps.publicity.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -55,6 +55,18 @@ PUBLIC_URL_NAMES = {
     "women_workers:counselling",
     # legal aid: the hotline, the duty roster and the published questions and answers
     "legal_aid:home",
+    # publicity: news list, an article, the RSS feed, exemplar gallery and story, the selections and
+    # their nominees/voting page, essay contests with their published results and winning essays
+    "publicity:article_list",
+    "publicity:article_detail",
+    "publicity:feed",
+    "publicity:exemplar_gallery",
+    "publicity:exemplar_detail",
+    "publicity:campaign_list",
+    "publicity:campaign_public",
+    "publicity:contest_list",
+    "publicity:contest_public",
+    "publicity:essay_public",
 }
 
 # Views that exist only for POST; an anonymous GET may answer 405 before the login check.

@@ -78,7 +78,10 @@ def portal(request) -> dict:
         user = AnonymousUser()
     links = _layout_links(user)
     path = request.path
-    nav = [{**item, "active": path.startswith(item["url"])} for item in links["nav"]]
+    # Only the longest matching entry is active: /news/campaigns/ marks 评选表彰, not 工会资讯 (/news/) too.
+    longest = max((len(item["url"]) for item in links["nav"] if path.startswith(item["url"])), default=0)
+    nav = [{**item, "active": bool(longest) and len(item["url"]) == longest and path.startswith(item["url"])}
+           for item in links["nav"]]
     menu = [(group, [{**link, "active": path.startswith(link["url"])} for link in items])
             for group, items in links["console"]]
     return {

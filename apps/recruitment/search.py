@@ -14,17 +14,9 @@ from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.functional import cached_property
 
+from apps.core.search import MAX_TERMS, build_document, split_terms  # noqa: F401  (re-exported)
+
 TOTAL_CAP = 1000
-MAX_TERMS = 5
-
-
-def build_document(*parts: str) -> str:
-    """The text a post is found by: its fields, lower-cased, whitespace collapsed."""
-    return " ".join(" ".join(str(p).split()) for p in parts if p).lower()
-
-
-def split_terms(query: str) -> list[str]:
-    return [term.lower() for term in query.split() if term][:MAX_TERMS]
 
 
 def _quote_lexeme(lexeme: str) -> str:
