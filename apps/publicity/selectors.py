@@ -130,11 +130,11 @@ def get_objection_for_user(user, pk: int) -> Objection:
 
 
 def honour_recommendations_for(user) -> list:
-    """Recommendations from women workers' work (#12), when that app is installed."""
-    from apps.core import registry
+    """Recommendations from other apps (women workers' work) registered in core."""
+    from apps.core.registry import honour_recommendations
 
     found = []
-    for provider in getattr(registry, "honour_recommendations", []):
+    for provider in honour_recommendations:
         found.extend(provider(user) or [])
     return found
 
@@ -285,26 +285,13 @@ INDICATORS = [
 ]
 
 
-def _first(recommendation, *names: str, default=""):
-    for name in names:
-        value = getattr(recommendation, name, None)
-        if value not in (None, ""):
-            return value
-    return default
+def recommendation_fields(recommendations: list) -> list[dict]:
+    """Women workers' recommendations (core.registry.HonourRecommendation) as the fields of nominations."""
+    from apps.core.models import Organization
 
-
-def recommendation_fields(recommendation) -> dict:
-    """A women workers' recommendation as the fields of a nomination.
-
-    The recommendation type belongs to another app; it is read by the names such records use
-    (name / nominee_name, organization / workplace, reason / deeds …) so that either spelling works.
-    """
-    name = str(_first(recommendation, "nominee_name", "name", "title"))[:80]
-    workplace = str(_first(recommendation, "workplace", "organization_name", "organization", "enterprise",
-                           default="（未填写）"))[:120]
-    deeds = str(_first(recommendation, "deeds", "reason", "summary", "description", default="来自女职工工作的推荐"))
-    key = _first(recommendation, "key", "source_key", "pk", "id", default=f"{name}|{workplace}")
-    return {"nominee_name": name, "workplace": workplace, "deeds": deeds[:3000],
-            "front_line": bool(_first(recommendation, "front_line", default=False)),
-            "is_collective": bool(_first(recommendation, "is_collective", default=False)),
-            "source_key": str(key)[:80]}
+    names = dict(Organization.objects.filter(pk__in={r.organization_id for r in recommendations})
+                 .values_list("pk", "name"))
+    return [{"nominee_name": r.name[:80], "workplace": names.get(r.organization_id, "（未填写）")[:120],
+             "deeds": (r.summary or "来自女职工工作的推荐")[:3000], "front_line": r.front_line,
+             "is_collective": False, "source_key": f"{r.source}:{r.source_id}"[:80]}
+            for r in recommendations]

@@ -214,20 +214,12 @@ def test_public_page_query_count(org_tree, city_staff, grassroots_staff, client,
 
 
 def test_women_workers_recommendations_become_nominations(org_tree, city_staff, xiuwu_staff, client, monkeypatch):
-    from dataclasses import dataclass
+    from apps.core.registry import HonourRecommendation
 
-    @dataclass
-    class HonourRecommendation:
-        name: str
-        organization_name: str
-        reason: str
-        key: str
-
-    class Fake(list):
-        pass
-
-    providers = Fake([lambda user: [HonourRecommendation("赵敏", "修武县医院", "巾帼建功", "w-1")]])
-    monkeypatch.setattr(registry, "honour_recommendations", providers, raising=False)
+    recommendation = HonourRecommendation(kind="三八红旗手", name="赵敏", organization_id=org_tree.xiuwu_grassroots.pk,
+                                          summary="巾帼建功", front_line=True, source="women_workers", source_id=1,
+                                          url="/women/")
+    monkeypatch.setattr(registry, "honour_recommendations", [lambda user: [recommendation]])
     campaign = make_campaign(org_tree.city)
     client.force_login(xiuwu_staff)
     url = reverse("publicity:campaign_manage", args=[campaign.pk])
@@ -236,7 +228,8 @@ def test_women_workers_recommendations_become_nominations(org_tree, city_staff, 
     client.post(reverse("publicity:recommendation_convert", args=[campaign.pk]), {"index": "0"})
     client.post(reverse("publicity:recommendation_convert", args=[campaign.pk]), {"index": "0"})
     nomination = Nomination.objects.get()
-    assert nomination.source == "women_workers" and nomination.workplace == "修武县医院"
+    assert nomination.source == "women_workers" and nomination.workplace == org_tree.xiuwu_grassroots.name
+    assert nomination.front_line and nomination.deeds == "巾帼建功"
     assert client.post(reverse("publicity:recommendation_convert", args=[campaign.pk]),
                        {"index": "99"}).status_code == 302
 

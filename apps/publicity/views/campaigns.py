@@ -118,8 +118,7 @@ def campaign_manage(request, pk: int):
     return render(request, "publicity/campaign_manage.html", {
         "campaign": campaign, "form": form, "nominations": nominations, "runner": runner,
         "can_nominate": request.user.has_perm("publicity.nominate") and campaign.status == "nominating",
-        "recommendations": [selectors.recommendation_fields(r)
-                            for r in selectors.honour_recommendations_for(request.user)]
+        "recommendations": selectors.recommendation_fields(selectors.honour_recommendations_for(request.user))
         if campaign.status == "nominating" else [],
         "next_phases": [(s, Campaign.Status(s).label) for s in services.CAMPAIGN_TRANSITIONS[campaign.status]
                         if s != Campaign.Status.VOTING or campaign.voting_enabled] if runner else [],
@@ -198,7 +197,7 @@ def recommendation_convert(request, pk: int):
     if index is None or not 0 <= index < len(recommendations):
         messages.error(request, "该推荐已不存在。")
         return redirect("publicity:campaign_manage", pk=campaign.pk)
-    fields = selectors.recommendation_fields(recommendations[index])
+    fields = selectors.recommendation_fields([recommendations[index]])[0]
     try:
         services.nomination_submit(actor=request.user, campaign=campaign, source=Nomination.Source.WOMEN_WORKERS,
                                    **fields)
