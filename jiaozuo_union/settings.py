@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "apps.reports",
     "apps.organizing",
     "apps.protection",
+    "apps.volunteers",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,7 @@ urlpatterns = [
     path("reports/", include("apps.reports.urls")),
     path("join/", include("apps.organizing.urls")),
     path("protection/", include("apps.protection.urls")),
+    path("volunteers/", include("apps.volunteers.urls")),
     path("admin/", admin.site.urls),
 ]
 
