@@ -1,6 +1,7 @@
 """Writes of the volunteers app: registration, sign-ups with a waiting list, hours, micro-wishes."""
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 from decimal import Decimal
 
@@ -34,6 +35,11 @@ WISH_TRANSITIONS = {
     Wish.Status.CONFIRMED: set(),
     Wish.Status.WITHDRAWN: set(),
 }
+
+
+def _key(text: str) -> uuid.UUID:
+    """A stable message key, so a retried service or task notifies once."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"volunteers:{text}")
 
 
 def _require_org(actor, organization: Organization) -> None:
@@ -81,7 +87,7 @@ def volunteer_decide(*, actor, volunteer: Volunteer, approve: bool) -> Volunteer
     audit_record(actor=actor, action="volunteers.volunteer." + ("approved" if approve else "rejected"),
                  target=volunteer, before={"status": before}, after={"status": volunteer.status})
     notify(recipients=[volunteer.user_id], title="志愿者登记" + ("已通过审核" if approve else "未通过审核"),
-           link=reverse("core:me"), key=f"volunteer-decided-{volunteer.pk}")
+           link=reverse("core:me"), key=_key(f"volunteer-decided-{volunteer.pk}"))
     return volunteer
 
 
@@ -167,7 +173,8 @@ def _promote_first_waiting(activity: Activity) -> Signup | None:
     first.save(update_fields=["status"])
     audit_record(actor=None, action="volunteers.signup.promoted", target=first, organization=activity.organiser)
     notify(recipients=[first.volunteer.user_id], title=f"候补成功：您已获得“{activity.title}”的名额",
-           link=reverse("volunteers:activity_detail", args=[activity.pk]), key=f"signup-promoted-{first.pk}")
+           link=reverse("volunteers:activity_detail", args=[activity.pk]),
+           key=_key(f"signup-promoted-{first.pk}-{timezone.now().timestamp()}"))
     return first
 
 
@@ -293,7 +300,7 @@ def wish_publish(*, actor, wish: Wish) -> Wish:
     wish.save(update_fields=["status", "published_at"])
     audit_record(actor=actor, action="volunteers.wish.published", target=wish, organization=wish.union)
     notify(recipients=[wish.wisher_id], title="您的微心愿已发布", link=reverse("core:me"),
-           key=f"wish-published-{wish.pk}")
+           key=_key(f"wish-published-{wish.pk}"))
     pagecache.bump(PAGES)
     return wish
 
@@ -311,7 +318,7 @@ def wish_claim(*, user, wish: Wish) -> Wish:
     wish.refresh_from_db()
     audit_record(actor=user, action="volunteers.wish.claimed", target=wish, organization=wish.union)
     notify(recipients=[wish.wisher_id], title="您的微心愿已被爱心人士认领", link=reverse("core:me"),
-           key=f"wish-claimed-{wish.pk}-{now.timestamp()}")
+           key=_key(f"wish-claimed-{wish.pk}-{now.timestamp()}"))
     pagecache.bump(PAGES)
     return wish
 
@@ -332,7 +339,8 @@ def wish_release(*, actor, wish: Wish, overdue: bool = False) -> Wish:
                  organization=wish.union, before={"donor": donor})
     if overdue:
         notify(recipients=[donor], title="您认领的微心愿已超过期限，已重新开放认领",
-               link=reverse("volunteers:wish_detail", args=[wish.pk]), key=f"wish-expired-{wish.pk}-{donor}")
+               link=reverse("volunteers:wish_detail", args=[wish.pk]),
+               key=_key(f"wish-expired-{wish.pk}-{donor}"))
     pagecache.bump(PAGES)
     return wish
 
@@ -370,7 +378,7 @@ def wish_confirm(*, actor, wish: Wish, photo) -> Wish:
     wish.save(update_fields=["status", "confirmed_at", "fulfilled_at", "photo"])
     audit_record(actor=actor, action="volunteers.wish.confirmed", target=wish, organization=wish.union)
     notify(recipients=[wish.wisher_id, wish.donor_id], title="微心愿已实现，感谢爱心人士",
-           link=reverse("core:me"), key=f"wish-confirmed-{wish.pk}")
+           link=reverse("core:me"), key=_key(f"wish-confirmed-{wish.pk}"))
     pagecache.bump(PAGES)
     return wish
 
