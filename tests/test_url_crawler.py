@@ -48,6 +48,13 @@ PUBLIC_URL_NAMES = {
     # protection: a worker's hazard report and following it by its reference number
     "protection:report",
     "protection:follow",
+    # volunteers: the landing, activities, micro-wishes (no identifying details) and the leaderboard
+    "volunteers:landing",
+    "volunteers:activity_list",
+    "volunteers:activity_detail",
+    "volunteers:wish_list",
+    "volunteers:wish_detail",
+    "volunteers:leaderboard",
 }
 
 # Views that exist only for POST; an anonymous GET may answer 405 before the login check.

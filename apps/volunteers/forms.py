@@ -64,6 +64,8 @@ class ActivityForm(forms.ModelForm):
         data = super().clean()
         if data.get("starts_at") and data["starts_at"].year > 2100:
             self.add_error("starts_at", "请填写合理的活动日期。")
+        if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
+            self.add_error("ends_at", "结束时间须晚于开始时间。")
         return data
 
 

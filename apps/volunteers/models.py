@@ -70,8 +70,10 @@ class Activity(models.Model):
         ordering = ["-starts_at"]
         permissions = [("manage_activity", "管理志愿服务活动")]
         constraints = [
-            models.CheckConstraint(condition=Q(taken__lte=F("capacity")), name="volunteers_activity_not_over"),
-            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="volunteers_activity_ends_after"),
+            models.CheckConstraint(condition=Q(taken__lte=F("capacity")), name="volunteers_activity_not_over",
+                                   violation_error_message="报名人数不能超过招募人数。"),
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="volunteers_activity_ends_after",
+                                   violation_error_message="结束时间须晚于开始时间。"),
         ]
 
     def __str__(self) -> str:
