@@ -70,12 +70,12 @@ def register() -> None:
 
     from .models import Wish
 
-    nav_items.register(NavItem(label="志愿服务", url_name="volunteers:landing", order=70, icon="heart",
+    nav_items.register(NavItem(label="志愿服务", url_name="volunteers:landing", order=70, icon="award",
                                description="“和你在一起”志愿服务活动报名，点亮困难职工微心愿"))
     for order, (label, url_name, icon, perm) in enumerate([
         ("志愿者审核", "volunteers:console_volunteers", "people", "volunteers.approve_volunteer"),
-        ("志愿服务活动", "volunteers:console_activities", "calendar-event", "volunteers.manage_activity"),
-        ("微心愿", "volunteers:console_wishes", "heart", "volunteers.manage_wish"),
+        ("志愿服务活动", "volunteers:console_activities", "calendar-plus", "volunteers.manage_activity"),
+        ("微心愿", "volunteers:console_wishes", "star", "volunteers.manage_wish"),
     ]):
         console_menu.register(ConsoleLink(label=label, url_name=url_name, group=GROUP, icon=icon, order=500 + order,
                                           permissions=(perm,)))
