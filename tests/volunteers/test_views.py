@@ -236,3 +236,12 @@ def test_indicators(org_tree, xiuwu_staff, worker):
     assert indicators["volunteers.wishes_published"].compute([org_tree.city], today, today)[org_tree.city.pk] == 1
     assert indicators["volunteers.wishes_published"].compute([org_tree.boai], today, today)[org_tree.boai.pk] == 0
     assert wish.pk
+
+
+def test_personal_data_copy_lists_volunteer_records(org_tree, xiuwu_staff):
+    from apps.volunteers.providers import my_data
+
+    person = volunteer_user(org_tree.xiuwu, "13900000209")
+    services.signup_create(user=person, activity=make_activity(org_tree.xiuwu, xiuwu_staff))
+    titles = {section.title: section for section in my_data(person)}
+    assert titles["志愿服务活动"].rows[0][0] == "法律咨询进企业"
