@@ -120,8 +120,8 @@ def test_check_in_only_on_the_day(org_tree, xiuwu_staff, grassroots_staff):
     with pytest.raises(ValidationError) as refused:
         services.signup_check_in(actor=xiuwu_staff, signup=signup, by_organiser=True)
     assert "当天" in str(refused.value)
-    Activity.objects.filter(pk=activity.pk).update(starts_at=timezone.now() - timedelta(minutes=30),
-                                                   ends_at=timezone.now() + timedelta(hours=1))
+    now = timezone.now()  # under way today, whatever the hour
+    Activity.objects.filter(pk=activity.pk).update(starts_at=now, ends_at=now + timedelta(hours=1))
     with pytest.raises(PermissionDenied):  # a grassroots union below the organiser cannot act for it
         services.signup_check_in(actor=grassroots_staff, signup=signup, by_organiser=True)
     services.signup_check_in(actor=person, signup=signup, by_organiser=False)

@@ -154,9 +154,11 @@ def test_checkin_page_shows_qr_and_organiser_checks_in(client, org_tree, xiuwu_s
 
 
 def test_scan_checks_in_on_the_day_and_refuses_forged_tokens(client, org_tree, xiuwu_staff):
-    activity = make_activity(org_tree.xiuwu, xiuwu_staff, days=0.01)
+    activity = make_activity(org_tree.xiuwu, xiuwu_staff)
     person = volunteer_user(org_tree.xiuwu, "13900000206")
     signup = services.signup_create(user=person, activity=activity)
+    now = timezone.now()  # the activity is under way (today, whatever the hour)
+    Activity.objects.filter(pk=activity.pk).update(starts_at=now, ends_at=now + timedelta(hours=1))
     client.force_login(person)
     assert client.get(reverse("volunteers:scan", args=["forged:token"])).status_code == 400
     url = reverse("volunteers:scan", args=[services.checkin_token(activity)])
