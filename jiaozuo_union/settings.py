@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "apps.women_workers",
     "apps.legal_aid",
     "apps.publicity",
+    "apps.volunteers",
 ]
 
 MIDDLEWARE = [

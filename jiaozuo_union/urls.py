@@ -16,6 +16,7 @@ urlpatterns = [
     path("women/", include("apps.women_workers.urls")),
     path("legal/", include("apps.legal_aid.urls")),
     path("news/", include("apps.publicity.urls")),
+    path("volunteers/", include("apps.volunteers.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -67,6 +67,13 @@ PUBLIC_URL_NAMES = {
     "publicity:contest_list",
     "publicity:contest_public",
     "publicity:essay_public",
+    # volunteers: the landing, activities, micro-wishes (no identifying details) and the leaderboard
+    "volunteers:landing",
+    "volunteers:activity_list",
+    "volunteers:activity_detail",
+    "volunteers:wish_list",
+    "volunteers:wish_detail",
+    "volunteers:leaderboard",
 }
 
 # Views that exist only for POST; an anonymous GET may answer 405 before the login check.

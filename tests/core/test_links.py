@@ -20,6 +20,7 @@ from apps.core.templatetags.portal import web_link
 from apps.core.validators import validate_web_link
 from apps.recruitment import services
 from apps.recruitment.models import FairParticipation, Interview, JobFair, LiveSession
+from apps.volunteers.models import Activity
 from tests.recruitment.factories import JobPostFactory, make_employer, make_seeker_profile
 
 HOSTILE = [
@@ -57,6 +58,7 @@ BUILT_BY_CODE = {"verify_url", "back", "row.url", "row.link", "item.url", "todo.
 USER_LINK_FIELDS = [
     ("session.link", LiveSession, "link"),
     ("interview.location", Interview, "location"),
+    ("activity.online_link", Activity, "online_link"),
 ]
 
 

@@ -1,0 +1,108 @@
+"""What the volunteers app plugs into core: navigation, console menu, to-dos, /me/, private files."""
+from __future__ import annotations
+
+from django.urls import reverse
+
+from apps.core.registry import MySection, RecordRow, TodoItem
+
+GROUP = "志愿服务"
+_TONES = {"approved": "success", "pending": "warning", "rejected": "secondary", "confirmed": "success",
+          "waiting": "warning", "published": "info", "claimed": "primary", "fulfilled": "warning", "draft": "secondary"}
+
+
+def console_todos(user) -> list[TodoItem]:
+    from . import selectors
+    from .models import Volunteer, Wish
+
+    items = []
+    if user.has_perm("volunteers.approve_volunteer"):
+        items.append(TodoItem(label="待审核的志愿者", url=reverse("volunteers:console_volunteers"), group=GROUP,
+                              count=selectors.volunteers_for_user(user).filter(status=Volunteer.Status.PENDING).count()))
+    if user.has_perm("volunteers.manage_wish"):
+        counts = selectors.status_counts(selectors.wishes_for_user(user))
+        items.append(TodoItem(label="待审核的微心愿", count=counts.get(Wish.Status.DRAFT, 0), group=GROUP,
+                              url=reverse("volunteers:console_wishes") + "?status=draft"))
+        items.append(TodoItem(label="待确认实现的微心愿", count=counts.get(Wish.Status.FULFILLED, 0), group=GROUP,
+                              url=reverse("volunteers:console_wishes") + "?status=fulfilled"))
+    return items
+
+
+def my_volunteer_card(user) -> MySection | None:
+    """The volunteer card: number, status, district, hours (two queries)."""
+    from . import selectors
+
+    volunteer = selectors.volunteer_of(user)
+    if volunteer is None:
+        return None
+    hours = selectors.hours_of(volunteer)
+    rows = [RecordRow(title=f"志愿者编号 {volunteer.number or '（审核后生成）'} · {volunteer.district.name}",
+                      url=reverse("volunteers:my_hours"), status=volunteer.get_status_display(),
+                      status_tone=_TONES.get(volunteer.status, "secondary"), when=volunteer.created_at),
+            RecordRow(title=f"累计志愿服务 {hours} 小时 · 特长：{volunteer.skills}",
+                      url=reverse("volunteers:certificate") if volunteer.status == "approved" else "")]
+    return MySection(title="我的志愿者证", rows=rows, more_url=reverse("volunteers:my_hours"), order=40)
+
+
+def my_wishes(user) -> MySection | None:
+    from . import selectors
+
+    wishes = list(selectors.my_wishes(user)[:10])
+    if not wishes:
+        return None
+    rows = [RecordRow(title=f"微心愿：{w.what}", status=w.get_status_display(),
+                      status_tone=_TONES.get(w.status, "secondary"), when=w.created_at) for w in wishes]
+    return MySection(title="我的微心愿", rows=rows, order=41)
+
+
+def my_data(user) -> list:
+    """The person's own volunteer records, for the copy they download from /me/."""
+    from apps.core.registry import DataSection
+
+    from . import selectors
+
+    sections = []
+    volunteer = selectors.volunteer_of(user)
+    if volunteer is not None:
+        sections.append(DataSection(title="志愿者登记", columns=["编号", "县（市、区）", "特长", "可服务时间", "状态"],
+                                    rows=[[volunteer.number, volunteer.district.name, volunteer.skills,
+                                           volunteer.availability, volunteer.get_status_display()]]))
+        sections.append(DataSection(title="志愿服务活动", columns=["活动", "开始时间", "状态", "时长（小时）"],
+                                    rows=[[s.activity.title, s.activity.starts_at, s.get_status_display(), s.hours]
+                                          for s in selectors.my_signups(user)]))
+    wishes = list(selectors.my_wishes(user))
+    if wishes:
+        sections.append(DataSection(title="我的微心愿", columns=["心愿", "缘由", "价值（元）", "状态"],
+                                    rows=[[w.what, w.why, w.value, w.get_status_display()] for w in wishes]))
+    return sections
+
+
+def _wish_files(user, obj, field_name: str) -> bool:
+    from . import selectors
+
+    if field_name != "photo":
+        return False
+    return (obj.donor_id == user.pk or obj.wisher_id == user.pk
+            or selectors.wishes_for_user(user).filter(pk=obj.pk).exists())
+
+
+def register() -> None:
+    from apps.core.registry import ConsoleLink, NavItem, console_menu, my_data_exports, my_records, nav_items
+    from apps.core.registry import console_todos as todo_registry
+    from apps.core.uploads import private_files
+
+    from .models import Wish
+
+    nav_items.register(NavItem(label="志愿服务", url_name="volunteers:landing", order=70, icon="award",
+                               description="“和你在一起”志愿服务活动报名，点亮困难职工微心愿"))
+    for order, (label, url_name, icon, perm) in enumerate([
+        ("志愿者审核", "volunteers:console_volunteers", "people", "volunteers.approve_volunteer"),
+        ("志愿服务活动", "volunteers:console_activities", "calendar-plus", "volunteers.manage_activity"),
+        ("微心愿", "volunteers:console_wishes", "star", "volunteers.manage_wish"),
+    ]):
+        console_menu.register(ConsoleLink(label=label, url_name=url_name, group=GROUP, icon=icon, order=500 + order,
+                                          permissions=(perm,)))
+    todo_registry.register(console_todos)
+    my_records.register(my_volunteer_card)
+    my_records.register(my_wishes)
+    my_data_exports.register(my_data)
+    private_files.register(Wish, _wish_files)
