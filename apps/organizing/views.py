@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from apps.core.crypto import decrypt, encrypt
 from apps.core.models import Enterprise, Organization
+from apps.core.params import parse_id
 from apps.core.permissions import staff_required
 from apps.core.scoping import org_scope_q
 from apps.core.validators import normalize_credit_code
@@ -275,8 +276,8 @@ def catch_all_list(request):
     """Each county-level union in scope and its catch-all union; staff create a missing one."""
     counties = Organization.objects.filter(org_scope_q(request.user), org_type=Organization.Type.COUNTY)
     if request.method == "POST":
-        county = counties.filter(pk=request.POST.get("county") if str(request.POST.get("county", "")).isdigit()
-                                 else None).first()
+        county_id = parse_id(request.POST.get("county"))
+        county = counties.filter(pk=county_id).first() if county_id else None
         if county is None:
             messages.error(request, "请选择本单位范围内的县（市、区）总工会。")
         else:

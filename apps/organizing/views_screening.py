@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from apps.core.models import Enterprise, Organization
+from apps.core.params import parse_id
 from apps.core.permissions import staff_required
 from apps.core.scoping import org_scope_q
 from apps.core.spreadsheets import table_response
@@ -53,7 +54,7 @@ def census_detail(request, pk: int):
 def _filters(request):
     counties = Organization.objects.filter(org_scope_q(request.user), org_type=Organization.Type.COUNTY)
     district_id = request.GET.get("district", "")
-    district = counties.filter(pk=district_id).first() if district_id.isdigit() else None
+    district = counties.filter(pk=parse_id(district_id)).first() if parse_id(district_id) else None
     size = request.GET.get("size", "")
     return {"counties": counties.order_by("code"), "district": district,
             "industry": request.GET.get("industry", "").strip()[:50].replace("\x00", ""),

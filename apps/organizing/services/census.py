@@ -17,6 +17,7 @@ from django.utils import timezone
 from apps.core.audit import audit_record
 from apps.core.models import Enterprise, Organization
 from apps.core.outbox import enqueue
+from apps.core.params import parse_int
 from apps.core.scoping import org_scope_q, scope_root
 from apps.core.validators import normalize_credit_code
 
@@ -85,12 +86,12 @@ def _parse(row: Row, districts: dict[str, Organization], known: set[str]) -> dic
             raise ValueError(f"“{district_name}”不在本单位管辖范围内")
         raise ValueError(f"未知的县（市、区）：“{district_name[:20]}”")
     raw = cells["从业人员数"].replace(",", "")
-    if not raw.isdigit() or int(raw) > MAX_EMPLOYEES:
+    employees = parse_int(raw)
+    if employees is None or not 0 <= employees <= MAX_EMPLOYEES:
         raise ValueError("从业人员数应为0到1000000之间的整数")
     industry = cells["行业"] or "未分类"
     if len(industry) > 50 or len(cells["地址"]) > 200:
         raise ValueError("行业或地址过长")
-    employees = int(raw)
     return {"name": name, "credit_code": code, "district": district, "industry": industry,
             "address": cells["地址"], "employee_count": employees, "size": size_for(employees)}
 

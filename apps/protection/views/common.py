@@ -6,6 +6,8 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from apps.core.params import parse_id
+
 from ..permissions import uses_protection
 
 
@@ -56,7 +58,7 @@ def narrow_to_link(request, queryset, *, when: str, date_field: bool = False):
     organization = None
     raw = request.GET.get("org", "")
     if raw:
-        organization = get_organization_for_user(request.user, int(raw) if raw.isdigit() else 0)
+        organization = get_organization_for_user(request.user, parse_id(raw) or 0)
         queryset = queryset.filter(Q(enterprise__district__path__startswith=organization.path)
                                    | Q(enterprise__union__path__startswith=organization.path))
         params["org"] = organization.pk

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from apps.core.params import parse_int
 from apps.core.permissions import staff_required
 from apps.core.spreadsheets import table_response
 
@@ -132,7 +133,9 @@ def health_enterprise(request, pk: int):
 @protection_staff
 def ankang_list(request):
     year_text = request.GET.get("year", "")
-    year = int(year_text) if year_text.isdigit() and 2020 <= int(year_text) <= 2100 else timezone.localdate().year
+    year = parse_int(year_text)
+    if year is None or not 2020 <= year <= 2100:
+        year = timezone.localdate().year
     entries = list(selectors.ankang_entries_for_user(request.user).filter(year=year))
     can_register = request.user.has_perm("protection.register_ankang")
     register_form = AnkangRegisterForm(request.POST or None, user=request.user) if can_register else None

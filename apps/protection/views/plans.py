@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from apps.core.params import parse_int
 from apps.core.permissions import staff_required
 from apps.core.uploads import private_file_url
 
@@ -90,7 +91,8 @@ def plan_compare(request, pk: int):
 
     def number(name, default):
         value = request.GET.get(name, "")
-        return int(value) if value.isdigit() and int(value) in versions else default
+        number = parse_int(value)
+        return number if number in versions else default
 
     newest = max(versions)
     new = versions[number("b", newest)]

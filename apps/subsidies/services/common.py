@@ -34,7 +34,7 @@ def normalize_bank_account(value: str) -> str:
     digits = "".join((value or "").split()).replace("-", "")
     if not digits:
         raise ValidationError({"bank_account": "请填写银行账号。"})
-    if not digits.isdigit():
+    if not (digits.isascii() and digits.isdigit()):
         raise ValidationError({"bank_account": "银行账号只能包含数字。"})
     if not 10 <= len(digits) <= 25:
         raise ValidationError({"bank_account": "银行账号应为10至25位数字。"})
