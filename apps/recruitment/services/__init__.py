@@ -1,5 +1,6 @@
 """Writes of the recruitment app: every rule lives here, views and tasks only call these."""
 
+from ..permissions import can_review_for, is_member, staff_can_manage
 from .applications import (
     _record_event,
     _sync_match_outcome,
@@ -15,13 +16,10 @@ from .common import (
     POST_TRANSITIONS,
     SEEKER_MOVES,
     S,
-    _can_reviewer_act,
     _check_transition,
     _delete_file_after_commit,
     _employer_user_ids,
     _key,
-    _staff_can_manage,
-    is_member,
 )
 from .employers import employer_profile_verify, employer_register, employer_verify, enterprise_is_verified
 from .fairs import fair_attach_posts, fair_invite, fair_save, live_session_add
@@ -80,6 +78,9 @@ from .seekers import (
 )
 
 __all__ = [
+    "can_review_for",
+    "is_member",
+    "staff_can_manage",
     "POST_TRANSITIONS",
     "S",
     "APPLICATION_TRANSITIONS",
@@ -91,9 +92,6 @@ __all__ = [
     "_delete_file_after_commit",
     "_check_transition",
     "_employer_user_ids",
-    "is_member",
-    "_staff_can_manage",
-    "_can_reviewer_act",
     "employer_register",
     "employer_verify",
     "employer_profile_verify",

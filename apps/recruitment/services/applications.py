@@ -20,6 +20,7 @@ from ..models import (
     Recommendation,
     SeekerProfile,
 )
+from ..permissions import is_member
 from .common import (
     APPLICATION_TRANSITIONS,
     EMPLOYER_MOVES,
@@ -28,7 +29,6 @@ from .common import (
     S,
     _check_transition,
     _employer_user_ids,
-    is_member,
 )
 
 

@@ -6,9 +6,6 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from apps.core.models import Enterprise
-from apps.core.scoping import can_act_for, is_staff_member
-
 from ..models import (
     Application,
     EmployerMembership,
@@ -65,19 +62,5 @@ def _check_transition(table: dict, current: str, target: str, label) -> None:
 def _employer_user_ids(enterprise_id: int) -> list[int]:
     return list(EmployerMembership.objects.filter(
         enterprise_id=enterprise_id, status=EmployerMembership.Status.ACTIVE).values_list("user_id", flat=True))
-
-
-def is_member(user, enterprise: Enterprise) -> bool:
-    return user.is_authenticated and EmployerMembership.objects.filter(
-        user=user, enterprise=enterprise, status=EmployerMembership.Status.ACTIVE).exists()
-
-
-def _staff_can_manage(user, enterprise: Enterprise) -> bool:
-    return is_staff_member(user) and (can_act_for(user, enterprise.district) or can_act_for(user, enterprise.union))
-
-
-def _can_reviewer_act(user, enterprise: Enterprise) -> bool:
-    return is_staff_member(user) and user.has_perm("recruitment.review_post") and can_act_for(
-        user, enterprise.district)
 
 

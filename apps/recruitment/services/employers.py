@@ -17,7 +17,7 @@ from ..models import (
     EmployerMembership,
     EmployerProfile,
 )
-from .common import _staff_can_manage
+from ..permissions import staff_can_manage
 
 
 # ---------------------------------------------------------------- employers
@@ -57,7 +57,7 @@ def employer_verify(*, actor, membership: EmployerMembership, approve: bool, not
     """Union staff of the enterprise's area verify the account and, with it, the enterprise."""
     membership = EmployerMembership.objects.select_for_update().select_related("enterprise").get(pk=membership.pk)
     enterprise = membership.enterprise
-    if not (actor.has_perm("recruitment.verify_employer") and _staff_can_manage(actor, enterprise)):
+    if not (actor.has_perm("recruitment.verify_employer") and staff_can_manage(actor, enterprise)):
         raise PermissionDenied("只能核实本区域的企业。")
     before = membership.status
     membership.status = EmployerMembership.Status.ACTIVE if approve else EmployerMembership.Status.REJECTED
@@ -74,7 +74,7 @@ def employer_verify(*, actor, membership: EmployerMembership, approve: bool, not
 
 @transaction.atomic
 def employer_profile_verify(*, actor, enterprise: Enterprise, note: str = "") -> EmployerProfile:
-    if not (actor.has_perm("recruitment.verify_employer") and _staff_can_manage(actor, enterprise)):
+    if not (actor.has_perm("recruitment.verify_employer") and staff_can_manage(actor, enterprise)):
         raise PermissionDenied("只能核实本区域的企业。")
     profile, _ = EmployerProfile.objects.select_for_update().get_or_create(enterprise=enterprise)
     if profile.status != EmployerProfile.Status.VERIFIED:

@@ -16,7 +16,8 @@ from ..models import (
     JobPost,
     LiveSession,
 )
-from .common import _employer_user_ids, _staff_can_manage, is_member
+from ..permissions import is_member, staff_can_manage
+from .common import _employer_user_ids
 
 
 # ---------------------------------------------------------------- fairs
@@ -41,7 +42,7 @@ def fair_save(*, actor, data: dict, fair: JobFair | None = None) -> JobFair:
 def fair_invite(*, actor, fair: JobFair, enterprises) -> int:
     invited = 0
     for enterprise in enterprises:
-        if not _staff_can_manage(actor, enterprise) and not actor.is_superuser:
+        if not staff_can_manage(actor, enterprise) and not actor.is_superuser:
             raise PermissionDenied("只能邀请本区域的企业。")
         _, created = FairParticipation.objects.get_or_create(fair=fair, enterprise=enterprise)
         if created:

@@ -16,8 +16,9 @@ from ..models import (
     Application,
     Interview,
 )
+from ..permissions import is_member
 from .applications import _record_event
-from .common import OPEN_INTERVIEW, S, _employer_user_ids, _key, is_member
+from .common import OPEN_INTERVIEW, S, _employer_user_ids, _key
 
 
 # ---------------------------------------------------------------- interviews

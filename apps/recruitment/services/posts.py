@@ -21,16 +21,14 @@ from ..models import (
     Recommendation,
     pack_codes,
 )
+from ..permissions import can_review_for, is_member, staff_can_manage
 from ..search import build_document
 from .common import (
     POST_FIELDS,
     POST_TRANSITIONS,
-    _can_reviewer_act,
     _check_transition,
     _delete_file_after_commit,
     _employer_user_ids,
-    _staff_can_manage,
-    is_member,
 )
 from .employers import enterprise_is_verified
 from .matching import recommendations_drop_for_post
@@ -89,7 +87,7 @@ def _apply_post_data(post: JobPost, data: dict) -> None:
 def _may_write_post(actor, enterprise: Enterprise) -> bool:
     if is_member(actor, enterprise):
         return True
-    return actor.has_perm("recruitment.post_on_behalf") and _staff_can_manage(actor, enterprise)
+    return actor.has_perm("recruitment.post_on_behalf") and staff_can_manage(actor, enterprise)
 
 
 @transaction.atomic
@@ -127,7 +125,7 @@ def post_update(*, actor, post: JobPost, data: dict) -> JobPost:
     post.full_clean()
     fields = [*POST_FIELDS, "search_document", "updated_at"]
     fields = [f for f in fields if f != "key_groups"] + ["key_groups"]
-    if post.status == JobPost.Status.PUBLISHED and not _can_reviewer_act(actor, post.enterprise):
+    if post.status == JobPost.Status.PUBLISHED and not can_review_for(actor, post.enterprise):
         post.status = JobPost.Status.PENDING
         fields.append("status")
     post.save(update_fields=fields)
@@ -150,7 +148,7 @@ def post_submit(*, actor, post: JobPost) -> JobPost:
         raise PermissionDenied("无权提交该岗位。")
     if post.valid_until < timezone.localdate():
         raise ValidationError({"valid_until": "有效期已过，请先修改有效期。"})
-    if _can_reviewer_act(actor, post.enterprise) and enterprise_is_verified(post.enterprise):
+    if can_review_for(actor, post.enterprise) and enterprise_is_verified(post.enterprise):
         return _publish(actor=actor, post=post, note="工会代发布")
     _check_transition(POST_TRANSITIONS, post.status, JobPost.Status.PENDING, JobPost.Status)
     post.status = JobPost.Status.PENDING
@@ -178,7 +176,7 @@ def _publish(*, actor, post: JobPost, note: str) -> JobPost:
 def post_review(*, actor, post: JobPost, approve: bool, note: str = "") -> JobPost:
     """The enterprise's district union (or the city) publishes a post or returns it with a reason."""
     post = JobPost.objects.select_for_update().select_related("enterprise").get(pk=post.pk)
-    if not _can_reviewer_act(actor, post.enterprise):
+    if not can_review_for(actor, post.enterprise):
         raise PermissionDenied("只能审核本区域企业的岗位。")
     if post.status != JobPost.Status.PENDING:
         raise ValidationError("该岗位不在待审核状态，可能已被他人审核。")
