@@ -1,6 +1,6 @@
 """apps.recruitment.views"""
 
-from .common import APPLY_DRAFT, _apply_draft, _errors, _form_errors, employer_required
+from .common import APPLY_DRAFT, _apply_draft, _errors, employer_required
 from .console import (
     console_dashboard,
     console_dashboard_export,
@@ -52,7 +52,6 @@ from .seekers import (
 
 __all__ = [
     "_errors",
-    "_form_errors",
     "employer_required",
     "_CATEGORY_LABELS",
     "_GROUP_LABELS",

@@ -16,12 +16,6 @@ def _errors(request, error: ValidationError) -> None:
         messages.error(request, message)
 
 
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field_name, errs in error.message_dict.items():
-            form.add_error(field_name if field_name in form.fields else None, errs)
-    else:
-        form.add_error(None, error)
 
 
 def employer_required(view):

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from apps.core.forms import add_service_errors
 from apps.core.indicators import period_from_params
 from apps.core.params import parse_id
 from apps.core.permissions import staff_required
@@ -35,7 +36,7 @@ from ..models import (
     KeyGroup,
     LiveSession,
 )
-from .common import _errors, _form_errors
+from .common import _errors
 
 
 # ---------------------------------------------------------------- staff console
@@ -87,7 +88,7 @@ def console_post_create(request):
             post = services.post_create(actor=request.user, enterprise=form.cleaned_data["enterprise"],
                                         data=form.service_data())
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"岗位“{post.title}”：{post.get_status_display()}。")
             return redirect(reverse("recruitment:console_posts") + f"?status={post.status}")
@@ -103,7 +104,7 @@ def console_post_candidates(request, pk: int):
             services.match_create(actor=request.user, seeker=form.cleaned_data["seeker"], post=post,
                                   note=form.cleaned_data["note"])
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "已记录点对点对接，并通知求职者和用人单位。")
             return redirect("recruitment:console_matches")
@@ -205,7 +206,7 @@ def console_fairs(request):
         try:
             fair = services.fair_save(actor=request.user, data=form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "招聘会已创建，请邀请企业。")
             return redirect("recruitment:console_fair", pk=fair.pk)
@@ -232,7 +233,7 @@ def console_fair(request, pk: int):
                 messages.success(request, "已添加直播带岗。")
                 return redirect("recruitment:console_fair", pk=pk)
         except ValidationError as error:
-            _form_errors(live_form if "live" in request.POST else invite_form, error)
+            add_service_errors(live_form if "live" in request.POST else invite_form, error)
     return render(request, "recruitment/console/fair.html", {
         "fair": fair, "invite_form": invite_form, "live_form": live_form,
         "participations": fair.participations.select_related("enterprise").annotate(post_count=Count("posts")),

@@ -12,6 +12,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from apps.core.forms import add_service_errors
+
 from .. import selectors, services
 from ..forms import (
     EmployerRegisterForm,
@@ -25,7 +27,7 @@ from ..models import (
     FairParticipation,
     JobPost,
 )
-from .common import _errors, _form_errors, employer_required
+from .common import _errors, employer_required
 
 
 # ---------------------------------------------------------------- employers
@@ -36,7 +38,7 @@ def employer_register(request):
         try:
             services.employer_register(user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "已提交，企业所在地工会核实后会通知您。")
             return redirect("recruitment:employer_register")
@@ -82,7 +84,7 @@ def post_create(request):
             post = services.post_create(actor=request.user, enterprise=enterprise, data=form.service_data(),
                                         submit="draft" not in request.POST)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "岗位已提交审核。" if post.status == JobPost.Status.PENDING else "已保存。")
             return redirect("recruitment:employer_home")
@@ -100,7 +102,7 @@ def post_edit(request, pk: int):
             if "draft" not in request.POST and post.status in (JobPost.Status.DRAFT, JobPost.Status.RETURNED):
                 post = services.post_submit(actor=request.user, post=post)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, {
                 JobPost.Status.PENDING: "岗位已修改并提交审核，审核通过后重新发布。",
@@ -216,7 +218,7 @@ def employer_fair(request, pk: int):
             services.fair_attach_posts(actor=request.user, fair=fair, enterprise=participation.enterprise,
                                        posts=list(form.cleaned_data["posts"]))
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "已确认参会岗位。")
             return redirect("recruitment:fair_detail", pk=fair.pk)

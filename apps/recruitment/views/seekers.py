@@ -11,6 +11,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from apps.core.downloads import content_disposition
+from apps.core.forms import add_service_errors
 from apps.core.redirects import is_safe_next, redirect_next
 from apps.core.scoping import is_staff_member
 
@@ -29,7 +30,7 @@ from ..models import (
     SavedSearch,
     SeekerProfile,
 )
-from .common import APPLY_DRAFT, _errors, _form_errors
+from .common import APPLY_DRAFT, _errors
 from .public import _post_cards
 
 
@@ -48,7 +49,7 @@ def seeker_profile(request):
         try:
             services.seeker_profile_save(user=request.user, data=form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "求职登记已保存。系统将为您匹配合适的岗位。")
             return redirect_next(request, "recruitment:my_applications")
