@@ -6,16 +6,26 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test venv migrate seed worker beat lint check-deploy bench clean icons
+.PHONY: run test venv venv-dev migrate seed worker beat lint check-deploy bench clean icons
 
+# Runtime set (requirements.txt) for `make run`; runtime + tests and tools (requirements-dev.txt) for
+# `make test`. Both are compiled with hashes from the .in files:
+#   pip-compile --generate-hashes --allow-unsafe requirements.in
+#   pip-compile --generate-hashes --allow-unsafe requirements-dev.in
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "需要 $(PYTHON)"; exit 1; }
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet -r requirements.txt
+	$(PIP) install --quiet --require-hashes -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PIP) install --quiet --require-hashes -r requirements-dev.txt
 	@touch $@
 
 venv: $(VENV)/.installed
+
+venv-dev: $(VENV)/.installed-dev
 
 # A working portal on SQLite with demonstration data, at http://127.0.0.1:8000
 run: venv
@@ -27,7 +37,7 @@ run: venv
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 # The whole suite. With DATABASE_URL and REDIS_URL set it runs on PostgreSQL with a real Celery worker.
-test: venv
+test: venv-dev
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # Rebuild static/img/icons.svg after using a new icon ({% icon "name" %}); needs npm.
@@ -47,7 +57,7 @@ worker: venv
 beat: venv
 	$(VENV)/bin/celery -A jiaozuo_union beat -l info
 
-lint: venv
+lint: venv-dev
 	$(VENV)/bin/ruff check .
 
 check-deploy: venv

@@ -82,7 +82,6 @@ INSTALLED_APPS = [
     "django.forms",
     "crispy_forms",
     "crispy_bootstrap5",
-    "django_filters",
     "django_celery_beat",
     "axes",
     "csp",

@@ -49,3 +49,8 @@ def seed(stdout=None) -> None:
     LOGINS.append(("admin", "系统管理员（超级用户）"))
     if stdout:
         stdout.write(f"  账号 {User.objects.count()} 个")
+
+
+def summary() -> list[str]:
+    """The demonstration sign-ins, printed by ``manage.py seed_demo`` at the end."""
+    return [f"演示账号（密码均为 {DEMO_PASSWORD}）："] + [f"  {username:<18} {label}" for username, label in LOGINS]

@@ -3,10 +3,21 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.core.exceptions import ValidationError
 
 from .models import Enterprise, Organization
 from .selectors import organizations_for_user
 from .validators import normalize_credit_code
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: each field's message next to its field (the
+    shared error summary lists them), anything else at the top of the form."""
+    if hasattr(error, "error_dict"):
+        for field_name, errors in error.error_dict.items():
+            form.add_error(field_name if field_name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 class EnterpriseForm(forms.ModelForm):

@@ -1,15 +1,36 @@
 """Places where other apps plug into core without core importing them.
 
-Each app registers its providers in ``AppConfig.ready()``:
+The plug-in convention, the one every app follows (docs/architecture.md tells the whole story):
 
-    from apps.core.registry import console_todos, my_records, home_sections, NavItem, nav_items
+1. Declared on the app's ``AppConfig`` (apps.py), read by core and accounts:
+   - ``role_permissions = {"<role code>": ["app.codename", ...]}``: what each role group holds
+     (apps.accounts.roles syncs the groups after migrate);
+   - ``periodic_tasks = [{"name": ..., "task": "apps.<app>.tasks.<fn>", "crontab": {...}}]``: synced
+     into django-celery-beat after migrate (apps.core.schedules);
+   - ``ready()`` does one thing: ``from . import providers; providers.register()``.
+
+2. Registered in ``providers.register()`` (providers.py), into the registries of this module and of
+   apps.core.uploads:
+
     nav_items.register(NavItem(label="招聘求职", url_name="recruitment:job_list", order=10))
     console_menu.register(ConsoleLink(label="招聘岗位", url_name="recruitment:console_posts", group="招聘求职"))
     console_todos.register(todos_for_console)     # fn(user) -> list[TodoItem]
-    my_records.register(my_applications)          # fn(user) -> MySection | None
-    home_sections.register(latest_jobs)           # fn(request) -> HomeSection | None
+    my_records.register(my_applications)          # fn(user) -> MySection | None      (/me/)
+    home_sections.register(latest_jobs)           # fn(request) -> HomeSection | None (/)
     my_data_exports.register(my_applications_data)  # fn(user) -> list[DataSection]
     account_closers.register(close_seeker_records)  # fn(user) -> ClosureNote | None (inside the closing transaction)
+    landing_pages.register(employer_landing)      # fn(user) -> str | None (where a sign-in lands)
+    membership.register(union_of=..., unions_of=...)  # the one membership app answers "whose union?"
+    private_files.register(JobPost, can_see_video)  # fn(user, obj, field_name) -> bool (apps.core.uploads)
+
+   Signal connections (post_migrate, user_registered) belong in register() too. The checks a
+   provider makes come from the app's permissions.py, never from its services.
+
+3. Found by module name, nothing to register:
+   - ``apps.<app>.selectors.INDICATORS``: the app's indicators (apps.core.indicators);
+   - ``apps.<app>.demo.seed(stdout)``: the app's demo data (``manage.py seed_demo``, idempotent), and
+     an optional ``summary() -> list[str]`` printed at the end (accounts lists the demo sign-ins);
+   - ``apps.<app>.tasks``: Celery autodiscovery; ``apps.<app>.urls``: included by the project.
 
 A provider must run a fixed number of queries, whatever the number of rows.
 """

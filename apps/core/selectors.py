@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from .indicators import Indicator, period_bounds, subtree_totals
 from .models import AuditLog, Enterprise, Organization
@@ -27,17 +27,11 @@ def enterprises_for_user(user) -> QuerySet[Enterprise]:
 
 
 def get_organization_for_user(user, pk: int) -> Organization:
-    try:
-        return organizations_for_user(user).get(pk=pk)
-    except Organization.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(organizations_for_user(user), pk=pk)
 
 
 def get_enterprise_for_user(user, pk: int) -> Enterprise:
-    try:
-        return enterprises_for_user(user).get(pk=pk)
-    except Enterprise.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(enterprises_for_user(user), pk=pk)
 
 
 def audit_for_user(user) -> QuerySet[AuditLog]:

@@ -53,3 +53,36 @@ def home_join(request) -> HomeSection | None:
         RecordRow(title="快递员、外卖送餐员、网约车司机等新就业形态劳动者入会", url=reverse("organizing:join"),
                   status="新就业形态"),
     ])
+
+
+CONSOLE_LINKS = [
+    ("入会审核", "organizing:application_list", "person-check", ("organizing.review_membership",)),
+    ("会员名册", "organizing:member_list", "people", ("organizing.review_membership",)),
+    ("兜底工会", "organizing:catch_all_list", "house-heart", ("organizing.review_membership",)),
+    ("经济普查导入", "organizing:census_list", "cloud-upload", ("organizing.screen_enterprises",)),
+    ("未建会企业", "organizing:unorganized_list", "building-exclamation", ("organizing.screen_enterprises",)),
+    ("建会预案", "organizing:plan_list", "clipboard-check", ("organizing.screen_enterprises",)),
+    ("建会覆盖率", "organizing:coverage", "pie-chart", ("organizing.screen_enterprises",)),
+    ("换届延期", "organizing:election_list", "calendar-event", ("organizing.review_membership",)),
+    ("社会化工会工作者", "organizing:social_worker_list", "person-badge", ("organizing.manage_social_workers",)),
+]
+
+
+def register() -> None:
+    from apps.core.registry import ConsoleLink, NavItem, console_menu, home_sections, membership, my_records, nav_items
+    from apps.core.registry import console_todos as todo_registry
+    from apps.core.uploads import private_files
+
+    from . import selectors
+    from .models import CensusImport
+
+    membership.register(union_of=selectors.union_of, unions_of=selectors.unions_of)
+    nav_items.register(NavItem(label="网上入会", url_name="organizing:join", order=60, icon="people",
+                               description="三步申请加入工会，领取电子会员卡"))
+    for order, (label, url_name, icon, permissions) in enumerate(CONSOLE_LINKS):
+        console_menu.register(ConsoleLink(label=label, url_name=url_name, group="工会组建", icon=icon,
+                                          order=500 + order, permissions=permissions))
+    todo_registry.register(console_todos)
+    my_records.register(my_membership)
+    home_sections.register(home_join)
+    private_files.register(CensusImport, can_see_census_file)

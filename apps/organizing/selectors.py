@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from apps.core.models import Organization
 from apps.core.scoping import org_scope_q
@@ -62,10 +63,7 @@ def applications_for_staff(user) -> QuerySet[MembershipApplication]:
 
 
 def get_application_for_staff(user, pk: int) -> MembershipApplication:
-    try:
-        return applications_for_staff(user).get(pk=pk)
-    except MembershipApplication.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(applications_for_staff(user), pk=pk)
 
 
 def applications_of(user) -> QuerySet[MembershipApplication]:
@@ -73,10 +71,7 @@ def applications_of(user) -> QuerySet[MembershipApplication]:
 
 
 def get_application_for_worker(user, pk: int) -> MembershipApplication:
-    try:
-        return applications_of(user).get(pk=pk)
-    except MembershipApplication.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(applications_of(user), pk=pk)
 
 
 def members_for_staff(user) -> QuerySet[Membership]:
@@ -84,10 +79,7 @@ def members_for_staff(user) -> QuerySet[Membership]:
 
 
 def get_member_for_staff(user, pk: int) -> Membership:
-    try:
-        return members_for_staff(user).get(pk=pk)
-    except Membership.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(members_for_staff(user), pk=pk)
 
 
 def get_card_for_user(user, pk: int) -> Membership:
@@ -102,10 +94,7 @@ def get_card_by_token(token: str) -> Membership:
     """The public verification page: unknown tokens answer 404 and reveal nothing."""
     if not token or len(token) > 32 or "\x00" in token:
         raise Http404
-    try:
-        return Membership.objects.select_related("union").get(verify_token=token)
-    except Membership.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(Membership.objects.select_related("union"), verify_token=token)
 
 
 # --- census, enterprises without a union, founding plans ---------------------------------------
@@ -120,12 +109,8 @@ def census_imports_for_staff(user) -> QuerySet:
 
 
 def get_census_import_for_staff(user, pk: int):
-    from .models import CensusImport
 
-    try:
-        return census_imports_for_staff(user).get(pk=pk)
-    except CensusImport.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(census_imports_for_staff(user), pk=pk)
 
 
 def enterprises_without_union(user, *, district=None, industry: str = "", size: str = "",
@@ -156,11 +141,8 @@ def enterprises_without_union(user, *, district=None, industry: str = "", size: 
 def get_unorganized_enterprise_for_staff(user, pk: int):
     from apps.core.models import Enterprise
 
-    try:
-        return (Enterprise.objects.filter(org_scope_q(user, "district"))
-                .select_related("district", "union").get(pk=pk))
-    except Enterprise.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(Enterprise.objects.filter(org_scope_q(user, "district"))
+                .select_related("district", "union"), pk=pk)
 
 
 def plans_for_staff(user) -> QuerySet:
@@ -212,10 +194,8 @@ def election_rows(user, epidemic) -> QuerySet:
 
 
 def get_union_for_staff(user, pk: int) -> Organization:
-    try:
-        return Organization.objects.filter(org_scope_q(user), org_type=Organization.Type.GRASSROOTS).get(pk=pk)
-    except Organization.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(Organization.objects.filter(org_scope_q(user), org_type=Organization.Type.GRASSROOTS),
+                             pk=pk)
 
 
 def social_workers_for_staff(user) -> QuerySet:
@@ -225,12 +205,8 @@ def social_workers_for_staff(user) -> QuerySet:
 
 
 def get_social_worker_for_staff(user, pk: int):
-    from .models import SocialWorker
 
-    try:
-        return social_workers_for_staff(user).get(pk=pk)
-    except SocialWorker.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(social_workers_for_staff(user), pk=pk)
 
 
 def social_workers_by_district(user) -> list[tuple[Organization, int]]:

@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from apps.core.crypto import decrypt, encrypt
+from apps.core.forms import add_service_errors
 from apps.core.models import Enterprise, Organization
 from apps.core.params import parse_id
 from apps.core.permissions import staff_required
@@ -33,12 +34,6 @@ def _posted(request):
     return request.POST if request.method == "POST" else None
 
 
-def _errors_into(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 # --- workers ------------------------------------------------------------------------------------
@@ -91,7 +86,7 @@ def apply(request, step: int):
                 normalized, _digest = services.check_id_number(user=request.user,
                                                                id_number=form.cleaned_data["id_number"])
             except ValidationError as error:
-                _errors_into(form, error)
+                add_service_errors(form, error)
             else:
                 draft.update(real_name=form.cleaned_data["real_name"], id_cipher=encrypt(normalized))
                 request.session[DRAFT] = draft
@@ -120,7 +115,7 @@ def apply(request, step: int):
                     occupation=form.cleaned_data["occupation"],
                     new_form_work=form.cleaned_data["new_form_work"])
             except ValidationError as error:
-                _errors_into(form, error)
+                add_service_errors(form, error)
             else:
                 request.session.pop(DRAFT, None)
                 messages.success(request, f"入会申请已提交，由{application.union}审核，结果会通知您。")
@@ -172,7 +167,7 @@ def transfer(request):
                                          enterprise=form.cleaned_data["enterprise"],
                                          district=form.cleaned_data["district"], reason="更换工作单位")
         except ValidationError as error:
-            _errors_into(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "转会已办理。")
             return redirect("organizing:my_card")
@@ -237,7 +232,7 @@ def application_detail(request, pk: int):
                 messages.success(request, "已退回，申请人会收到通知。")
                 return redirect("organizing:application_list")
         except ValidationError as error:
-            _errors_into(form, error)
+            add_service_errors(form, error)
     return render(request, "organizing/console/application.html", {"application": application, "form": form})
 
 
@@ -263,7 +258,7 @@ def member_detail(request, pk: int):
         try:
             services.membership_end(actor=request.user, membership=membership, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            _errors_into(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "会籍已终止。")
             return redirect("organizing:member_detail", pk=membership.pk)

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from apps.core.forms import add_service_errors
 from apps.core.permissions import staff_required
 from apps.core.spreadsheets import table_response
 
@@ -15,7 +16,7 @@ from .forms import EpidemicForm, HeldForm, MemberImportForm, ReasonForm, SocialW
 from .imports import check_upload
 from .models import SocialWorker
 from .services.member_import import COLUMNS as MEMBER_COLUMNS
-from .views import REVIEW, _errors_into, _posted
+from .views import REVIEW, _posted
 
 ELECTIONS = "organizing.review_membership"
 SOCIAL = "organizing.manage_social_workers"
@@ -45,7 +46,7 @@ def election_list(request):
             try:
                 services.epidemic_record(actor=request.user, **form.cleaned_data)
             except ValidationError as error:
-                _errors_into(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, "已登记。")
                 return redirect("organizing:election_list")
@@ -75,7 +76,7 @@ def election_union(request, pk: int):
                 services.election_record(actor=request.user, union=union, held_on=chosen.cleaned_data["held_on"])
         except ValidationError as error:
             if hasattr(error, "error_dict"):
-                _errors_into(chosen, error)
+                add_service_errors(chosen, error)
             else:
                 messages.error(request, "；".join(error.messages))
         else:
@@ -92,7 +93,7 @@ def social_worker_list(request):
         try:
             services.social_worker_register(actor=request.user, data=form.cleaned_data)
         except ValidationError as error:
-            _errors_into(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "已登记，待所属工会审核。")
             return redirect("organizing:social_worker_list")
@@ -132,7 +133,7 @@ def member_import(request):
         except services.MemberImportRefused as refused:
             errors = refused.errors
         except ValidationError as error:
-            _errors_into(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"已导入 {count} 名会员。")
             return redirect("organizing:member_list")

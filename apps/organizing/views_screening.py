@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from apps.core.forms import add_service_errors
 from apps.core.models import Enterprise, Organization
 from apps.core.params import parse_id
 from apps.core.permissions import staff_required
@@ -18,7 +19,7 @@ from . import selectors, services
 from .forms import FoundForm, NoteForm, PlanForm, SpreadsheetForm
 from .models import FoundingPlan
 from .services.census import COLUMNS, progress_key
-from .views import _errors_into, _posted
+from .views import _posted
 
 SCREEN = "organizing.screen_enterprises"
 
@@ -101,7 +102,7 @@ def plan_edit(request, pk: int):
                 return redirect("organizing:plan_edit", pk=enterprise.pk)
         except ValidationError as error:
             if hasattr(error, "error_dict"):
-                _errors_into(chosen, error)
+                add_service_errors(chosen, error)
             else:
                 messages.error(request, "；".join(error.messages))
         else:

@@ -78,11 +78,11 @@ def _resume_checker(user, profile, field_name: str) -> bool:
 
 def _video_checker(user, post, field_name: str) -> bool:
     from .models import JobPost
-    from .services import _staff_can_manage, is_member
+    from .permissions import is_member, staff_can_manage
 
     if post.status == JobPost.Status.PUBLISHED:
         return True
-    return user.is_authenticated and (is_member(user, post.enterprise) or _staff_can_manage(user, post.enterprise))
+    return user.is_authenticated and (is_member(user, post.enterprise) or staff_can_manage(user, post.enterprise))
 
 
 def employer_landing(user) -> str | None:

@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
@@ -76,12 +77,9 @@ def search_sort(params: dict) -> str:
 
 
 def get_public_post(pk: int) -> JobPost:
-    try:
-        return JobPost.objects.select_related("enterprise", "district", "enterprise__employer_profile").get(
-            pk=pk, status__in=PUBLIC_STATUSES
-        )
-    except JobPost.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(
+        JobPost.objects.select_related("enterprise", "district", "enterprise__employer_profile"),
+        pk=pk, status__in=PUBLIC_STATUSES)
 
 
 def get_post_for_reader(user, pk: int) -> JobPost:
@@ -114,10 +112,7 @@ def public_fairs() -> QuerySet[JobFair]:
 
 
 def get_public_fair(pk: int) -> JobFair:
-    try:
-        return public_fairs().get(pk=pk)
-    except JobFair.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(public_fairs(), pk=pk)
 
 
 # ---------------------------------------------------------------- employers
@@ -143,10 +138,7 @@ def posts_for_employer(user) -> QuerySet[JobPost]:
 
 
 def get_post_for_employer(user, pk: int) -> JobPost:
-    try:
-        return posts_for_employer(user).get(pk=pk)
-    except JobPost.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(posts_for_employer(user), pk=pk)
 
 
 def applications_for_employer(user) -> QuerySet[Application]:
@@ -157,10 +149,7 @@ def applications_for_employer(user) -> QuerySet[Application]:
 
 
 def get_application_for_employer(user, pk: int) -> Application:
-    try:
-        return applications_for_employer(user).get(pk=pk)
-    except Application.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(applications_for_employer(user), pk=pk)
 
 
 def candidates_for_post(post: JobPost, limit: int = 30) -> list[Recommendation]:
@@ -174,10 +163,7 @@ def applications_for_seeker(user) -> QuerySet[Application]:
 
 
 def get_application_for_seeker(user, pk: int) -> Application:
-    try:
-        return applications_for_seeker(user).get(pk=pk)
-    except Application.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(applications_for_seeker(user), pk=pk)
 
 
 def get_interview_for_user(user, pk: int) -> Interview:
@@ -186,12 +172,9 @@ def get_interview_for_user(user, pk: int) -> Interview:
         application__post__enterprise__employer_memberships__user=user,
         application__post__enterprise__employer_memberships__status=EmployerMembership.Status.ACTIVE,
     )
-    try:
-        return (Interview.objects.filter(pk=pk).filter(Q(application__seeker=user) | employer_q)
+    return get_object_or_404(Interview.objects.filter(pk=pk).filter(Q(application__seeker=user) | employer_q)
                 .select_related("application", "application__post", "application__post__enterprise",
-                                "application__seeker").distinct().get())
-    except Interview.DoesNotExist:
-        raise Http404 from None
+                                "application__seeker").distinct())
 
 
 def recommendations_for_seeker(user, limit: int = 20) -> list[Recommendation]:
@@ -211,10 +194,7 @@ def posts_for_staff(user) -> QuerySet[JobPost]:
 
 
 def get_post_for_staff(user, pk: int) -> JobPost:
-    try:
-        return posts_for_staff(user).get(pk=pk)
-    except JobPost.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(posts_for_staff(user), pk=pk)
 
 
 def posts_awaiting_review(user) -> QuerySet[JobPost]:
@@ -230,10 +210,7 @@ def employer_memberships_for_staff(user) -> QuerySet[EmployerMembership]:
 
 
 def get_membership_for_staff(user, pk: int) -> EmployerMembership:
-    try:
-        return employer_memberships_for_staff(user).get(pk=pk)
-    except EmployerMembership.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(employer_memberships_for_staff(user), pk=pk)
 
 
 def enterprises_for_posting(user) -> QuerySet[Enterprise]:
@@ -249,10 +226,7 @@ def seekers_for_staff(user) -> QuerySet[SeekerProfile]:
 
 
 def get_seeker_for_staff(user, pk: int) -> SeekerProfile:
-    try:
-        return seekers_for_staff(user).get(pk=pk)
-    except SeekerProfile.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(seekers_for_staff(user), pk=pk)
 
 
 def recommendations_for_profile_id(profile_id: int, limit: int = 30) -> list[Recommendation]:
@@ -268,10 +242,7 @@ def matches_for_staff(user) -> QuerySet[BrokeredMatch]:
 
 
 def get_match_for_staff(user, pk: int) -> BrokeredMatch:
-    try:
-        return matches_for_staff(user).get(pk=pk)
-    except BrokeredMatch.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(matches_for_staff(user), pk=pk)
 
 
 def fairs_for_staff(user) -> QuerySet[JobFair]:
@@ -279,10 +250,7 @@ def fairs_for_staff(user) -> QuerySet[JobFair]:
 
 
 def get_fair_for_staff(user, pk: int) -> JobFair:
-    try:
-        return fairs_for_staff(user).get(pk=pk)
-    except JobFair.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(fairs_for_staff(user), pk=pk)
 
 
 # ---------------------------------------------------------------- figures

@@ -6,7 +6,7 @@ from datetime import date
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from apps.core.scoping import org_scope_q
 
@@ -27,10 +27,7 @@ def submissions_for_user(user) -> QuerySet[Submission]:
 
 
 def get_submission_for_user(user, pk: int, *, write: bool = False) -> Submission:
-    try:
-        submission = submissions_for_user(user).get(pk=pk)
-    except Submission.DoesNotExist:
-        raise Http404 from None
+    submission = get_object_or_404(submissions_for_user(user), pk=pk)
     if write and not can_fill(user, submission):
         raise PermissionDenied
     return submission
@@ -39,26 +36,17 @@ def get_submission_for_user(user, pk: int, *, write: bool = False) -> Submission
 def get_task_for_user(user, pk: int) -> ReportTask:
     if not is_city_office(user):
         raise PermissionDenied
-    try:
-        return ReportTask.objects.select_related("created_by").get(pk=pk)
-    except ReportTask.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(ReportTask.objects.select_related("created_by"), pk=pk)
 
 
 def get_round_for_user(user, pk: int) -> ReportRound:
     if not is_reviewer(user):
         raise PermissionDenied
-    try:
-        return ReportRound.objects.select_related("task").get(pk=pk)
-    except ReportRound.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(ReportRound.objects.select_related("task"), pk=pk)
 
 
 def get_export_for_user(user, pk: int) -> ExportJob:
-    try:
-        return ExportJob.objects.select_related("round__task").get(pk=pk, requested_by=user)
-    except ExportJob.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(ExportJob.objects.select_related("round__task"), pk=pk, requested_by=user)
 
 
 def timeliness_counts() -> dict:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from apps.core import indicators as core_indicators
+from apps.core.forms import add_service_errors
 from apps.core.permissions import staff_required
 from apps.core.spreadsheets import table_response
 
@@ -25,12 +26,6 @@ def _city_office_required(request):
             "管理报告任务需要市总工会办公室的角色（市总工会工作人员，持有“创建和管理报告任务”权限）。")
 
 
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for key, errors in error.error_dict.items():
-            form.add_error(key if key in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @staff_required
@@ -62,7 +57,7 @@ def task_create(request):
         try:
             task = services.task_create(actor=request.user, data=form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "任务已创建，请添加填报项后发布。")
             return redirect("reports:task_detail", task.pk)
@@ -77,7 +72,7 @@ def task_edit(request, pk: int):
         try:
             services.task_update(actor=request.user, task=task, data=form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "任务设置已保存。")
             return redirect("reports:task_detail", task.pk)
@@ -98,7 +93,7 @@ def task_detail(request, pk: int):
                 else:
                     services.rule_add(actor=request.user, task=task, **form.cleaned_data)
             except ValidationError as error:
-                _form_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, "已添加。")
                 return redirect("reports:task_detail", task.pk)
@@ -313,7 +308,7 @@ def submission_edit(request, pk: int):
         try:
             action(actor=request.user, submission=submission, values=form.values(), files=form.files_by_key())
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "报告已报送，等待市总工会办公室审核。" if submitting else "草稿已保存。")
             for warning in _warnings(task, fields, form.values(), indicator_values).values():

@@ -66,3 +66,43 @@ def can_see_achievement_file(user, achievement, field_name: str) -> bool:
     return (can_act_for(user, entry.organization) or can_act_for(user, campaign.organization)
             or campaign.judges.filter(pk=user.pk).exists()
             or Campaign.objects.filter(org_scope_q(user, "organization"), pk=campaign.pk).exists())
+
+
+def register() -> None:
+    from apps.core.registry import (
+        ConsoleLink,
+        NavItem,
+        account_closers,
+        console_menu,
+        home_sections,
+        my_data_exports,
+        my_records,
+        nav_items,
+    )
+    from apps.core.registry import console_todos as todo_registry
+    from apps.core.uploads import private_files
+
+    from .models import Achievement, Lesson
+    from .privacy import learner_records_close, my_training_data
+
+    nav_items.register(NavItem(label="学习培训", url_name="training:home", order=20, icon="mortarboard",
+                               description="微课堂、网络答题、网上练兵、劳动竞赛"))
+    for order, (label, url_name, icon, permissions) in enumerate([
+        ("课程管理", "training:console_courses", "play-btn", ("training.manage_courses",)),
+        ("创新工作室", "training:console_studios", "award", ("training.manage_courses",)),
+        ("题库", "training:bank_list", "collection", ("training.manage_quizzes",)),
+        ("答题与竞赛", "training:console_quizzes", "ui-checks", ("training.manage_quizzes",)),
+        ("劳动竞赛", "training:console_campaigns", "trophy", ()),
+        ("工人先锋号审核", "training:pioneer_queue", "flag", ("training.review_pioneer",)),
+        ("培训统计", "training:stats", "bar-chart", ("training.view_training_stats",)),
+    ]):
+        console_menu.register(ConsoleLink(label=label, url_name=url_name, group="学习培训", icon=icon,
+                                          order=200 + order, permissions=permissions))
+    my_data_exports.register(my_training_data)
+    account_closers.register(learner_records_close)
+    todo_registry.register(console_todos)
+    my_records.register(my_training)
+    home_sections.register(home_courses)
+    private_files.register(Course, can_see_course_file)
+    private_files.register(Lesson, can_see_lesson_file)
+    private_files.register(Achievement, can_see_achievement_file)

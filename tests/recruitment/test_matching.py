@@ -69,7 +69,7 @@ def test_seeker_changing_wishes_loses_old_matches_at_once(worker, post, org_tree
 
 
 def test_post_candidates_are_the_best_of_the_whole_pool(post, org_tree, monkeypatch):
-    monkeypatch.setattr(services, "KEEP", 3)
+    monkeypatch.setattr(services.matching, "KEEP", 3)
     weak = []
     for n in range(6):  # created first: an unordered "first N" would pick these
         user = UserFactory(username=f"1390000{n:04d}")

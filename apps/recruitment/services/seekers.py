@@ -1,0 +1,164 @@
+"""Services: seekers."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.core.audit import audit_record
+from apps.core.outbox import enqueue
+from apps.core.scoping import is_staff_member
+from apps.notifications.services import notify
+
+from ..models import (
+    JobPost,
+    Recommendation,
+    SavedJob,
+    SavedSearch,
+    SeekerProfile,
+    pack_codes,
+)
+from .common import _delete_file_after_commit, _key
+
+
+# ---------------------------------------------------------------- seekers
+@transaction.atomic
+def seeker_profile_save(*, user, data: dict) -> SeekerProfile:
+    """Create or update the person's 求职登记; recommendations are then recomputed in the background."""
+    if is_staff_member(user):
+        raise ValidationError("工会工作人员账号不能登记求职。")
+    profile = SeekerProfile.objects.select_for_update().filter(user=user).first() or SeekerProfile(user=user)
+    old_resume = profile.resume_pdf.name or ""
+    wanted_before = _wishes(profile)
+    for key, value in data.items():
+        if key in ("desired_categories", "desired_districts") and isinstance(value, (list, tuple)):
+            value = pack_codes([str(getattr(v, "pk", v)) for v in value])
+        if key == "resume_pdf" and value is None:
+            continue
+        if key == "resume_pdf" and value is False:
+            value = ""
+        setattr(profile, key, value)
+    profile.full_clean()
+    created = profile.pk is None
+    profile.save()
+    if not created and _wishes(profile) != wanted_before:
+        # Posts matched to the old wishes go at once; the new ones are computed after commit.
+        Recommendation.objects.filter(profile=profile).delete()
+    if old_resume and profile.resume_pdf.name != old_resume:
+        _delete_file_after_commit(SeekerProfile, "resume_pdf", old_resume)
+    audit_record(actor=user, action="recruitment.seeker.registered" if created else "recruitment.seeker.updated",
+                 target=profile, organization=profile.district)
+    profile_id = profile.pk
+    enqueue(_recompute_profile_task(), profile_id)
+    return profile
+
+
+@transaction.atomic
+def seeker_resume_clear(*, user) -> bool:
+    """The seeker takes their résumé PDF down. False when there was none (nothing written then)."""
+    profile = SeekerProfile.objects.select_for_update().filter(user=user).first()
+    if profile is None or not profile.resume_pdf.name:
+        return False
+    name = profile.resume_pdf.name
+    profile.resume_pdf = ""
+    profile.save(update_fields=["resume_pdf", "updated_at"])
+    audit_record(actor=user, action="recruitment.seeker.resume_removed", target=profile,
+                 organization=profile.district)
+    _delete_file_after_commit(SeekerProfile, "resume_pdf", name)
+    return True
+
+
+def _wishes(profile: SeekerProfile) -> tuple:
+    """What the seeker's recommendations depend on (services.score_pair), and consent to be recommended."""
+    return (profile.desired_categories, profile.desired_districts, profile.desired_salary, profile.key_group,
+            profile.district_id, profile.allow_recommendation)
+
+
+def _recompute_profile_task():
+    from ..tasks import recompute_profile_recommendations
+
+    return recompute_profile_recommendations
+
+
+def _enqueue_post_matching(post_id: int) -> None:
+    from ..tasks import recompute_post_recommendations
+
+    enqueue(recompute_post_recommendations, post_id)
+
+
+def saved_job_toggle(*, user, post: JobPost) -> bool:
+    """Save or unsave a post; returns True when it is now saved."""
+    deleted, _ = SavedJob.objects.filter(user=user, post=post).delete()
+    if deleted:
+        return False
+    SavedJob.objects.get_or_create(user=user, post=post)
+    return True
+
+
+def saved_search_create(*, user, name: str, params: dict, alert: bool) -> SavedSearch:
+    if SavedSearch.objects.filter(user=user).count() >= 20:
+        raise ValidationError("最多保存 20 个搜索条件，请先删除不用的。")
+    clean = {k: v for k, v in params.items() if v not in (None, "", [])}
+    search = SavedSearch(user=user, name=(name or "我的搜索")[:60], params=clean, alert=alert,
+                         last_alerted_at=timezone.now())
+    search.full_clean(exclude=["params"])  # no condition at all is allowed: every new post
+    search.save()
+    return search
+
+
+@transaction.atomic
+def saved_search_update(*, user, search: SavedSearch, name: str | None = None,
+                        alert: bool | None = None) -> SavedSearch:
+    """Rename a saved search and/or switch its daily alert; only its owner may.
+
+    Switching the alert on starts from now: the next alert tells of posts published after this moment,
+    not of everything since the search was saved.
+    """
+    search = SavedSearch.objects.select_for_update().filter(pk=search.pk, user=user).first()
+    if search is None:
+        raise PermissionDenied("这不是您保存的搜索。")
+    fields = []
+    if name is not None:
+        name = " ".join(name.split())
+        if not name:
+            raise ValidationError({"name": "请填写名称。"})
+        if name != search.name:
+            search.name = name[:60]
+            fields.append("name")
+    if alert is not None and alert != search.alert:
+        search.alert = alert
+        fields.append("alert")
+        if alert:
+            search.last_alerted_at = timezone.now()
+            fields.append("last_alerted_at")
+    if fields:
+        search.full_clean(exclude=["params"])
+        search.save(update_fields=fields)
+    return search
+
+
+def saved_search_alert(*, search_id: int, now: datetime | None = None) -> int:
+    """Tell the person about posts published since the last alert. Idempotent per run window."""
+    from ..selectors import search_posts
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        search = SavedSearch.objects.select_for_update().filter(pk=search_id, alert=True).first()
+        if search is None:
+            return 0
+        since = search.last_alerted_at or search.created_at
+        posts = list(search_posts(search.params).filter(published_at__gt=since, published_at__lte=now)[:10])
+        search.last_alerted_at = now
+        search.save(update_fields=["last_alerted_at"])
+        if posts:
+            titles = "、".join(f"{p.title}（{p.enterprise.name}）" for p in posts[:5])
+            query = "&".join(f"{k}={v}" for k, v in search.params.items())
+            notify(recipients=[search.user_id], title=f"“{search.name}”有 {len(posts)} 个新岗位",
+                   body=titles, link=reverse("recruitment:job_list") + (f"?{query}" if query else ""),
+                   key=_key(f"recruitment-alert-{search.pk}-{now:%Y%m%d%H%M}"))
+    return len(posts)
+
+

@@ -1,0 +1,110 @@
+"""Views: public."""
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.core.pagecache import public_page
+
+from .. import selectors
+from ..forms import (
+    ApplyForm,
+    JobSearchForm,
+)
+from ..models import (
+    Application,
+    Category,
+    FairParticipation,
+    JobPost,
+    KeyGroup,
+)
+from ..search import CappedPaginator, RelevancePaginator, fetch_in_index_order, title_match_q
+from .common import _apply_draft
+
+# ---------------------------------------------------------------- public
+_CATEGORY_LABELS = dict(Category.choices)
+_GROUP_LABELS = dict(KeyGroup.choices)
+
+
+def _post_cards(posts, saved_ids) -> list[dict]:
+    """What a result card shows, worked out once in Python: the card template only prints dict values."""
+    detail = reverse("recruitment:job_detail", args=[0])[:-2]  # "/jobs/"; the pk and "/" follow
+    cards = []
+    for post in posts:
+        cards.append({
+            "url": f"{detail}{post.pk}/", "title": post.title, "pk": post.pk,
+            "salary": f"{post.salary_min}–{post.salary_max}", "enterprise": post.enterprise.name,
+            "district": post.district.name.replace("总工会", "") if post.district_id else "",
+            "category": _CATEGORY_LABELS.get(post.category, post.category), "headcount": post.headcount,
+            "groups": [_GROUP_LABELS[code] for code in post.key_group_codes if code in _GROUP_LABELS],
+            "video": bool(post.video), "saved": post.pk in saved_ids,
+            "date": timezone.localtime(post.published_at).strftime("%m-%d") if post.published_at else "",
+        })
+    return cards
+
+
+@login_not_required
+@public_page("jobs")
+def job_list(request):
+    form = JobSearchForm(request.GET or None)
+    params = form.params()
+    results = selectors.search_posts(params)
+    if params.get("q") and selectors.search_sort(params) == "relevance":
+        paginator = RelevancePaginator(results, 20, title_q=title_match_q(results, params["q"]))
+        page = paginator.get_page(request.GET.get("page"))
+        posts = list(page.object_list)
+    else:
+        paginator = CappedPaginator(results, 20)
+        page = paginator.get_page(request.GET.get("page"))
+        if params.get("q") and paginator.is_capped:
+            posts = fetch_in_index_order(page.object_list)  # a common term: walk the ordering's index
+        else:
+            posts = list(page.object_list)
+    return render(request, "recruitment/job_list.html", {
+        "form": form, "selects": form.selects(), "page_obj": page, "paginator": paginator, "params": params,
+        "posts": posts,
+        "cards": _post_cards(posts, selectors.saved_post_ids(request.user, [p.pk for p in posts])),
+        "save_name": params.get("q") or "我的搜索",
+    })
+
+
+@login_not_required
+@public_page("jobs")
+def job_detail(request, pk: int):
+    post = selectors.get_post_for_reader(request.user, pk)
+    application = None
+    if request.user.is_authenticated:
+        application = Application.objects.filter(post=post, seeker=request.user).first()
+    return render(request, "recruitment/job_detail.html", {
+        "post": post, "others": selectors.other_posts_of_employer(post),
+        "is_saved": bool(selectors.saved_post_ids(request.user, [post.pk])),
+        "application": application, "apply_form": ApplyForm(), "draft_letter": _apply_draft(request, post),
+        "open": post.status == JobPost.Status.PUBLISHED and post.valid_until >= timezone.localdate(),
+    })
+
+
+@login_not_required
+def fair_list(request):
+    fairs = selectors.public_fairs().annotate(
+        enterprise_count=Count("participations", filter=Q(participations__status=FairParticipation.Status.JOINED))
+    ).order_by("-starts_on", "-id")
+    page = Paginator(fairs, 12).get_page(request.GET.get("page"))
+    return render(request, "recruitment/fair_list.html", {"page_obj": page, "today": timezone.localdate()})
+
+
+@login_not_required
+def fair_detail(request, pk: int):
+    fair = selectors.get_public_fair(pk)
+    live_posts = JobPost.objects.filter(status=JobPost.Status.PUBLISHED)
+    participations = (fair.participations.filter(status=FairParticipation.Status.JOINED)
+                      .select_related("enterprise", "enterprise__district")
+                      .prefetch_related(Prefetch("posts", queryset=live_posts.select_related("district"))))
+    sessions = fair.live_sessions.select_related("enterprise").prefetch_related(Prefetch("posts", queryset=live_posts))
+    return render(request, "recruitment/fair_detail.html", {
+        "fair": fair, "participations": participations, "sessions": sessions, "now": timezone.now()})
+
+
