@@ -218,6 +218,12 @@ class TierRuleForm(forms.Form):
     amount = _money("标准金额（元）")
     max_amount = _money("最高金额（元）")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The table shows the labels once, in its header; each cell still needs its own name.
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("aria-label", field.label)
+
     def clean(self):
         data = super().clean()
         if data.get("amount") and data.get("max_amount") and data["max_amount"] < data["amount"]:

@@ -68,7 +68,8 @@ def _report_day(story: str, start, end, due, grace_days: int, today, rng):
     else:
         day = due - timedelta(days=rng.randint(0, 3))
     day = max(day, end + timedelta(days=1))
-    if day > today or (story == "late" and day <= due + timedelta(days=grace_days)):
+    # Never today: a report "sent at 10:00 today" would lie in the future just after midnight.
+    if day >= today or (story == "late" and day <= due + timedelta(days=grace_days)):
         return None
     return day
 

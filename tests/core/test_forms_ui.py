@@ -57,7 +57,8 @@ def test_templates_use_named_date_formats():
     for path in pathlib.Path("templates").rglob("*.html"):
         for match in re.finditer(r'\|date:"([^"]+)"', path.read_text()):
             if match.group(1) not in {"DATE_FORMAT", "SHORT_DATE_FORMAT", "DATETIME_FORMAT",
-                                      "SHORT_DATETIME_FORMAT", "TIME_FORMAT", "Y年n月j日 H:i:s"}:
+                                      "SHORT_DATETIME_FORMAT", "TIME_FORMAT", "YEAR_MONTH_FORMAT",
+                                      "Y年n月j日 H:i:s"}:
                 offenders.append(f"{path}: {match.group(0)}")
     assert offenders == []
 

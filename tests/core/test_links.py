@@ -52,7 +52,8 @@ GOOD = ["https://meeting.tencent.com/dm/abc", "http://live.example.cn:8080/room?
 # Template expressions that are addresses the code builds (reverse(), registries), not user input.
 BUILT_BY_CODE = {"verify_url", "back", "row.url", "row.link", "item.url", "todo.url", "section.more_url", "link.url",
                  "card.url",  # a job's own page, reversed in the selector
-                 "document_url", "photo_url", "e.evidence_url", "attachment_url",  # private_file_url() of uploads
+                 "document_url", "photo_url", "e.evidence_url", "attachment_url",
+                 "url", "v.proof_url",  # private_file_url() of uploads
                  "next"}  # the second-factor pages pass it through redirects.safe_next
 # (template expression, model, field) of every user-typed address rendered as a link.
 USER_LINK_FIELDS = [

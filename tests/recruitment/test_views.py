@@ -253,7 +253,7 @@ class TestEmployerViews:
             make_seeker_profile(user, org_tree.xiuwu)
             make_application(post, user)
         client.force_login(employer)
-        with django_assert_max_num_queries(8):
+        with django_assert_max_num_queries(9):  # + the permission load of nav entries with permissions
             response = client.get(reverse("recruitment:employer_applicants", args=[post.pk]))
         assert len(response.context["page_obj"]) == 25
 
@@ -261,7 +261,7 @@ class TestEmployerViews:
         for index in range(25):
             JobPostFactory(enterprise=xiuwu_enterprise, title=f"岗位{index}")
         client.force_login(employer)
-        with django_assert_max_num_queries(9):  # one for the second-factor check (role groups)
+        with django_assert_max_num_queries(10):  # second-factor check; permission load for the nav
             response = client.get(reverse("recruitment:employer_home"))
         assert len(response.context["page_obj"]) == 20
 
