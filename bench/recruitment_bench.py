@@ -11,7 +11,6 @@ EXPLAIN ANALYZE of the queries the page runs. See bench/recruitment.md.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
 import sys
@@ -21,13 +20,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiaozuo_union.settings")
-# Measured as in production: DEBUG off (no template debugging, no query log), plain HTTP test client.
-os.environ.setdefault("DEBUG", "0")
-os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789abcdefghij")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost")
-os.environ.setdefault("HTTPS", "0")
-os.environ.setdefault("STATIC_MANIFEST", "0")
+import benchenv  # noqa: E402  (production settings: DEBUG off, no query log)
+
+benchenv.prepare()
 
 import django  # noqa: E402
 

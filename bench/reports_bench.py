@@ -22,12 +22,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiaozuo_union.settings")
-os.environ.setdefault("SECRET_KEY", "bench-secret-key-not-for-production-0123456789-abcdefghijklmnopq")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("HTTPS", "0")
-os.environ.setdefault("DEBUG", "0")
-os.environ.setdefault("STATIC_MANIFEST", "0")
+import benchenv  # noqa: E402
+
+benchenv.prepare()
 os.environ.setdefault("PRIVATE_MEDIA_ROOT", tempfile.mkdtemp(prefix="reports-bench-"))
 
 import django  # noqa: E402

@@ -1,7 +1,6 @@
-"""Writes of the legal-aid app: atomic, locked, audited, with one table of allowed transitions."""
+"""Consultations: asking, claiming, answering, rating, the service clock, categories and the FAQ."""
 from __future__ import annotations
 
-import uuid
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,15 +16,14 @@ from apps.core.registry import membership
 from apps.core.scoping import can_act_for
 from apps.notifications.services import notify
 
-from . import rules
-from .models import (
+from ..models import (
     Consultation,
     ConsultationCategory,
     ConsultationMessage,
     PublishedAnswer,
-    RiskScreening,
 )
-from .permissions import is_legal_staff, is_volunteer_lawyer
+from ..permissions import is_legal_staff, is_volunteer_lawyer
+from .common import _clean_text, _key
 
 S = Consultation.Status
 TRANSITIONS = {
@@ -49,22 +47,8 @@ def _locked(consultation_id: int) -> Consultation:
     return Consultation.objects.select_for_update().get(pk=consultation_id)
 
 
-def _key(text: str) -> uuid.UUID:
-    """The same message key for the same event, so a retried call notifies once."""
-    return uuid.uuid5(uuid.NAMESPACE_URL, f"jiaozuo-legal-aid:{text}")
-
-
 def _link(consultation: Consultation) -> str:
     return reverse("legal_aid:consultation_detail", args=[consultation.pk])
-
-
-def _clean_text(value: str, *, field: str, label: str, limit: int = 4000) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise ValidationError({field: f"请填写{label}。"})
-    if len(text) > limit:
-        raise ValidationError({field: f"{label}不能超过 {limit} 字。"})
-    return text
 
 
 def routed_organization(worker) -> Organization:
@@ -341,52 +325,3 @@ def faq_publish(*, actor, faq: PublishedAnswer, question: str, answer: str, publ
     faq.save()
     audit_record(actor=actor, action="legal_aid.faq.published" if publish else "legal_aid.faq.saved", target=faq)
     return faq
-
-
-# --- stability-risk screening ---------------------------------------------------------------------
-
-@transaction.atomic
-def screening_record(*, actor, enterprise, data: dict) -> RiskScreening:
-    """Record a screening; the rule table scores it; red warns the district and the city at once."""
-    if not (actor.has_perm("legal_aid.screen_risk") and (can_act_for(actor, enterprise.district)
-                                                         or can_act_for(actor, enterprise.union))):
-        raise PermissionDenied("只能排查本组织及下级组织的企业。")
-    screening = RiskScreening(enterprise=enterprise, created_by=actor, **data)
-    errors = {}
-    headcount = screening.headcount or 0
-    if (screening.layoffs_planned or 0) > headcount:
-        errors["layoffs_planned"] = "计划裁员人数不能超过职工人数。"
-    if (screening.dispatched_workers or 0) > headcount:
-        errors["dispatched_workers"] = "劳务派遣人数不能超过职工人数。"
-    if screening.wage_arrears_amount is not None and screening.wage_arrears_amount < 0:
-        errors["wage_arrears_amount"] = "金额不能为负数。"
-    if screening.screened_on and screening.screened_on > timezone.localdate():
-        errors["screened_on"] = "排查日期不能晚于今天。"
-    if errors:
-        raise ValidationError(errors)
-    screening.score, screening.level, _ = rules.score(screening)
-    screening.full_clean()
-    screening.save()
-    audit_record(actor=actor, action="legal_aid.screening.recorded", target=screening,
-                 organization=enterprise.district, after={"score": screening.score, "level": screening.level})
-    if screening.level == RiskScreening.Level.RED:
-        _warn_red(screening)
-    return screening
-
-
-def _warn_red(screening: RiskScreening) -> None:
-    from django.contrib.auth import get_user_model
-
-    now = timezone.now()
-    if RiskScreening.objects.filter(pk=screening.pk, warned_at__isnull=True).update(warned_at=now) == 0:
-        return  # warned already: once per screening
-    screening.warned_at = now
-    district = screening.enterprise.district
-    county = district.county or district
-    city_path = county.path.split("/")[0] + "/"
-    staff = get_user_model().objects.filter(
-        Q(organization__path=county.path) | Q(organization__path=city_path), is_active=True,
-        groups__permissions__codename="screen_risk").distinct().values_list("pk", flat=True)
-    notify(recipients=list(staff), title=f"稳定风险红色预警：{screening.enterprise.name}",
-           body=f"风险分值 {screening.score}，排查日期 {screening.screened_on:%Y-%m-%d}。",
-           link=reverse("legal_aid:screening_detail", args=[screening.pk]), key=_key(f"legal-red-{screening.pk}"))

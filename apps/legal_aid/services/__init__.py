@@ -1,0 +1,23 @@
+"""Writes of the legal-aid app: atomic, locked, audited, with one table of allowed transitions.
+
+One module per area, re-exported here so that callers write ``services.consultation_ask``.
+"""
+from .consultations import (  # noqa: F401
+    DEFAULT_CATEGORIES,
+    TRANSITIONS,
+    build_faq_document,
+    categories_ensure,
+    category_set_hours,
+    consultation_answer,
+    consultation_ask,
+    consultation_assign,
+    consultation_claim,
+    consultation_close,
+    consultation_note,
+    consultation_rate,
+    consultation_reply,
+    escalate_overdue,
+    faq_publish,
+    routed_organization,
+)
+from .screening import screening_record  # noqa: F401
