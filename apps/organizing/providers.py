@@ -1,4 +1,5 @@
-"""What organizing plugs into core: to-dos, /me/ card, home section, file checker, membership link."""
+"""What organizing plugs into core: to-dos, /me/ card, home section, file checker, membership link,
+the member's data copy and account closing."""
 from __future__ import annotations
 
 from django.urls import reverse
@@ -69,12 +70,23 @@ CONSOLE_LINKS = [
 
 
 def register() -> None:
-    from apps.core.registry import ConsoleLink, NavItem, console_menu, home_sections, membership, my_records, nav_items
+    from apps.core.registry import (
+        ConsoleLink,
+        NavItem,
+        account_closers,
+        console_menu,
+        home_sections,
+        membership,
+        my_data_exports,
+        my_records,
+        nav_items,
+    )
     from apps.core.registry import console_todos as todo_registry
     from apps.core.uploads import private_files
 
     from . import selectors
     from .models import CensusImport
+    from .privacy import membership_records_close, my_membership_data
 
     membership.register(union_of=selectors.union_of, unions_of=selectors.unions_of)
     nav_items.register(NavItem(label="网上入会", url_name="organizing:join", order=60, icon="people",
@@ -86,3 +98,5 @@ def register() -> None:
     my_records.register(my_membership)
     home_sections.register(home_join)
     private_files.register(CensusImport, can_see_census_file)
+    my_data_exports.register(my_membership_data)
+    account_closers.register(membership_records_close)
