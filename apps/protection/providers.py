@@ -1,4 +1,5 @@
-"""What the protection app plugs into core: navigation, console menu, to-dos, private files."""
+"""What the protection app plugs into core: navigation, console menu, to-dos, private files, a reporter's
+data copy and account closing."""
 from __future__ import annotations
 
 from django.urls import reverse
@@ -59,12 +60,13 @@ def _plan_files(user, obj, field_name: str) -> bool:
 
 
 def register() -> None:
-    from apps.core.registry import ConsoleLink, NavItem, console_menu, nav_items
+    from apps.core.registry import ConsoleLink, NavItem, account_closers, console_menu, my_data_exports, nav_items
     from apps.core.registry import console_todos as todo_registry
     from apps.core.uploads import private_files
 
     from .models import Hazard, HazardEvent, PlanVersion, ResumptionPlan
     from .permissions import ANY_PROTECTION_PERM
+    from .privacy import hazard_reporter_close, my_hazard_data
 
     nav_items.register(NavItem(label="隐患举报", url_name="protection:report", order=60, icon="shield-exclamation",
                                description="发现安全或防疫隐患，可匿名举报并凭编号查询处理进度"))
@@ -93,3 +95,5 @@ def register() -> None:
     private_files.register(HazardEvent, _hazard_files)
     private_files.register(ResumptionPlan, _plan_files)
     private_files.register(PlanVersion, _plan_files)
+    my_data_exports.register(my_hazard_data)
+    account_closers.register(hazard_reporter_close)
