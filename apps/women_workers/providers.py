@@ -1,4 +1,5 @@
-"""What the women workers' app plugs into core: navigation, console, to-dos, /me/, honour recommendations."""
+"""What the women workers' app plugs into core: navigation, console, to-dos, /me/, honour recommendations,
+her data copy and account closing."""
 from __future__ import annotations
 
 from django.urls import reverse
@@ -55,8 +56,19 @@ def honour_recommendations_for(user) -> list[HonourRecommendation]:
 
 
 def register() -> None:
-    from apps.core.registry import ConsoleLink, NavItem, console_menu, honour_recommendations, my_records, nav_items
+    from apps.core.registry import (
+        ConsoleLink,
+        NavItem,
+        account_closers,
+        console_menu,
+        honour_recommendations,
+        my_data_exports,
+        my_records,
+        nav_items,
+    )
     from apps.core.registry import console_todos as todo_registry
+
+    from .privacy import my_women_data, women_records_close
 
     nav_items.register(NavItem(label="女职工关爱", url_name="women_workers:counselling", order=70, icon="telephone",
                                description="心理援助热线、预约心理咨询、孕期哺乳期特殊工作安排"))
@@ -72,3 +84,5 @@ def register() -> None:
     todo_registry.register(console_todos)
     my_records.register(my_women_records)
     honour_recommendations.register(honour_recommendations_for)
+    my_data_exports.register(my_women_data)
+    account_closers.register(women_records_close)

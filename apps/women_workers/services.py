@@ -252,6 +252,23 @@ def booking_cancel(*, actor, booking: Booking) -> Booking:
     return booking
 
 
+@transaction.atomic
+def counsellor_slots_withdraw(*, counsellor) -> int:
+    """Take down every future time a counsellor offers; whoever booked one is told it is cancelled.
+
+    Used when the counsellor's account closes. Returns how many slots were taken down.
+    """
+    now = timezone.now()
+    slots = list(CounsellingSlot.objects.select_for_update()
+                 .filter(counsellor=counsellor, is_withdrawn=False, starts_at__gt=now).values_list("pk", flat=True))
+    for booking in Booking.objects.filter(slot_id__in=slots, status=Booking.Status.BOOKED):
+        booking_cancel(actor=counsellor, booking=booking)
+    if slots:
+        CounsellingSlot.objects.filter(pk__in=slots).update(is_withdrawn=True)
+        audit_record(actor=counsellor, action="women.slots.withdrawn", after={"count": len(slots)})
+    return len(slots)
+
+
 def crisis_recipients():
     """The women workers' department: staff holding manage_counselling at the county level and above."""
     from django.contrib.auth import get_user_model
