@@ -1,4 +1,5 @@
-"""What the publicity app plugs into core: navigation, console menu, to-dos, home, files."""
+"""What the publicity app plugs into core: navigation, console menu, to-dos, home, files, a person's data
+copy and account closing."""
 from __future__ import annotations
 
 from django.urls import reverse
@@ -67,11 +68,20 @@ def can_see_essay_file(user, obj, field_name: str) -> bool:
 
 
 def register() -> None:
-    from apps.core.registry import ConsoleLink, NavItem, console_menu, home_sections, nav_items
+    from apps.core.registry import (
+        ConsoleLink,
+        NavItem,
+        account_closers,
+        console_menu,
+        home_sections,
+        my_data_exports,
+        nav_items,
+    )
     from apps.core.registry import console_todos as todo_registry
     from apps.core.uploads import private_files
 
     from .models import Article, ArticleAttachment, Essay, Exemplar, ExemplarPhoto, Nomination
+    from .privacy import my_publicity_data, publicity_records_close
 
     nav_items.register(NavItem(label="工会资讯", url_name="publicity:article_list", order=70, icon="journal-text",
                                description="新闻、政策解读、健康知识、劳动法律"))
@@ -98,3 +108,5 @@ def register() -> None:
     private_files.register(ExemplarPhoto, can_see_exemplar_file)
     private_files.register(Nomination, can_see_nomination_file)
     private_files.register(Essay, can_see_essay_file)
+    my_data_exports.register(my_publicity_data)
+    account_closers.register(publicity_records_close)
