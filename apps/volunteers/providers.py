@@ -1,4 +1,5 @@
-"""What the volunteers app plugs into core: navigation, console menu, to-dos, /me/, private files."""
+"""What the volunteers app plugs into core: navigation, console menu, to-dos, /me/, private files, the
+person's data copy and account closing."""
 from __future__ import annotations
 
 from django.urls import reverse
@@ -54,28 +55,6 @@ def my_wishes(user) -> MySection | None:
     return MySection(title="我的微心愿", rows=rows, order=41)
 
 
-def my_data(user) -> list:
-    """The person's own volunteer records, for the copy they download from /me/."""
-    from apps.core.registry import DataSection
-
-    from . import selectors
-
-    sections = []
-    volunteer = selectors.volunteer_of(user)
-    if volunteer is not None:
-        sections.append(DataSection(title="志愿者登记", columns=["编号", "县（市、区）", "特长", "可服务时间", "状态"],
-                                    rows=[[volunteer.number, volunteer.district.name, volunteer.skills,
-                                           volunteer.availability, volunteer.get_status_display()]]))
-        sections.append(DataSection(title="志愿服务活动", columns=["活动", "开始时间", "状态", "时长（小时）"],
-                                    rows=[[s.activity.title, s.activity.starts_at, s.get_status_display(), s.hours]
-                                          for s in selectors.my_signups(user)]))
-    wishes = list(selectors.my_wishes(user))
-    if wishes:
-        sections.append(DataSection(title="我的微心愿", columns=["心愿", "缘由", "价值（元）", "状态"],
-                                    rows=[[w.what, w.why, w.value, w.get_status_display()] for w in wishes]))
-    return sections
-
-
 def _wish_files(user, obj, field_name: str) -> bool:
     from . import selectors
 
@@ -86,11 +65,20 @@ def _wish_files(user, obj, field_name: str) -> bool:
 
 
 def register() -> None:
-    from apps.core.registry import ConsoleLink, NavItem, console_menu, my_data_exports, my_records, nav_items
+    from apps.core.registry import (
+        ConsoleLink,
+        NavItem,
+        account_closers,
+        console_menu,
+        my_data_exports,
+        my_records,
+        nav_items,
+    )
     from apps.core.registry import console_todos as todo_registry
     from apps.core.uploads import private_files
 
     from .models import Wish
+    from .privacy import my_volunteer_data, volunteer_records_close
 
     nav_items.register(NavItem(label="志愿服务", url_name="volunteers:landing", order=70, icon="award",
                                description="“和你在一起”志愿服务活动报名，点亮困难职工微心愿"))
@@ -104,5 +92,6 @@ def register() -> None:
     todo_registry.register(console_todos)
     my_records.register(my_volunteer_card)
     my_records.register(my_wishes)
-    my_data_exports.register(my_data)
+    my_data_exports.register(my_volunteer_data)
+    account_closers.register(volunteer_records_close)
     private_files.register(Wish, _wish_files)

@@ -179,22 +179,29 @@ def _promote_first_waiting(activity: Activity) -> Signup | None:
 
 
 @transaction.atomic
-def signup_cancel(*, user, signup: Signup) -> Signup:
-    """The volunteer cancels until the cut-off; a freed place goes to the first in line."""
+def signup_cancel(*, user, signup: Signup, account_closing: bool = False) -> Signup:
+    """The volunteer cancels until the cut-off; a freed place goes to the first in line.
+
+    ``account_closing``: the person is closing their account; the cut-off does not apply (nobody
+    could recognise them on the roster any more, and the place is better given to the next in line),
+    but an activity that has begun is not touched.
+    """
     activity = Activity.objects.select_for_update().get(pk=signup.activity_id)
     signup = Signup.objects.select_for_update().select_related("volunteer").get(pk=signup.pk)
     if signup.volunteer.user_id != user.pk:
         raise PermissionDenied
     if signup.status == Signup.Status.CANCELLED:
         raise ValidationError("这条报名已经取消了。")
-    if timezone.now() > activity.starts_at - timedelta(hours=activity.cancel_hours):
+    cut_off = activity.starts_at if account_closing else activity.starts_at - timedelta(hours=activity.cancel_hours)
+    if timezone.now() > cut_off:
         raise ValidationError(f"活动开始前 {activity.cancel_hours} 小时内不能取消，请联系组织单位。")
     was = signup.status
     signup.status = Signup.Status.CANCELLED
     signup.save(update_fields=["status"])
     if was == Signup.Status.CONFIRMED:
         _promote_first_waiting(activity)
-    audit_record(actor=user, action="volunteers.signup.cancelled", target=signup, before={"status": was})
+    audit_record(actor=user, action="volunteers.signup.cancelled", target=signup,
+                 before={"status": was}, after={"account_closing": True} if account_closing else None)
     pagecache.bump(PAGES)
     return signup
 
@@ -301,6 +308,22 @@ def wish_publish(*, actor, wish: Wish) -> Wish:
     audit_record(actor=actor, action="volunteers.wish.published", target=wish, organization=wish.union)
     notify(recipients=[wish.wisher_id], title="您的微心愿已发布", link=reverse("core:me"),
            key=_key(f"wish-published-{wish.pk}"))
+    pagecache.bump(PAGES)
+    return wish
+
+
+@transaction.atomic
+def wish_withdraw(*, actor, wish: Wish) -> Wish:
+    """The wisher (or their union) takes a wish back before anyone has claimed it."""
+    wish = Wish.objects.select_for_update().get(pk=wish.pk)
+    if wish.wisher_id != getattr(actor, "pk", None):
+        _require_org(actor, wish.union)
+    _move(wish, Wish.Status.WITHDRAWN)
+    before = wish.status
+    wish.status = Wish.Status.WITHDRAWN
+    wish.save(update_fields=["status"])
+    audit_record(actor=actor, action="volunteers.wish.withdrawn", target=wish, organization=wish.union,
+                 before={"status": before}, after={"status": wish.status})
     pagecache.bump(PAGES)
     return wish
 

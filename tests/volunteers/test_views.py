@@ -241,7 +241,7 @@ def test_indicators(org_tree, xiuwu_staff, worker):
 
 
 def test_personal_data_copy_lists_volunteer_records(org_tree, xiuwu_staff):
-    from apps.volunteers.providers import my_data
+    from apps.volunteers.privacy import my_volunteer_data as my_data
 
     person = volunteer_user(org_tree.xiuwu, "13900000209")
     services.signup_create(user=person, activity=make_activity(org_tree.xiuwu, xiuwu_staff))
