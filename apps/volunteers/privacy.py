@@ -73,11 +73,10 @@ def _close_volunteer(user, note: ClosureNote) -> None:
                   .order_by("activity_id"))
     for signup in coming:
         signup_cancel(user=user, signup=signup, account_closing=True)
-    if coming:
-        note.erased.append(f"尚未开始的志愿服务活动报名 {len(coming)} 项已取消，名额已按候补顺序递补")
     deleted, _ = Signup.objects.filter(volunteer=volunteer, status=Signup.Status.CANCELLED).delete()
     if deleted:
-        note.erased.append(f"已取消的活动报名 {deleted} 条已删除")
+        note.erased.append(f"已取消的志愿服务活动报名 {deleted} 条" + (
+            f"（其中尚未开始的 {len(coming)} 项先行取消，名额已按候补顺序递补）" if coming else ""))
     if volunteer.status != Volunteer.Status.APPROVED:
         audit_record(actor=None, action="volunteers.volunteer.deleted_on_closing", target=volunteer,
                      organization=volunteer.union)
@@ -98,10 +97,9 @@ def _close_wishes(user, note: ClosureNote) -> None:
     open_wishes = list(Wish.objects.filter(wisher=user, status__in=[Wish.Status.DRAFT, Wish.Status.PUBLISHED]))
     for wish in open_wishes:
         wish_withdraw(actor=user, wish=wish)
-    if open_wishes:
-        note.erased.append(f"尚未被认领的微心愿 {len(open_wishes)} 个已撤回")
     if Wish.objects.filter(wisher=user, status=Wish.Status.WITHDRAWN).exclude(what="", why="").update(what="", why=""):
-        note.erased.append("已撤回的微心愿的内容和缘由")
+        note.erased.append("已撤回的微心愿的内容和缘由" + (
+            f"（其中尚未被认领的 {len(open_wishes)} 个先行撤回）" if open_wishes else ""))
     if Wish.objects.filter(wisher=user).exclude(why="").update(why=""):
         note.erased.append("已被认领的微心愿的缘由")
     if Wish.objects.filter(wisher=user).exclude(status=Wish.Status.WITHDRAWN).exists():
@@ -110,7 +108,7 @@ def _close_wishes(user, note: ClosureNote) -> None:
     for wish in claimed:
         wish_release(actor=user, wish=wish)
     if claimed:
-        note.erased.append(f"您认领但尚未送达的微心愿 {len(claimed)} 个已放回，等待其他爱心人士认领")
+        note.erased.append(f"您与 {len(claimed)} 个已认领、尚未送达的微心愿的认领关系（心愿已重新开放认领）")
     if Wish.objects.filter(donor=user).exists():
         note.kept.append("您帮助实现的微心愿是心愿人和工会的受赠记录，保留；认领人显示为“已注销用户”。")
 

@@ -83,11 +83,10 @@ def _close_arrangements(user, note: ClosureNote) -> None:
     pending = list(Arrangement.objects.filter(worker=user).exclude(status__in=Arrangement.CLOSED))
     for arrangement in pending:
         arrangement_withdraw(actor=user, arrangement=arrangement)
-    if pending:
-        note.erased.append(f"进行中的特殊时期工作安排申请 {len(pending)} 份已撤回")
     deleted, _ = Arrangement.objects.filter(worker=user, status=Arrangement.Status.WITHDRAWN).delete()
     if deleted:
-        note.erased.append(f"已撤回的特殊时期工作安排申请 {deleted} 份已删除")
+        note.erased.append(f"已撤回的特殊时期工作安排申请 {deleted} 份" + (
+            f"（其中进行中的 {len(pending)} 份先行撤回）" if pending else ""))
     outcomes = Arrangement.objects.filter(worker=user, status__in=Arrangement.OUTCOMES)
     erased = (outcomes.filter(~Q(reason="") | Q(child_birth_date__isnull=False) | ~Q(negotiation_note="")
                               | ~Q(outcome_note=""))
@@ -105,11 +104,10 @@ def _close_bookings(user, note: ClosureNote) -> None:
     upcoming = list(Booking.objects.filter(person=user, status=Booking.Status.BOOKED, starts_at__gt=timezone.now()))
     for booking in upcoming:
         booking_cancel(actor=user, booking=booking)
-    if upcoming:
-        note.erased.append(f"尚未进行的心理咨询预约 {len(upcoming)} 次已取消，时段已释放")
     deleted, _ = Booking.objects.filter(person=user, status=Booking.Status.CANCELLED).delete()
     if deleted:
-        note.erased.append(f"已取消的心理咨询预约 {deleted} 次已删除")
+        note.erased.append(f"已取消的心理咨询预约 {deleted} 次" + (
+            f"（其中尚未进行的 {len(upcoming)} 次先行取消，时段已释放给其他人）" if upcoming else ""))
     remaining = Booking.objects.filter(person=user)
     erased = (remaining.filter(~Q(topic="") | ~Q(contact_phone="") | ~Q(note=""))
               .update(topic="", contact_phone="", note=""))

@@ -117,7 +117,7 @@ def test_closing_frees_coming_places_and_moves_the_waiting_list_up(volunteer, or
     assert Signup.objects.get(pk=waiting.pk).status == Signup.Status.CONFIRMED
     assert Activity.objects.get(pk=activity.pk).taken == 1
     assert Notification.objects.filter(recipient=next_in_line, title__startswith="候补成功").exists()
-    assert "尚未开始的志愿服务活动报名 1 项已取消，名额已按候补顺序递补" in note.erased
+    assert "已取消的志愿服务活动报名 1 条（其中尚未开始的 1 项先行取消，名额已按候补顺序递补）" in note.erased
 
 
 def test_closing_keeps_hours_and_number_and_erases_what_the_volunteer_wrote(volunteer, org_tree, xiuwu_staff):
@@ -156,7 +156,8 @@ def test_closing_withdraws_unclaimed_wishes_releases_claims_and_keeps_gifts(org_
     assert promised.why == "家中困难，孩子开学需要书包"  # somebody else's wish is untouched
     assert AuditLog.objects.filter(action="volunteers.wish.released", target_id=str(promised.pk)).exists()
     assert any("爱心捐赠的记录" in text for text in note.kept)
-    assert "尚未被认领的微心愿 1 个已撤回" in note.erased
+    assert "已撤回的微心愿的内容和缘由（其中尚未被认领的 1 个先行撤回）" in note.erased
+    assert any("认领关系" in text for text in note.erased)
 
 
 def test_closing_twice_or_with_nothing_is_harmless(volunteer, org_tree, xiuwu_staff, other_worker):

@@ -126,8 +126,8 @@ def test_closing_withdraws_open_requests_and_cancels_upcoming_bookings(member, c
     # The slot is free again and the counsellor is told.
     assert slot.pk in CounsellingSlot.objects.filter(bookings__isnull=True).values_list("pk", flat=True)
     assert Notification.objects.filter(recipient=counsellor, title="心理咨询预约已取消").exists()
-    assert "进行中的特殊时期工作安排申请 1 份已撤回" in note.erased
-    assert "尚未进行的心理咨询预约 1 次已取消，时段已释放" in note.erased
+    assert "已撤回的特殊时期工作安排申请 1 份（其中进行中的 1 份先行撤回）" in note.erased
+    assert "已取消的心理咨询预约 1 次（其中尚未进行的 1 次先行取消，时段已释放给其他人）" in note.erased
 
 
 def test_closing_erases_health_details_and_keeps_the_counted_outcomes(agreed, member, counsellor):
