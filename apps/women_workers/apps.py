@@ -21,6 +21,8 @@ class WomenWorkersConfig(AppConfig):
     periodic_tasks = [
         {"name": "女职工：心理咨询预约提醒", "task": "apps.women_workers.tasks.send_booking_reminders",
          "crontab": {"minute": "*/15", "hour": "*"}},
+        {"name": "女职工：删除已注销账号危机预警保留期满的联系电话",
+         "task": "apps.women_workers.tasks.purge_crisis_contacts", "crontab": {"minute": "40", "hour": "3"}},
     ]
 
     def ready(self) -> None:

@@ -11,6 +11,8 @@ note nor a crisis flag, never another person's contact details.
 """
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -21,6 +23,8 @@ from apps.core.registry import ClosureNote, DataSection
 from .models import Arrangement, Booking, CareFamily, CareNeed, CareVisit, CounsellingSlot
 
 MODES = dict(Booking.Mode.choices)
+# How long, after a crisis alert, the department may still need to reach a person who closed her account.
+CRISIS_CONTACT_HOLD_DAYS = 7
 
 
 def _name(user) -> str:
@@ -109,15 +113,26 @@ def _close_bookings(user, note: ClosureNote) -> None:
         note.erased.append(f"已取消的心理咨询预约 {deleted} 次" + (
             f"（其中尚未进行的 {len(upcoming)} 次先行取消，时段已释放给其他人）" if upcoming else ""))
     remaining = Booking.objects.filter(person=user)
-    erased = (remaining.filter(~Q(topic="") | ~Q(contact_phone="") | ~Q(note=""))
-              .update(topic="", contact_phone="", note=""))
+    # A crisis alert still being acted on keeps one way to reach her (PIPL art. 13(4)): the booking's
+    # phone, else the account's, which is about to go. purge_crisis_contacts erases it when the hold ends.
+    hold_since = timezone.now() - timedelta(days=CRISIS_CONTACT_HOLD_DAYS)
+    holding = remaining.filter(crisis=True, crisis_flagged_at__gte=hold_since)
+    if user.phone:
+        holding.filter(contact_phone="").update(contact_phone=user.phone)
+    erased = (remaining.filter(~Q(topic="") | ~Q(note="")).update(topic="", note="")
+              + remaining.exclude(contact_phone="").exclude(pk__in=holding.values("pk")).update(contact_phone=""))
     if erased:
         note.erased.append("心理咨询的话题、联系电话和咨询师的保密记录")
-    left = remaining.aggregate(total=Count("pk"), crisis=Count("pk", filter=Q(crisis=True)))
+    left = remaining.aggregate(total=Count("pk"), crisis=Count("pk", filter=Q(crisis=True)),
+                               holding=Count("pk", filter=Q(pk__in=holding.values("pk"))))
     if left["total"]:
         note.kept.append("已进行的心理咨询只保留时间、方式和咨询师，计入工会心理服务次数。")
     if left["crisis"]:
         note.kept.append("咨询中发出的危机预警只保留预警时间，作为工会开展心理危机干预的工作记录。")
+    if left["holding"]:
+        days = CRISIS_CONTACT_HOLD_DAYS
+        note.kept.append(f"最近 {days} 天内发出的心理危机预警仍在处置：为保护您的生命健康（《个人信息保护法》"
+                         f"第十三条第四项），预警所需的联系电话保留到预警发出后第 {days} 天，届时自动删除。")
 
 
 def _close_counsellor(user, note: ClosureNote) -> None:
@@ -150,3 +165,12 @@ def women_records_close(*, user) -> ClosureNote | None:
     _close_counsellor(user, note)
     _close_helper(user, note)
     return note if note.erased or note.kept else None
+
+
+@transaction.atomic
+def crisis_contacts_purge(*, now=None) -> int:
+    """Erase the phone kept on a crisis alert of a closed account once the hold is over; idempotent."""
+    now = now or timezone.now()
+    return (Booking.objects.filter(person__is_active=False, crisis=True,
+                                   crisis_flagged_at__lt=now - timedelta(days=CRISIS_CONTACT_HOLD_DAYS))
+            .exclude(contact_phone="").update(contact_phone=""))

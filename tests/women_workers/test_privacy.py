@@ -12,7 +12,12 @@ from apps.core.registry import account_closers, my_data_exports
 from apps.notifications.models import Notification
 from apps.women_workers import services
 from apps.women_workers.models import Arrangement, Booking, CareFamily, CareVisit, CounsellingSlot
-from apps.women_workers.privacy import my_women_data, women_records_close
+from apps.women_workers.privacy import (
+    CRISIS_CONTACT_HOLD_DAYS,
+    crisis_contacts_purge,
+    my_women_data,
+    women_records_close,
+)
 from tests.factories import PASSWORD, UserFactory
 
 from .conftest import arrangement_data
@@ -134,6 +139,7 @@ def test_closing_erases_health_details_and_keeps_the_counted_outcomes(agreed, me
     agreed_nursing = Arrangement.objects.filter(pk=agreed.pk)
     agreed_nursing.update(period="nursing", child_birth_date=timezone.localdate() - timedelta(days=30))
     session = _held(member, counsellor, crisis=True)
+    Booking.objects.filter(pk=session.pk).update(crisis_flagged_at=timezone.now() - timedelta(days=10))
     note = women_records_close(user=member)
     kept = Arrangement.objects.get(pk=agreed.pk)
     assert kept.status == "agreed" and kept.employer_name and kept.decided_at
@@ -143,8 +149,37 @@ def test_closing_erases_health_details_and_keeps_the_counted_outcomes(agreed, me
     assert session.status == "held" and session.crisis and session.crisis_flagged_at
     assert session.note == "" and session.topic == "" and session.contact_phone == ""
     text = "".join(note.kept)
-    assert "工作统计保留" in text and "心理服务次数" in text and "危机干预" in text
+    assert "工作统计保留" in text and "心理服务次数" in text and "危机干预" in text and "生命健康" not in text
     assert "心理咨询的话题、联系电话和咨询师的保密记录" in note.erased
+
+
+def test_a_crisis_still_being_acted_on_keeps_a_way_to_reach_her_until_the_hold_ends(member, counsellor, client,
+                                                                                  city_staff):
+    session = _held(member, counsellor, crisis=True)
+    Booking.objects.filter(pk=session.pk).update(contact_phone="")  # a video session: only the account's phone
+    client.force_login(member)
+    response = client.post(reverse("accounts:close_account"), {"password": PASSWORD, "confirm": "on"})
+    assert "生命健康" in response.content.decode()
+    session.refresh_from_db()
+    assert session.contact_phone == "13900000001" and session.note == "" and session.topic == ""
+    # The department still sees whom to call.
+    client.force_login(city_staff)
+    assert "13900000001" in client.get(reverse("women_workers:crisis_list")).content.decode()
+    # The daily purge leaves it during the hold, erases it after, and does nothing the second time.
+    assert crisis_contacts_purge() == 0
+    later = timezone.now() + timedelta(days=CRISIS_CONTACT_HOLD_DAYS, hours=1)
+    assert crisis_contacts_purge(now=later) == 1 and crisis_contacts_purge(now=later) == 0
+    assert Booking.objects.get(pk=session.pk).contact_phone == ""
+
+
+def test_the_purge_leaves_active_accounts_alone_and_is_scheduled(member, counsellor):
+    from apps.core.schedules import declared_periodic_tasks
+
+    session = _held(member, counsellor, crisis=True)
+    later = timezone.now() + timedelta(days=CRISIS_CONTACT_HOLD_DAYS + 1)
+    assert crisis_contacts_purge(now=later) == 0
+    assert Booking.objects.get(pk=session.pk).contact_phone == "13900000001"
+    assert "apps.women_workers.tasks.purge_crisis_contacts" in {t["task"] for t in declared_periodic_tasks()}
 
 
 def test_a_counsellor_closing_takes_her_future_slots_down_and_tells_the_client(counsellor, slot, worker,
@@ -198,7 +233,7 @@ def test_closing_runs_a_fixed_number_of_queries_whatever_the_history(member, cou
         services.arrangement_record_negotiation(actor=xiuwu_staff, arrangement=arrangement, outcome="refused",
                                                 note="单位不同意")
         _held(member, counsellor, days_ago=3 + week)
-    with django_assert_max_num_queries(17):  # the same with one record of each kind or a hundred
+    with django_assert_max_num_queries(19):  # the same with one record of each kind or a hundred
         women_records_close(user=member)
     assert Arrangement.objects.filter(worker=member, reason="").count() == 4
 
