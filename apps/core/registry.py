@@ -19,6 +19,7 @@ The plug-in convention, the one every app follows (docs/architecture.md tells th
     home_sections.register(latest_jobs)           # fn(request) -> HomeSection | None (/)
     my_data_exports.register(my_applications_data)  # fn(user) -> list[DataSection]
     account_closers.register(close_seeker_records)  # fn(user) -> ClosureNote | None (inside the closing transaction)
+    privacy_notes.register(PrivacyNote(info="简历", when="求职登记", purpose="向用人单位展示"))  # /privacy/
     landing_pages.register(employer_landing)      # fn(user) -> str | None (where a sign-in lands)
     membership.register(union_of=..., unions_of=...)  # the one membership app answers "whose union?"
     private_files.register(JobPost, can_see_video)  # fn(user, obj, field_name) -> bool (apps.core.uploads)
@@ -133,6 +134,20 @@ class ClosureNote:
     kept: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class PrivacyNote:
+    """One kind of personal information an app collects, for the privacy notice (PIPL art. 17)."""
+
+    info: str  # 信息
+    when: str  # 什么时候收集
+    purpose: str  # 用途
+    who: str = ""  # who else sees it, beyond the person and the staff of the organisation's subtree
+    # How long it is kept; may name a key of settings.PRIVACY_RETENTION in braces: "{resume_idle_days}".
+    keep: str = ""
+    sensitive: bool = False  # sensitive personal information (PIPL art. 28): health, finances, legal matters
+    order: int = 100
+
+
 def landing_url_for(user) -> str:
     """Where a person lands after signing in: staff the console, others what an app says, else /me/."""
     from django.urls import reverse
@@ -196,6 +211,8 @@ my_data_exports: Registry = Registry()
 # fn(user) -> ClosureNote | None: called inside the account-closing transaction, before the
 # account itself is anonymised; erase what no rule requires keeping, describe what stays.
 account_closers: Registry = Registry()
+# PrivacyNote: what the app collects about a person, listed on the privacy notice (/privacy/).
+privacy_notes: Registry = Registry()
 
 Provider = Callable[..., Any]
 

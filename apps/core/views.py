@@ -45,8 +45,17 @@ def me(request):
 
 @login_not_required
 def privacy_notice(request):
-    return render(request, "core/privacy.html", {"retention": settings.PRIVACY_RETENTION,
-                                                 "contact": settings.PRIVACY_CONTACT})
+    """The privacy notice: the account's own data, then what each installed app collects."""
+    from .registry import privacy_notes
+
+    retention = settings.PRIVACY_RETENTION
+    notes = sorted(privacy_notes, key=lambda note: note.order)
+    return render(request, "core/privacy.html", {
+        "retention": retention, "contact": settings.PRIVACY_CONTACT, "notes": notes,
+        "sensitive": [note for note in notes if note.sensitive],
+        "who": [note.who for note in notes if note.who],
+        "keep": [note.keep.format(**retention) for note in notes if note.keep],
+    })
 
 
 @login_not_required

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from apps.core.registry import HomeSection, MySection, RecordRow, TodoItem
+from apps.core.registry import HomeSection, MySection, PrivacyNote, RecordRow, TodoItem
 from apps.core.scoping import can_act_for
 
 from .models import MembershipApplication
@@ -69,6 +69,19 @@ CONSOLE_LINKS = [
 ]
 
 
+# What this app collects about a person, for the privacy notice (/privacy/).
+PRIVACY_NOTES = (
+    PrivacyNote(
+        info="入会申请和会员信息（姓名、身份证号码、工作单位、联系电话）",
+        when="申请加入工会",
+        purpose="审核入会、发放会员证、统计会员",
+        who="电子会员证的二维码只显示会员编号、所在工会和是否有效。",
+        keep="工会会员名册按工会章程长期保存；注销账号不等于退会，会员信息与账号脱钩后留在名册中；未获批准的入会申请随注销删除。",
+        order=5,
+    ),
+)
+
+
 def register() -> None:
     from apps.core.registry import (
         ConsoleLink,
@@ -80,6 +93,7 @@ def register() -> None:
         my_data_exports,
         my_records,
         nav_items,
+        privacy_notes,
     )
     from apps.core.registry import console_todos as todo_registry
     from apps.core.uploads import private_files
@@ -100,3 +114,5 @@ def register() -> None:
     private_files.register(CensusImport, can_see_census_file)
     my_data_exports.register(my_membership_data)
     account_closers.register(membership_records_close)
+    for note in PRIVACY_NOTES:
+        privacy_notes.register(note)

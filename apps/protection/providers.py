@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from apps.core.registry import TodoItem
+from apps.core.registry import PrivacyNote, TodoItem
 
 GROUP = "劳动保护"
 
@@ -59,8 +59,28 @@ def _plan_files(user, obj, field_name: str) -> bool:
     return plan_id is not None and selectors.plans_for_user(user).filter(pk=plan_id).exists()
 
 
+# What this app collects about a person, for the privacy notice (/privacy/).
+PRIVACY_NOTES = (
+    PrivacyNote(
+        info="隐患举报中留下的姓名和电话（选填，可匿名举报）",
+        when="举报安全隐患",
+        purpose="核实情况、向您反馈处理结果",
+        keep="举报人的姓名和电话在您注销账号时删除，隐患记录本身保留。",
+        order=30,
+    ),
+)
+
+
 def register() -> None:
-    from apps.core.registry import ConsoleLink, NavItem, account_closers, console_menu, my_data_exports, nav_items
+    from apps.core.registry import (
+        ConsoleLink,
+        NavItem,
+        account_closers,
+        console_menu,
+        my_data_exports,
+        nav_items,
+        privacy_notes,
+    )
     from apps.core.registry import console_todos as todo_registry
     from apps.core.uploads import private_files
 
@@ -97,3 +117,5 @@ def register() -> None:
     private_files.register(PlanVersion, _plan_files)
     my_data_exports.register(my_hazard_data)
     account_closers.register(hazard_reporter_close)
+    for note in PRIVACY_NOTES:
+        privacy_notes.register(note)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from apps.core.registry import HomeSection, RecordRow, TodoItem
+from apps.core.registry import HomeSection, PrivacyNote, RecordRow, TodoItem
 
 GROUP = "宣传与评选"
 
@@ -67,6 +67,19 @@ def can_see_essay_file(user, obj, field_name: str) -> bool:
                                         and can_act_for(user, obj.contest.organization))
 
 
+# What this app collects about a person, for the privacy notice (/privacy/).
+PRIVACY_NOTES = (
+    PrivacyNote(
+        info="征文作品、投票、对公示提出的异议",
+        when="参加征文、投票、提出异议",
+        purpose="评选先进、公示",
+        who="公开：获奖征文署名公开。",
+        keep="未获奖的征文随注销删除；投票和异议作为评选记录保留。",
+        order=60,
+    ),
+)
+
+
 def register() -> None:
     from apps.core.registry import (
         ConsoleLink,
@@ -76,6 +89,7 @@ def register() -> None:
         home_sections,
         my_data_exports,
         nav_items,
+        privacy_notes,
     )
     from apps.core.registry import console_todos as todo_registry
     from apps.core.uploads import private_files
@@ -110,3 +124,5 @@ def register() -> None:
     private_files.register(Essay, can_see_essay_file)
     my_data_exports.register(my_publicity_data)
     account_closers.register(publicity_records_close)
+    for note in PRIVACY_NOTES:
+        privacy_notes.register(note)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from apps.core.registry import HomeSection, MySection, NavItem, RecordRow, TodoItem
+from apps.core.registry import HomeSection, MySection, NavItem, PrivacyNote, RecordRow, TodoItem
 from apps.core.scoping import can_act_for, is_staff_member
 
 TONES = {"submitted": "secondary", "viewed": "info", "interview": "primary", "offered": "warning",
@@ -94,8 +94,29 @@ def employer_landing(user) -> str | None:
     return None
 
 
+# What this app collects about a person, for the privacy notice (/privacy/).
+PRIVACY_NOTES = (
+    PrivacyNote(
+        info="求职登记和简历（学历、工作经历、技能、期望岗位、简历文件）",
+        when="求职登记、投递简历",
+        purpose="向您投递的用人单位展示；经您同意，由工会向用人单位推荐",
+        who="用人单位：只看到投递给它的岗位的求职者的求职登记和简历；工会推荐须您在求职登记里同意。",
+        keep=("简历（简历文字和简历文件）{resume_idle_days} 天未更新、且没有正在进行的求职申请的，自动删除；"
+              "求职登记的其他信息保留到您注销账号。"),
+        order=10,
+    ),
+    PrivacyNote(
+        info="求职申请、面试安排",
+        when="投递、面试",
+        purpose="让您和用人单位跟进招聘进度",
+        keep="求职申请保存到您注销账号为止；用人单位已处理的申请与您的身份脱钩后保留。",
+        order=11,
+    ),
+)
+
+
 def register() -> None:
-    from apps.core.registry import ConsoleLink, console_menu, home_sections, my_records, nav_items
+    from apps.core.registry import ConsoleLink, console_menu, home_sections, my_records, nav_items, privacy_notes
     from apps.core.registry import console_todos as todo_registry
     from apps.core.uploads import private_files
 
@@ -126,3 +147,5 @@ def register() -> None:
     account_closers.register(seeker_records_close)
     private_files.register(SeekerProfile, _resume_checker)
     private_files.register(JobPost, _video_checker)
+    for note in PRIVACY_NOTES:
+        privacy_notes.register(note)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from apps.core.registry import MySection, RecordRow, TodoItem
+from apps.core.registry import MySection, PrivacyNote, RecordRow, TodoItem
 
 GROUP = "补贴与缓缴"
 
@@ -54,6 +54,19 @@ def _receipt_files(user, obj, field_name: str) -> bool:
     return selectors.applications_for_user(user).filter(pk=obj.application_id).exists()
 
 
+# What this app collects about a person, for the privacy notice (/privacy/).
+PRIVACY_NOTES = (
+    PrivacyNote(
+        info="返岗交通补贴申请（身份证号码、银行卡号、返岗行程和票据）",
+        when="申领返岗交通补贴",
+        purpose="核实资格、防止重复申领、发放补贴",
+        sensitive=True,
+        keep="补贴发放记录按财务规定保存，与您的身份脱钩后保留。",
+        order=50,
+    ),
+)
+
+
 def register() -> None:
     from apps.core.registry import (
         ConsoleLink,
@@ -63,6 +76,7 @@ def register() -> None:
         my_data_exports,
         my_records,
         nav_items,
+        privacy_notes,
     )
     from apps.core.registry import console_todos as todo_registry
     from apps.core.uploads import private_files
@@ -86,3 +100,5 @@ def register() -> None:
     private_files.register(Receipt, _receipt_files)
     my_data_exports.register(my_subsidy_data)
     account_closers.register(subsidy_records_close)
+    for note in PRIVACY_NOTES:
+        privacy_notes.register(note)

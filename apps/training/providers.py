@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from apps.core.registry import HomeSection, MySection, RecordRow, TodoItem
+from apps.core.registry import HomeSection, MySection, PrivacyNote, RecordRow, TodoItem
 from apps.core.scoping import can_act_for, is_staff_member, org_scope_q
 
 from .models import Campaign, Course, Enrollment
@@ -68,6 +68,25 @@ def can_see_achievement_file(user, achievement, field_name: str) -> bool:
             or Campaign.objects.filter(org_scope_q(user, "organization"), pk=campaign.pk).exists())
 
 
+# What this app collects about a person, for the privacy notice (/privacy/).
+PRIVACY_NOTES = (
+    PrivacyNote(
+        info="学习记录、答题作答和成绩、错题本、证书",
+        when="参加线上培训、答题、竞赛",
+        purpose="记录学习进度、评分排名、发放可查验的证书",
+        who="公开：答题竞赛排行榜显示姓名和所在工会；证书可凭证书编号查验。",
+        keep="学习和答题记录保存到您注销账号为止；已发出的证书保留以供查验。",
+        order=20,
+    ),
+    PrivacyNote(
+        info="所在工会",
+        when="参加答题、竞赛",
+        purpose="按工会统计参与情况",
+        order=21,
+    ),
+)
+
+
 def register() -> None:
     from apps.core.registry import (
         ConsoleLink,
@@ -78,6 +97,7 @@ def register() -> None:
         my_data_exports,
         my_records,
         nav_items,
+        privacy_notes,
     )
     from apps.core.registry import console_todos as todo_registry
     from apps.core.uploads import private_files
@@ -106,3 +126,5 @@ def register() -> None:
     private_files.register(Course, can_see_course_file)
     private_files.register(Lesson, can_see_lesson_file)
     private_files.register(Achievement, can_see_achievement_file)
+    for note in PRIVACY_NOTES:
+        privacy_notes.register(note)

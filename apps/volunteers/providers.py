@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from apps.core.registry import MySection, RecordRow, TodoItem
+from apps.core.registry import MySection, PrivacyNote, RecordRow, TodoItem
 
 GROUP = "志愿服务"
 _TONES = {"approved": "success", "pending": "warning", "rejected": "secondary", "confirmed": "success",
@@ -64,6 +64,19 @@ def _wish_files(user, obj, field_name: str) -> bool:
             or selectors.wishes_for_user(user).filter(pk=obj.pk).exists())
 
 
+# What this app collects about a person, for the privacy notice (/privacy/).
+PRIVACY_NOTES = (
+    PrivacyNote(
+        info="志愿者登记（技能、可服务时间）、活动报名和签到、服务时长、微心愿",
+        when="登记志愿者、报名活动、发布或认领微心愿",
+        purpose="组织志愿服务、记录服务时长、发放证书",
+        who="公开：志愿服务排行榜显示姓名和服务时长。",
+        keep="服务时长和志愿者编号长期保留以供证明；技能、可服务时间和心愿说明随注销删除。",
+        order=70,
+    ),
+)
+
+
 def register() -> None:
     from apps.core.registry import (
         ConsoleLink,
@@ -73,6 +86,7 @@ def register() -> None:
         my_data_exports,
         my_records,
         nav_items,
+        privacy_notes,
     )
     from apps.core.registry import console_todos as todo_registry
     from apps.core.uploads import private_files
@@ -95,3 +109,5 @@ def register() -> None:
     my_data_exports.register(my_volunteer_data)
     account_closers.register(volunteer_records_close)
     private_files.register(Wish, _wish_files)
+    for note in PRIVACY_NOTES:
+        privacy_notes.register(note)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.core.registry import HonourRecommendation, MySection, RecordRow, TodoItem
+from apps.core.registry import HonourRecommendation, MySection, PrivacyNote, RecordRow, TodoItem
 
 GROUP = "女职工关爱"
 TONES = {"agreed": "success", "partly_agreed": "info", "refused": "danger", "withdrawn": "secondary",
@@ -55,6 +55,20 @@ def honour_recommendations_for(user) -> list[HonourRecommendation]:
             for c in selectors.commendations_for_user(user).order_by("-created_at")]
 
 
+# What this app collects about a person, for the privacy notice (/privacy/).
+PRIVACY_NOTES = (
+    PrivacyNote(
+        info="孕期、哺乳期等特殊时期情况，心理咨询预约（时间、联系电话、咨询主题）",
+        when="申请特殊时期保护、预约心理咨询",
+        purpose="与企业协商特殊时期安排、安排心理咨询",
+        sensitive=True,
+        who="女职工特殊时期情况和心理咨询只有所在工会的女职工工作人员和您预约的咨询师能看到；咨询师的记录不对外。",
+        keep="注销账号时删除您填写的情况说明和咨询主题；正在处理的紧急情况保留一个联系电话，至多 7 天后自动删除。",
+        order=40,
+    ),
+)
+
+
 def register() -> None:
     from apps.core.registry import (
         ConsoleLink,
@@ -65,6 +79,7 @@ def register() -> None:
         my_data_exports,
         my_records,
         nav_items,
+        privacy_notes,
     )
     from apps.core.registry import console_todos as todo_registry
 
@@ -86,3 +101,5 @@ def register() -> None:
     honour_recommendations.register(honour_recommendations_for)
     my_data_exports.register(my_women_data)
     account_closers.register(women_records_close)
+    for note in PRIVACY_NOTES:
+        privacy_notes.register(note)

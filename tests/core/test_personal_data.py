@@ -184,3 +184,29 @@ def test_registration_checkbox_links_to_both_documents(client, db):
 def test_footer_links_to_both_documents(client, db):
     html = client.get("/").content.decode()
     assert "用户协议" in html and "个人信息保护说明" in html
+
+
+def test_privacy_notice_lists_what_every_installed_app_collects(client, db):
+    from apps.core.registry import privacy_notes
+
+    html = client.get(reverse("core:privacy")).content.decode()
+    notes = list(privacy_notes)
+    assert len({note.info for note in notes}) >= 8  # one app or more each, from their providers
+    for note in notes:
+        assert note.info in html and note.purpose in html
+    # Health and money records are marked sensitive, and the notice names them once more below the table.
+    sensitive = [note for note in notes if note.sensitive]
+    assert sensitive and html.count("敏感个人信息") >= len(sensitive) + 1
+    assert "孕期、哺乳期" in html.split('data-testid="sensitive"')[1].split("</p>")[0]
+
+
+def test_privacy_notice_drops_an_app_that_is_not_installed(client, db):
+    from apps.core.registry import PrivacyNote, privacy_notes
+
+    note = PrivacyNote(info="测试用途的信息", when="测试", purpose="测试", keep="保存 {sms_code_hours} 小时")
+    privacy_notes.register(note)
+    try:
+        assert "保存 24 小时" in client.get(reverse("core:privacy")).content.decode()
+    finally:
+        privacy_notes.unregister(note)
+    assert "测试用途的信息" not in client.get(reverse("core:privacy")).content.decode()
