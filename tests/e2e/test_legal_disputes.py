@@ -53,12 +53,12 @@ def test_county_records_a_collective_dispute_city_is_alerted_then_a_negotiation(
     desk.wait_for_url(f"**/legal/disputes/{dispute.pk}/")
 
     phone.goto("/legal/negotiations/new/")
-    phone.get_by_label("企业").select_option(label=xiuwu_enterprise.name)
+    phone.get_by_role("combobox", name="企业").select_option(label=xiuwu_enterprise.name)
     phone.get_by_label("协商议题").select_option(label="疫情期间安排")
     phone.get_by_label("协商日期").fill(occurred)
     phone.get_by_label("职工方代表").fill("工会主席 李明，职工代表 王强")
     phone.get_by_label("企业方代表").fill("总经理 张华")
-    phone.get_by_label("达成协议").check()
+    phone.get_by_role("checkbox", name="达成协议").check()
     phone.get_by_label("协议主要内容（达成协议时必填）").fill("停工期间按当地最低工资标准的 80% 发放生活费。")
     phone.get_by_label("覆盖职工人数").fill("120")
     agreement = tmp_path / "协议.pdf"

@@ -70,7 +70,7 @@ def test_two_officers_moving_it_at_once_move_it_once(org_tree, xiuwu_staff, xiuw
     colleague = make_staff(org_tree.xiuwu, Role.COUNTY_STAFF, username="xiuwu_colleague")
     dispute = record(xiuwu_staff, xiuwu_enterprise)
     outcomes = _race([
-        lambda person=person: services.dispute_progress(actor=person, dispute=dispute, happened_on=days_ago(1),
+        lambda person=person: services.dispute_progress(actor=person, dispute=dispute, happened_on=days_ago(0),
                                                         note="开始调解", to_status="mediating")
         for person in (xiuwu_staff, colleague)])
     assert sum(isinstance(outcome, ValidationError) for outcome in outcomes) == 1

@@ -151,7 +151,7 @@ class TestDetail:
 
     def test_the_progress_form_offers_only_the_next_steps(self, client, xiuwu_staff, xiuwu_enterprise):
         dispute = record(xiuwu_staff, xiuwu_enterprise)
-        services.dispute_progress(actor=xiuwu_staff, dispute=dispute, happened_on=days_ago(1), note="调解",
+        services.dispute_progress(actor=xiuwu_staff, dispute=dispute, happened_on=days_ago(0), note="调解",
                                   to_status=S.MEDIATING)
         client.force_login(xiuwu_staff)
         form = client.get(detail(dispute)).context["progress_form"]
@@ -167,7 +167,7 @@ class TestDetail:
     def test_bad_progress_is_refused_next_to_its_field(self, client, xiuwu_staff, xiuwu_enterprise, data, field,
                                                        message):
         dispute = record(xiuwu_staff, xiuwu_enterprise)
-        data = {"happened_on": days_ago(1).isoformat(), **data}
+        data = {"happened_on": days_ago(0).isoformat(), **data}
         if data["happened_on"] == "tomorrow":
             data["happened_on"] = (timezone.localdate() + timedelta(days=1)).isoformat()
         client.force_login(xiuwu_staff)
@@ -181,7 +181,7 @@ class TestDetail:
     def test_closing_without_a_resolution_is_refused_by_the_service(self, client, xiuwu_staff, xiuwu_enterprise):
         dispute = record(xiuwu_staff, xiuwu_enterprise)
         for step in (S.MEDIATING, S.MEDIATED):
-            services.dispute_progress(actor=xiuwu_staff, dispute=dispute, happened_on=days_ago(1), note=step,
+            services.dispute_progress(actor=xiuwu_staff, dispute=dispute, happened_on=days_ago(0), note=step,
                                       to_status=step)
         client.force_login(xiuwu_staff)
         response = client.post(progress_url(dispute), {"happened_on": days_ago(0).isoformat(),
@@ -197,7 +197,7 @@ class TestDetail:
     def test_progress_on_a_closed_dispute_is_refused(self, client, xiuwu_staff, xiuwu_enterprise):
         dispute = record(xiuwu_staff, xiuwu_enterprise)
         for step in (S.MEDIATING, S.MEDIATED, S.CLOSED):
-            services.dispute_progress(actor=xiuwu_staff, dispute=dispute, happened_on=days_ago(1), note=step,
+            services.dispute_progress(actor=xiuwu_staff, dispute=dispute, happened_on=days_ago(0), note=step,
                                       to_status=step, resolution="已履行。")
         client.force_login(xiuwu_staff)
         response = client.post(progress_url(dispute), {"happened_on": days_ago(0).isoformat(), "note": "回访"})
@@ -221,7 +221,7 @@ class TestList:
         a = record(xiuwu_staff, xiuwu_enterprise, workers_involved=12, epidemic_related=True,
                    dispute_type="epidemic_pay")
         b = record(boai_staff, boai_enterprise)
-        services.dispute_progress(actor=boai_staff, dispute=b, happened_on=days_ago(1), note="调解",
+        services.dispute_progress(actor=boai_staff, dispute=b, happened_on=days_ago(0), note="调解",
                                   to_status=S.MEDIATING)
         client.force_login(city_staff)
 
@@ -312,7 +312,7 @@ class TestConsole:
         record(xiuwu_staff, xiuwu_enterprise, workers_involved=20)
         record(xiuwu_staff, xiuwu_enterprise, workers_involved=2)
         for step in (S.MEDIATING, S.MEDIATED, S.CLOSED):
-            services.dispute_progress(actor=xiuwu_staff, dispute=dispute, happened_on=days_ago(1), note=step,
+            services.dispute_progress(actor=xiuwu_staff, dispute=dispute, happened_on=days_ago(0), note=step,
                                       to_status=step, resolution="已履行。")
         client.force_login(xiuwu_staff)
         body = client.get(reverse("core:console")).content.decode()

@@ -183,6 +183,10 @@ def dispute_progress(*, actor, dispute: LabourDispute, happened_on, note: str, t
         errors["happened_on"] = "进展日期不能晚于今天。"
     elif happened_on < dispute.occurred_on:
         errors["happened_on"] = "进展日期不能早于争议发生日期。"
+    else:
+        registered_on = dispute.progress.order_by("happened_on").values_list("happened_on", flat=True).first()
+        if registered_on and happened_on < registered_on:
+            errors["happened_on"] = f"进展日期不能早于登记日期（{registered_on:%Y-%m-%d}）。"
     to_status = to_status or ""
     if to_status and to_status not in DISPUTE_TRANSITIONS[dispute.status]:
         label = S(to_status).label if to_status in S.values else to_status
