@@ -274,6 +274,17 @@ class TestExport:
         assert rows[1][6].value == 1234.5
         assert AuditLog.objects.filter(action="legal_aid.dispute.exported", actor=xiuwu_staff).exists()
 
+    def test_a_long_export_stops_at_the_limit_and_says_so(self, client, xiuwu_staff, xiuwu_enterprise, monkeypatch):
+        from apps.legal_aid.views import disputes as dispute_views
+
+        monkeypatch.setattr(dispute_views, "EXPORT_LIMIT", 2)
+        for _ in range(3):
+            record(xiuwu_staff, xiuwu_enterprise)
+        client.force_login(xiuwu_staff)
+        sheet = load_workbook(io.BytesIO(b"".join(client.get(LIST, {"format": "xlsx"}).streaming_content))).active
+        rows = list(sheet.iter_rows(min_row=2, values_only=True))
+        assert len(rows) == 3 and rows[-1][0] == "共 3 件，只导出了前 2 件，请缩小筛选范围后分批导出。"
+
     def test_the_export_keeps_to_the_subtree(self, client, xiuwu_staff, boai_staff, xiuwu_enterprise,
                                              boai_enterprise):
         record(xiuwu_staff, xiuwu_enterprise)

@@ -26,7 +26,8 @@ from .common import _guard, apply_errors
 dispute_staff_required = _guard(records_disputes, "legal_aid.record_dispute")
 thresholds_required = _guard(sets_dispute_thresholds, "legal_aid.change_disputethresholds")
 S = LabourDispute.Status
-EXPORT_LIMIT = 20_000
+# openpyxl writes rows in pure Python (no lxml): 5,000 rows took 8 s on the loaded 2-core test machine.
+EXPORT_LIMIT = 5_000
 SEARCH_LIMIT = 60
 
 
@@ -96,17 +97,24 @@ def dispute_list(request):
 
 
 def _export(request, disputes: QuerySet):
+    """The filtered disputes as a workbook (at most EXPORT_LIMIT rows, and a last line saying so)."""
+    total = disputes.count()
     audit_record(actor=request.user, action="legal_aid.dispute.exported",
-                 after={"filters": request.GET.urlencode()[:500]})
-    rows = ([d.enterprise.name, d.enterprise.district.name, d.get_dispute_type_display(),
-             "是" if d.epidemic_related else "否", "是" if d.collective else "否", d.workers_involved, d.amount,
-             d.get_status_display(), d.occurred_on, d.organization.name, d.description, d.resolution]
-            for d in disputes[:EXPORT_LIMIT].iterator(chunk_size=500))
+                 after={"filters": request.GET.urlencode()[:500], "rows": min(total, EXPORT_LIMIT)})
+
+    def rows():
+        for d in disputes[:EXPORT_LIMIT].iterator(chunk_size=500):
+            yield [d.enterprise.name, d.enterprise.district.name, d.get_dispute_type_display(),
+                   "是" if d.epidemic_related else "否", "是" if d.collective else "否", d.workers_involved, d.amount,
+                   d.get_status_display(), d.occurred_on, d.organization.name, d.description, d.resolution]
+        if total > EXPORT_LIMIT:
+            yield [f"共 {total} 件，只导出了前 {EXPORT_LIMIT} 件，请缩小筛选范围后分批导出。"]
+
     return table_response(
         f"劳动争议{timezone.localdate():%Y%m%d}.xlsx",
         ["企业", "所在县（市、区）", "争议类型", "因疫情引发", "集体争议", "涉及人数", "涉及金额（元）", "状态",
          "发生日期", "登记单位", "争议情况", "处理结果"],
-        rows, sheet_title="劳动争议", ascii_name="labour-disputes.xlsx")
+        rows(), sheet_title="劳动争议", ascii_name="labour-disputes.xlsx")
 
 
 @dispute_staff_required
