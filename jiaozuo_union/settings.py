@@ -263,6 +263,13 @@ UPLOAD_KINDS = {
     # Tickets and receipts of a transport subsidy: a photo or a PDF.
     "receipt": {"mimes": ["image/jpeg", "image/png", "image/webp", "application/pdf"],
                 "max_mb": env.int("UPLOAD_RECEIPT_MAX_MB", default=5)},
+    # Signed collective agreements: a scan, a photo, or the Word file itself (.doc or .docx).
+    "agreement": {
+        "mimes": ["application/pdf", "application/msword",
+                  "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                  "image/jpeg", "image/png", "image/webp"],
+        "max_mb": env.int("UPLOAD_AGREEMENT_MAX_MB", default=10),
+    },
     "spreadsheet": {
         "mimes": ["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"],
         "max_mb": env.int("UPLOAD_SPREADSHEET_MAX_MB", default=5),

@@ -23,6 +23,7 @@ The plug-in convention, the one every app follows (docs/architecture.md tells th
     landing_pages.register(employer_landing)      # fn(user) -> str | None (where a sign-in lands)
     membership.register(union_of=..., unions_of=...)  # the one membership app answers "whose union?"
     private_files.register(JobPost, can_see_video)  # fn(user, obj, field_name) -> bool (apps.core.uploads)
+    guidance_articles.register(guidance)          # fn(topic, limit) -> list[GuidanceArticle] (published pages)
 
    Signal connections (post_migrate, user_registered) belong in register() too. The checks a
    provider makes come from the app's permissions.py, never from its services.
@@ -39,7 +40,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 
 @dataclass(frozen=True)
@@ -261,3 +262,36 @@ class HonourRecommendation:
 
 # fn(user) -> list[HonourRecommendation]: the recommendations the user may see.
 honour_recommendations: Registry = Registry()
+
+
+class GuidanceArticle(NamedTuple):
+    """A published page of guidance another app links to (its title, its address, when it was published)."""
+
+    title: str
+    url: str
+    published: Any  # a date or an aware datetime
+
+
+# Topics a guidance provider understands; "" asks for all of them.
+GUIDANCE_TOPICS = {"employment": "用工指导", "wage_payment": "工资支付"}
+
+
+class GuidanceRegistry(Registry):
+    """Guidance on employment and wage payment, written by the publicity app, listed by legal aid.
+
+    A provider is ``fn(topic, limit) -> list[GuidanceArticle | (title, url, published)]`` running a fixed
+    number of queries; with no provider registered (publicity not installed) the list is empty.
+    """
+
+    def collect(self, topic: str = "", limit: int = 5) -> list[GuidanceArticle]:
+        from datetime import date, datetime
+
+        def newest_first(article: GuidanceArticle):
+            when = article.published
+            return when.date() if isinstance(when, datetime) else (when or date.min)
+
+        found = [GuidanceArticle(*item) for provider in self for item in provider(topic, limit)]
+        return sorted(found, key=newest_first, reverse=True)[:limit]
+
+
+guidance_articles = GuidanceRegistry()

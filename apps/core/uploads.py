@@ -38,6 +38,7 @@ _MIME_LABELS = {
     "image/webp": "WebP",
     "video/mp4": "MP4",
     "video/webm": "WebM",
+    "application/msword": "Word（.doc）",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word（.docx）",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Excel（.xlsx）",
 }
@@ -51,6 +52,7 @@ EXTENSIONS = {
     "image/webp": "webp",
     "video/mp4": "mp4",
     "video/webm": "webm",
+    "application/msword": "doc",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
 }

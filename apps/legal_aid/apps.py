@@ -4,6 +4,10 @@ _LEGAL_DEPARTMENT = ["legal_aid.handle_consultation", "legal_aid.screen_risk"]
 # The duty roster is kept in the admin by the city federation.
 _ROSTER = ["legal_aid.view_dutyshift", "legal_aid.add_dutyshift", "legal_aid.change_dutyshift",
            "legal_aid.delete_dutyshift"]
+# Labour disputes and collective negotiations: every level records its own enterprises'; the city alone
+# sets what makes a dispute major.
+_DISPUTES = ["legal_aid.record_dispute"]
+_THRESHOLDS = ["legal_aid.view_disputethresholds", "legal_aid.change_disputethresholds"]
 
 
 class LegalAidConfig(AppConfig):
@@ -11,10 +15,10 @@ class LegalAidConfig(AppConfig):
     verbose_name = "法律援助"
     default_auto_field = "django.db.models.BigAutoField"
     role_permissions = {
-        "city_office": [*_LEGAL_DEPARTMENT, *_ROSTER],
-        "city_department": _LEGAL_DEPARTMENT,
-        "county_staff": _LEGAL_DEPARTMENT,
-        "grassroots_staff": ["legal_aid.screen_risk"],
+        "city_office": [*_LEGAL_DEPARTMENT, *_ROSTER, *_DISPUTES, *_THRESHOLDS],
+        "city_department": [*_LEGAL_DEPARTMENT, *_DISPUTES],
+        "county_staff": [*_LEGAL_DEPARTMENT, *_DISPUTES],
+        "grassroots_staff": ["legal_aid.screen_risk", *_DISPUTES],
         "volunteer_lawyer": ["legal_aid.answer_consultation"],
     }
     periodic_tasks = [

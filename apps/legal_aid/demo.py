@@ -182,4 +182,162 @@ def seed(stdout=None) -> None:
     screened = _screenings(screener, now)
     if stdout:
         stdout.write(f"  律师 {len(lawyers)} 名，咨询 {created} 条，排查 {screened} 次")
+    disputes, negotiations = _disputes(now), _negotiations(now)
+    if stdout:
+        stdout.write(f"  劳动争议 {disputes} 件，集体协商 {negotiations} 次")
 
+
+
+# --- labour disputes and collective negotiations ---
+
+# type, epidemic, workers, amount, marked collective, the statuses it went through, what happened
+DISPUTES = [
+    ("wage_arrears", True, 36, 420_000, False, ["mediating"],
+     "企业受疫情影响订单减少，1—3 月拖欠 36 名一线职工工资，职工集体到县总工会反映，要求企业一次性结清。"),
+    ("epidemic_pay", True, 12, 86_000, False, [],
+     "疫情期间企业停工停产超过一个工资支付周期，未向 12 名职工发放生活费，职工要求按规定支付。"),
+    ("termination", False, 1, 45_000, False, ["mediating", "mediated", "closed"],
+     "企业以经营困难为由解除与一名职工的劳动合同，未支付经济补偿。"),
+    ("social_insurance", False, 8, 120_000, True, ["mediating", "arbitration"],
+     "企业自去年 10 月起未为 8 名职工缴纳社会保险，职工有共同请求，要求补缴。"),
+    ("injury", False, 1, 260_000, False, ["mediating", "litigation"],
+     "职工在车间作业时受伤，企业不认可工伤，拒绝支付停工留薪期工资和医疗费用。"),
+    ("wage_arrears", True, 55, 680_000, False, ["mediating", "mediated"],
+     "建筑项目复工后总包单位拖欠 55 名农民工工资，涉及金额较大，职工情绪激动。"),
+    ("hours_leave", False, 3, 0, False, [],
+     "复工后企业安排连续加班，3 名职工要求按规定安排休息或支付加班工资。"),
+    ("epidemic_pay", True, 4, 26_000, False, ["mediating", "mediated", "closed"],
+     "职工因所在小区封控无法返岗，企业按事假扣发工资，职工要求按正常出勤支付。"),
+    ("wage_arrears", False, 18, 540_000, False, ["mediating", "arbitration", "closed"],
+     "企业拖欠 18 名职工 4 个月工资，多次协商未果。"),
+    ("other", False, 2, 8_000, False, ["mediating"],
+     "外卖平台骑手与合作站点就劳动关系认定和意外伤害费用发生争议。"),
+    ("termination", True, 25, 300_000, False, ["mediating"],
+     "企业以疫情为由整体裁减 25 名职工，未提前 30 日向工会说明情况，职工要求恢复劳动关系或支付补偿。"),
+    ("social_insurance", False, 1, 15_000, False, [],
+     "企业未为新入职职工办理社会保险登记。"),
+]
+DISPUTE_STEPS = {
+    "mediating": "县（市、区）总工会劳动争议调解员约谈企业负责人，组织劳资双方协商。",
+    "mediated": "经调解双方达成协议，企业承诺分期支付，工会跟踪落实。",
+    "arbitration": "调解未成，工会协助职工向劳动人事争议仲裁委员会申请仲裁。",
+    "litigation": "调解未成，工会法律援助律师代理职工向人民法院起诉。",
+    "closed": "已履行完毕，职工确认无异议，结案。",
+}
+RESOLUTIONS = {
+    "mediated": "企业已按调解协议足额支付，职工确认无异议。",
+    "arbitration": "仲裁委员会裁决企业支付拖欠工资及经济补偿，企业已履行。",
+}
+
+
+def _recorders() -> tuple[dict, object]:
+    User = get_user_model()
+    users = {u.username: u for u in User.objects.filter(
+        username__in=["city_office", "xiuwu_staff", "boai_staff", "jiefang_staff"]).select_related("organization")}
+    county = {u.organization.pk: u for name, u in users.items() if name != "city_office" and u.organization_id}
+    return county, users.get("city_office")
+
+
+def _spread_enterprises(count: int) -> list:
+    """Enterprises of as many districts as possible, two at most from each."""
+    by_district: dict[int, list] = {}
+    for enterprise in Enterprise.objects.select_related("district", "union").order_by("district__path", "pk"):
+        by_district.setdefault(enterprise.district_id, []).append(enterprise)
+    chosen = [rows[i] for i in range(2) for rows in by_district.values() if len(rows) > i]
+    return chosen[:count]
+
+
+def _disputes(now) -> int:
+    from .models import DisputeProgress, LabourDispute
+    from .services import dispute_progress, dispute_record
+
+    if LabourDispute.objects.exists():
+        return 0
+    county_staff, city_office = _recorders()
+    if city_office is None:
+        return 0
+    today = timezone.localdate(now)
+    created = 0
+    for index, (enterprise, profile) in enumerate(zip(_spread_enterprises(len(DISPUTES)), DISPUTES, strict=False)):
+        kind, epidemic, workers, amount, collective, steps, description = profile
+        actor = county_staff.get(enterprise.district_id, city_office)
+        occurred = today - timedelta(days=20 + 9 * index + 6 * len(steps))
+        dispute = dispute_record(actor=actor, enterprise=enterprise, data={
+            "dispute_type": kind, "epidemic_related": epidemic, "workers_involved": workers,
+            "amount": Decimal(amount), "collective": collective, "occurred_on": occurred,
+            "description": description})
+        # The demo tells a past story: registration the day after the dispute arose.
+        DisputeProgress.objects.filter(dispute=dispute).update(happened_on=occurred + timedelta(days=1))
+        for number, step in enumerate(steps, start=1):
+            previous = steps[number - 2] if number > 1 else ""
+            dispute_progress(actor=actor, dispute=dispute, happened_on=occurred + timedelta(days=1 + 6 * number),
+                             note=DISPUTE_STEPS[step], to_status=step,
+                             resolution=RESOLUTIONS.get(previous, "双方和解，企业已支付。") if step == "closed" else "")
+        created += 1
+    return created
+
+
+def _agreement_pdf(number: int) -> bytes:
+    """A one-page PDF standing in for a scanned, signed agreement."""
+    text = f"Collective agreement No. {number} - Jiaozuo Federation of Trade Unions (demo)".encode("ascii")
+    stream = b"BT /F1 14 Tf 60 760 Td (" + text + b") Tj ET"
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+               b"/Resources << /Font << /F1 5 0 R >> >> >>",
+               b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    body, offsets = b"%PDF-1.4\n", []
+    for position, content in enumerate(objects, start=1):
+        offsets.append(len(body))
+        body += b"%d 0 obj\n" % position + content + b"\nendobj\n"
+    xref = len(body)
+    body += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    body += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    body += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return body
+
+
+# topic, agreement reached, workers covered, what was agreed (or where it stands), with a file
+NEGOTIATIONS = [
+    ("wages", True, 320, "年度工资专项集体协议：一线职工工资增长 5%，每月 10 日前足额支付工资，不得以疫情为由拖欠。",
+     True),
+    ("epidemic", True, 180, "疫情期间停工停产的，一个工资支付周期内按劳动合同约定标准支付工资；超过一个周期的，"
+                            "按不低于当地最低工资标准的 80% 发放生活费；职工可轮岗轮休、远程办公。", True),
+    ("hours", True, 240, "复工复产期间实行综合计算工时，月加班不超过 36 小时，加班按规定支付加班工资或安排补休。",
+     True),
+    ("safety", True, 150, "企业配齐防护用品，落实每日健康监测和车间消毒，职工代表参与安全生产和防疫检查。", True),
+    ("women", True, 60, "孕期、哺乳期女职工可居家远程办公，弹性安排工作时间，不因疫情降低其工资待遇。", True),
+    ("wages", False, 0, "企业提出疫情期间降薪 20%，职工方不同意，双方约定一个月后再次协商。", False),
+    ("epidemic", True, 95, "受疫情影响期间不裁员、少裁员，确需调整岗位的与职工协商一致。", False),
+    ("other", False, 0, "就复工后班车接送安排进行协商，企业承诺一周内提出方案。", False),
+]
+
+
+def _negotiations(now) -> int:
+    from django.core.files.base import ContentFile
+
+    from .models import CollectiveNegotiation
+    from .services import negotiation_record
+
+    if CollectiveNegotiation.objects.exists():
+        return 0
+    county_staff, city_office = _recorders()
+    if city_office is None:
+        return 0
+    today = timezone.localdate(now)
+    created = 0
+    enterprises = list(reversed(_spread_enterprises(len(NEGOTIATIONS) * 2)))
+    for index, (enterprise, profile) in enumerate(zip(enterprises, NEGOTIATIONS, strict=False)):
+        topic, reached, covered, summary, with_file = profile
+        held = today - timedelta(days=15 + 11 * index)
+        starts = held + timedelta(days=7)
+        negotiation_record(
+            actor=county_staff.get(enterprise.district_id, city_office), enterprise=enterprise,
+            agreement_file=ContentFile(_agreement_pdf(index + 1), name="agreement.pdf") if with_file else None,
+            data={"topic": topic, "held_on": held, "agreement_reached": reached, "agreement_summary": summary,
+                  "union_side": "工会主席 李明，职工代表 王强、赵丽、孙伟",
+                  "employer_side": "总经理 张华，人力资源部经理 刘洋", "workers_covered": covered,
+                  "valid_from": starts if reached else None,
+                  "valid_until": starts + timedelta(days=364) if reached else None})
+        created += 1
+    return created

@@ -207,3 +207,206 @@ class RiskScreening(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise.name} {self.screened_on:%Y-%m-%d} 稳定风险排查"
+
+
+# --- labour disputes and collective negotiations ---
+
+# 《劳动争议调解仲裁法》第七条: a dispute where ten or more workers share a common claim is collective.
+COLLECTIVE_MIN_WORKERS = 10
+MAX_WORKERS = 1_000_000
+
+
+class DisputeThresholds(models.Model):
+    """The city's bounds for a major dispute (one row, id 1): reaching either alerts at once."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    major_workers = models.PositiveIntegerField(
+        "重大争议人数标准（人）", default=30, validators=[MinValueValidator(1), MaxValueValidator(MAX_WORKERS)],
+        help_text="涉及职工人数达到此数即立即通知县（市、区）总工会和市总工会。")
+    major_amount = models.DecimalField(
+        "重大争议金额标准（元）", max_digits=14, decimal_places=2, default=500_000,
+        validators=[MinValueValidator(1)], help_text="涉及金额达到此数即立即通知县（市、区）总工会和市总工会。")
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="修改人", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField("修改时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "重大劳动争议标准"
+        verbose_name_plural = "重大劳动争议标准"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id=1), name="legal_dispute_thresholds_one_row"),
+            models.CheckConstraint(condition=models.Q(major_workers__gte=1), name="legal_dispute_thresholds_workers"),
+            models.CheckConstraint(condition=models.Q(major_amount__gte=1), name="legal_dispute_thresholds_amount"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.major_workers} 人或 {self.major_amount:,.0f} 元"
+
+
+class LabourDispute(models.Model):
+    """A labour dispute in an enterprise, recorded by union staff (staff data, never public)."""
+
+    class Type(models.TextChoices):
+        WAGE_ARREARS = "wage_arrears", "拖欠工资"
+        TERMINATION = "termination", "解除劳动合同"
+        SOCIAL_INSURANCE = "social_insurance", "社会保险"
+        INJURY = "injury", "工伤"
+        HOURS_LEAVE = "hours_leave", "工时休假"
+        EPIDEMIC_PAY = "epidemic_pay", "疫情期间工资待遇"
+        OTHER = "other", "其他"
+
+    class Status(models.TextChoices):
+        REGISTERED = "registered", "登记"
+        MEDIATING = "mediating", "调处中"
+        MEDIATED = "mediated", "已调解"
+        ARBITRATION = "arbitration", "转仲裁"
+        LITIGATION = "litigation", "转诉讼"
+        CLOSED = "closed", "已结"
+
+    enterprise = models.ForeignKey(Enterprise, verbose_name="企业", on_delete=models.PROTECT,
+                                   related_name="labour_disputes")
+    organization = models.ForeignKey(Organization, verbose_name="登记单位", on_delete=models.PROTECT,
+                                     related_name="+")
+    dispute_type = models.CharField("争议类型", max_length=20, choices=Type.choices)
+    epidemic_related = models.BooleanField("因疫情引发", default=False)
+    workers_involved = models.PositiveIntegerField(
+        "涉及职工人数", validators=[MinValueValidator(1), MaxValueValidator(MAX_WORKERS)])
+    amount = models.DecimalField("涉及金额（元）", max_digits=14, decimal_places=2, default=0,
+                                 validators=[MinValueValidator(0)])
+    collective = models.BooleanField("集体劳动争议", default=False)
+    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.REGISTERED)
+    occurred_on = models.DateField("发生日期")
+    description = models.TextField("争议情况", max_length=4000)
+    resolution = models.TextField("处理结果", max_length=2000, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT,
+                                    related_name="+")
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "劳动争议"
+        verbose_name_plural = "劳动争议"
+        ordering = ["-occurred_on", "-id"]
+        permissions = [("record_dispute", "登记劳动争议和集体协商")]
+        indexes = [
+            models.Index(fields=["occurred_on", "id"], name="legal_dispute_when"),
+            models.Index(fields=["enterprise", "occurred_on"], name="legal_dispute_enterprise"),
+            models.Index(fields=["status", "occurred_on"], name="legal_dispute_status"),
+            # The console's to-do: open collective disputes.
+            models.Index(fields=["occurred_on"], name="legal_dispute_open_collective",
+                         condition=models.Q(collective=True) & ~models.Q(status="closed")),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(workers_involved__gte=1), name="legal_dispute_workers_positive",
+                                   violation_error_message="涉及职工人数至少为 1 人。"),
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="legal_dispute_amount_not_negative",
+                                   violation_error_message="涉及金额不能为负数。"),
+            models.CheckConstraint(
+                condition=models.Q(collective=True) | models.Q(workers_involved__lt=COLLECTIVE_MIN_WORKERS),
+                name="legal_dispute_ten_workers_collective",
+                violation_error_message="劳动者一方在 10 人以上的争议属于集体劳动争议。"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise.name} · {self.get_dispute_type_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != self.Status.CLOSED
+
+
+class DisputeProgress(models.Model):
+    """A dated step in handling a dispute, with the status it moved to (if it moved)."""
+
+    dispute = models.ForeignKey(LabourDispute, verbose_name="劳动争议", on_delete=models.CASCADE,
+                                related_name="progress")
+    happened_on = models.DateField("日期")
+    note = models.TextField("进展情况", max_length=2000)
+    status_before = models.CharField("原状态", max_length=12, choices=LabourDispute.Status.choices, blank=True)
+    status_after = models.CharField("新状态", max_length=12, choices=LabourDispute.Status.choices, blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="记录人", on_delete=models.PROTECT,
+                               related_name="+")
+    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "争议处理进展"
+        verbose_name_plural = "争议处理进展"
+        ordering = ["happened_on", "id"]
+        indexes = [models.Index(fields=["dispute", "happened_on"], name="legal_dispute_progress")]
+
+    def __str__(self) -> str:
+        return f"{self.happened_on:%Y-%m-%d} {self.note[:30]}"
+
+
+class DisputeAlert(models.Model):
+    """One alert sent for one dispute and one reason: the unique row is what makes it once."""
+
+    class Reason(models.TextChoices):
+        COLLECTIVE = "collective", "集体劳动争议"
+        WORKERS = "workers", "涉及人数达到重大标准"
+        AMOUNT = "amount", "涉及金额达到重大标准"
+
+    dispute = models.ForeignKey(LabourDispute, verbose_name="劳动争议", on_delete=models.CASCADE,
+                                related_name="alerts")
+    reason = models.CharField("原因", max_length=12, choices=Reason.choices)
+    detail = models.CharField("说明", max_length=120)
+    recipients = models.PositiveIntegerField("通知人数", default=0)
+    sent_at = models.DateTimeField("通知时间")
+
+    class Meta:
+        verbose_name = "劳动争议预警"
+        verbose_name_plural = "劳动争议预警"
+        ordering = ["sent_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["dispute", "reason"], name="legal_dispute_alert_once")]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} · 争议 #{self.dispute_id}"
+
+
+class CollectiveNegotiation(models.Model):
+    """A round of collective negotiation (集体协商) in an enterprise, and the agreement it reached."""
+
+    class Topic(models.TextChoices):
+        WAGES = "wages", "工资"
+        HOURS = "hours", "工时"
+        EPIDEMIC = "epidemic", "疫情期间安排"
+        SAFETY = "safety", "劳动安全卫生"
+        WOMEN = "women", "女职工权益"
+        OTHER = "other", "其他"
+
+    enterprise = models.ForeignKey(Enterprise, verbose_name="企业", on_delete=models.PROTECT,
+                                   related_name="collective_negotiations")
+    organization = models.ForeignKey(Organization, verbose_name="登记单位", on_delete=models.PROTECT,
+                                     related_name="+")
+    topic = models.CharField("协商议题", max_length=12, choices=Topic.choices)
+    union_side = models.CharField("职工方代表", max_length=300)
+    employer_side = models.CharField("企业方代表", max_length=300)
+    held_on = models.DateField("协商日期")
+    agreement_reached = models.BooleanField("达成协议", default=False)
+    agreement_summary = models.TextField("协议主要内容", max_length=4000, blank=True)
+    workers_covered = models.PositiveIntegerField("覆盖职工人数", default=0,
+                                                  validators=[MaxValueValidator(MAX_WORKERS)])
+    valid_from = models.DateField("协议生效日期", null=True, blank=True)
+    valid_until = models.DateField("协议截止日期", null=True, blank=True)
+    agreement_file = PrivateFileField("协议文本", upload_to="legal_aid/agreements", blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT,
+                                    related_name="+")
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "集体协商"
+        verbose_name_plural = "集体协商"
+        ordering = ["-held_on", "-id"]
+        indexes = [
+            models.Index(fields=["held_on", "id"], name="legal_negotiation_when"),
+            models.Index(fields=["enterprise", "held_on"], name="legal_negotiation_enterprise"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(valid_from__isnull=True) | models.Q(valid_until__isnull=True)
+                           | models.Q(valid_until__gte=models.F("valid_from"))),
+                name="legal_negotiation_valid_in_order", violation_error_message="协议截止日期不能早于生效日期。"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise.name} · {self.get_topic_display()}集体协商"

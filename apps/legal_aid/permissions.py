@@ -17,3 +17,19 @@ def is_legal_staff(user) -> bool:
 
 def uses_screening(user) -> bool:
     return is_staff_member(user) and user.has_perm("legal_aid.screen_risk")
+
+
+def records_disputes(user) -> bool:
+    """Union staff who record labour disputes and collective negotiations (their subtree's enterprises)."""
+    return is_staff_member(user) and user.has_perm("legal_aid.record_dispute")
+
+
+def can_record_for(user, enterprise) -> bool:
+    """An enterprise of the user's subtree: its district (county staff and above) or its own union (grassroots)."""
+    from apps.core.scoping import can_act_for
+
+    return records_disputes(user) and (can_act_for(user, enterprise.district) or can_act_for(user, enterprise.union))
+
+
+def sets_dispute_thresholds(user) -> bool:
+    return is_staff_member(user) and user.has_perm("legal_aid.change_disputethresholds")

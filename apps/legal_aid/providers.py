@@ -38,6 +38,17 @@ def console_todos(user) -> list[TodoItem]:
     return items
 
 
+def dispute_todos(user) -> list[TodoItem]:
+    """Open collective labour disputes of the subtree (one count)."""
+    from . import selectors
+    from .permissions import records_disputes
+
+    if not records_disputes(user):
+        return []
+    return [TodoItem(label="未结的集体劳动争议", count=selectors.open_collective_disputes(user).count(),
+                     url=reverse("legal_aid:dispute_list") + "?status=open&collective=1", group=GROUP)]
+
+
 def my_consultations(user) -> MySection | None:
     from .models import Consultation
 
@@ -86,3 +97,30 @@ def register() -> None:
     todo_registry.register(console_todos)
     my_records.register(my_consultations)
     private_files.register(Consultation, _consultation_files)
+    _register_disputes()
+
+
+def _negotiation_files(user, obj, field_name: str) -> bool:
+    """A signed agreement: staff who may see the negotiation (its enterprise in their subtree)."""
+    from . import selectors
+
+    return field_name == "agreement_file" and selectors.negotiations_for_user(user).filter(pk=obj.pk).exists()
+
+
+def _register_disputes() -> None:
+    from apps.core.registry import ConsoleLink, console_menu
+    from apps.core.registry import console_todos as todo_registry
+    from apps.core.uploads import private_files
+
+    from .models import CollectiveNegotiation
+
+    record = ("legal_aid.record_dispute",)
+    for order, (label, url_name, icon, perms) in enumerate([
+        ("劳动争议", "legal_aid:dispute_list", "building-exclamation", record),
+        ("集体协商", "legal_aid:negotiation_list", "people", record),
+        ("重大争议标准", "legal_aid:dispute_thresholds", "gear", ("legal_aid.change_disputethresholds",)),
+    ]):
+        console_menu.register(ConsoleLink(label=label, url_name=url_name, group=GROUP, icon=icon, order=510 + order,
+                                          permissions=perms))
+    todo_registry.register(dispute_todos)
+    private_files.register(CollectiveNegotiation, _negotiation_files)

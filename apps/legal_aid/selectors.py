@@ -368,3 +368,113 @@ INDICATORS = [
               link=_link("legal_aid:screening_list")),
 ]
 
+
+
+# --- labour disputes and collective negotiations ---------------------------------------------------
+from urllib.parse import urlencode  # noqa: E402
+
+from .models import CollectiveNegotiation, LabourDispute  # noqa: E402
+from .permissions import records_disputes  # noqa: E402
+
+
+def disputes_for_user(user) -> QuerySet:
+    """Disputes of enterprises in the staff member's subtree, or recorded by it; nothing for anyone else."""
+    if not records_disputes(user):
+        return LabourDispute.objects.none()
+    return LabourDispute.objects.filter(_enterprise_scope(user) | org_scope_q(user, "organization")).select_related(
+        "enterprise", "enterprise__district", "organization")
+
+
+def get_dispute_for_user(user, pk):
+    return _get(disputes_for_user(user), pk)
+
+
+def view_dispute(user, pk):
+    """One dispute for its detail page: 404 outside the subtree, and the staff member's view is audited."""
+    dispute = get_dispute_for_user(user, pk)
+    audit_record(actor=user, action="legal_aid.dispute.viewed", target=dispute,
+                 organization=dispute.enterprise.district)
+    return dispute
+
+
+def dispute_districts(user) -> QuerySet[Organization]:
+    """The county-level unions a staff member may filter disputes by (their own subtree's)."""
+    return Organization.objects.filter(org_scope_q(user), org_type=Organization.Type.COUNTY).order_by("path")
+
+
+@dataclass
+class TimelineEntry:
+    on: object  # a date
+    at: object  # when it was written: orders a day's entries
+    kind: str  # "progress", "alert"
+    text: str
+    author: str = ""
+    status_after: str = ""
+    status_label: str = ""
+
+
+def dispute_timeline(dispute) -> list[TimelineEntry]:
+    """Progress entries and the alerts sent, in date order (two queries)."""
+    entries = [TimelineEntry(on=step.happened_on, at=step.created_at, kind="progress", text=step.note,
+                             author=step.author.real_name or step.author.username, status_after=step.status_after,
+                             status_label=step.get_status_after_display() if step.status_after else "")
+               for step in dispute.progress.select_related("author").order_by("happened_on", "id")]
+    entries += [TimelineEntry(on=timezone.localdate(alert.sent_at), at=alert.sent_at, kind="alert",
+                              text=f"已通知县（市、区）总工会和市总工会 {alert.recipients} 人：{alert.detail}",
+                              status_label=alert.get_reason_display())
+                for alert in dispute.alerts.order_by("sent_at", "id")]
+    return sorted(entries, key=lambda entry: (entry.on, entry.at))
+
+
+def open_collective_disputes(user) -> QuerySet:
+    return disputes_for_user(user).filter(collective=True).exclude(status=LabourDispute.Status.CLOSED)
+
+
+def negotiations_for_user(user) -> QuerySet:
+    if not records_disputes(user):
+        return CollectiveNegotiation.objects.none()
+    return CollectiveNegotiation.objects.filter(
+        _enterprise_scope(user) | org_scope_q(user, "organization")).select_related(
+        "enterprise", "enterprise__district", "organization", "recorded_by")
+
+
+def get_negotiation_for_user(user, pk):
+    return _get(negotiations_for_user(user), pk)
+
+
+def _disputes(organizations, start, end):
+    return subtree_totals(LabourDispute.objects.filter(occurred_on__gte=start, occurred_on__lte=end),
+                          org_field="enterprise__district", organizations=organizations)
+
+
+def _collective_disputes(organizations, start, end):
+    rows = LabourDispute.objects.filter(collective=True, occurred_on__gte=start, occurred_on__lte=end)
+    return subtree_totals(rows, org_field="enterprise__district", organizations=organizations)
+
+
+def _agreements_signed(organizations, start, end):
+    rows = CollectiveNegotiation.objects.filter(agreement_reached=True, held_on__gte=start, held_on__lte=end)
+    return subtree_totals(rows, org_field="enterprise__district", organizations=organizations)
+
+
+def _records_link(url_name: str, **fixed):
+    """The list behind a number: the same period, and the district when the report is a county's."""
+    def build(organization, start, end) -> str:
+        params = {**fixed, "start": start.isoformat(), "end": end.isoformat()}
+        if organization.org_type == Organization.Type.COUNTY:
+            params["district"] = organization.pk
+        return f"{reverse(url_name)}?{urlencode(params)}"
+
+    return build
+
+
+INDICATORS += [
+    Indicator(key="legal_aid.labour_disputes", label="劳动争议件数", unit="件", compute=_disputes,
+              link=_records_link("legal_aid:dispute_list"), description="期间内发生的劳动争议（按发生日期）"),
+    Indicator(key="legal_aid.collective_disputes", label="集体劳动争议件数", unit="件", compute=_collective_disputes,
+              link=_records_link("legal_aid:dispute_list", collective="1"),
+              description="劳动者一方在 10 人以上并有共同请求的劳动争议，及工作人员认定为集体争议的"),
+    Indicator(key="legal_aid.collective_agreements", label="集体协商签订份数", unit="份",
+              compute=_agreements_signed, link=_records_link("legal_aid:negotiation_list", agreement="1"),
+              description="期间内经集体协商达成并签订的协议"),
+]

@@ -25,4 +25,14 @@ urlpatterns = [
     path("screenings/new/", views.screening_new, name="screening_new"),
     path("screenings/rules/", views.screening_rules, name="screening_rules"),
     path("screenings/<int:pk>/", views.screening_detail, name="screening_detail"),
+    # Labour disputes and collective negotiations (staff).
+    path("disputes/", views.dispute_list, name="dispute_list"),
+    path("disputes/new/", views.dispute_new, name="dispute_new"),
+    path("disputes/thresholds/", views.dispute_thresholds, name="dispute_thresholds"),
+    path("disputes/<int:pk>/", views.dispute_detail, name="dispute_detail"),
+    path("disputes/<int:pk>/edit/", views.dispute_edit, name="dispute_edit"),
+    path("disputes/<int:pk>/progress/", views.dispute_progress, name="dispute_progress"),
+    path("negotiations/", views.negotiation_list, name="negotiation_list"),
+    path("negotiations/new/", views.negotiation_new, name="negotiation_new"),
+    path("negotiations/<int:pk>/", views.negotiation_detail, name="negotiation_detail"),
 ]

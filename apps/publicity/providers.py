@@ -67,6 +67,33 @@ def can_see_essay_file(user, obj, field_name: str) -> bool:
                                         and can_act_for(user, obj.contest.organization))
 
 
+# Articles have a category but no tags: guidance is a labour-law or policy article whose title names
+# the topic (legal aid lists them beside disputes and collective negotiations).
+GUIDANCE_KEYWORDS = {
+    "wage_payment": ("工资", "薪酬", "生活费", "停工停产"),
+    "employment": ("用工", "劳动合同", "劳动关系", "复工", "稳岗", "休假", "裁员", "劳动争议"),
+}
+
+
+def guidance(topic: str, limit: int) -> list:
+    """Published labour-law and policy articles on employment or wage payment, newest first (one query)."""
+    from django.db.models import Q
+
+    from apps.core.registry import GuidanceArticle
+
+    from . import selectors
+    from .models import Article
+
+    words = GUIDANCE_KEYWORDS.get(topic) or tuple(w for group in GUIDANCE_KEYWORDS.values() for w in group)
+    about = Q()
+    for word in words:
+        about |= Q(title__contains=word)
+    articles = (selectors.public_articles().filter(about, category__in=[Article.Category.LABOUR_LAW,
+                                                                        Article.Category.POLICY])
+                .select_related(None).only("pk", "title", "published_at")[:limit])
+    return [GuidanceArticle(a.title, a.get_absolute_url(), a.published_at) for a in articles]
+
+
 # What this app collects about a person, for the privacy notice (/privacy/).
 PRIVACY_NOTES = (
     PrivacyNote(
@@ -86,6 +113,7 @@ def register() -> None:
         NavItem,
         account_closers,
         console_menu,
+        guidance_articles,
         home_sections,
         my_data_exports,
         nav_items,
@@ -116,6 +144,7 @@ def register() -> None:
                                       icon="pencil-square", order=503, permissions=("publicity.judge_essay",)))
     todo_registry.register(console_todos)
     home_sections.register(latest_news)
+    guidance_articles.register(guidance)
     private_files.register(Article, can_see_article_file)
     private_files.register(ArticleAttachment, can_see_article_file)
     private_files.register(Exemplar, can_see_exemplar_file)

@@ -54,7 +54,8 @@ BUILT_BY_CODE = {"verify_url", "back", "row.url", "row.link", "item.url", "todo.
                  "card.url",  # a job's own page, reversed in the selector
                  "document_url", "photo_url", "e.evidence_url", "attachment_url",
                  "url", "v.proof_url",  # private_file_url() of uploads
-                 "next"}  # the second-factor pages pass it through redirects.safe_next
+                 "next",  # the second-factor pages pass it through redirects.safe_next
+                 "guide.url"}  # core.registry.guidance_articles: an article's own page, reversed by publicity
 # (template expression, model, field) of every user-typed address rendered as a link.
 USER_LINK_FIELDS = [
     ("session.link", LiveSession, "link"),

@@ -20,4 +20,16 @@ from .consultations import (  # noqa: F401
     faq_publish,
     routed_organization,
 )
+from .disputes import (  # noqa: F401
+    DISPUTE_TRANSITIONS,
+    collective_by_rule,
+    dispute_alert,
+    dispute_progress,
+    dispute_record,
+    dispute_thresholds,
+    dispute_update,
+    major_reasons,
+    thresholds_set,
+)
+from .negotiations import negotiation_record  # noqa: F401
 from .screening import screening_record  # noqa: F401

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,7 +12,7 @@ from apps.notifications.services import notify
 
 from .. import rules
 from ..models import RiskScreening
-from .common import _key
+from .common import _key, county_and_city_staff
 
 # --- stability-risk screening ---------------------------------------------------------------------
 
@@ -47,18 +46,11 @@ def screening_record(*, actor, enterprise, data: dict) -> RiskScreening:
 
 
 def _warn_red(screening: RiskScreening) -> None:
-    from django.contrib.auth import get_user_model
-
     now = timezone.now()
     if RiskScreening.objects.filter(pk=screening.pk, warned_at__isnull=True).update(warned_at=now) == 0:
         return  # warned already: once per screening
     screening.warned_at = now
-    district = screening.enterprise.district
-    county = district.county or district
-    city_path = county.path.split("/")[0] + "/"
-    staff = get_user_model().objects.filter(
-        Q(organization__path=county.path) | Q(organization__path=city_path), is_active=True,
-        groups__permissions__codename="screen_risk").distinct().values_list("pk", flat=True)
-    notify(recipients=list(staff), title=f"稳定风险红色预警：{screening.enterprise.name}",
+    staff = county_and_city_staff(screening.enterprise.district, codename="screen_risk")
+    notify(recipients=staff, title=f"稳定风险红色预警：{screening.enterprise.name}",
            body=f"风险分值 {screening.score}，排查日期 {screening.screened_on:%Y-%m-%d}。",
            link=reverse("legal_aid:screening_detail", args=[screening.pk]), key=_key(f"legal-red-{screening.pk}"))
