@@ -17,3 +17,16 @@ def is_legal_staff(user) -> bool:
 
 def uses_screening(user) -> bool:
     return is_staff_member(user) and user.has_perm("legal_aid.screen_risk")
+
+
+# --- legal-aid cases (green channel) ---
+
+def is_case_staff(user) -> bool:
+    """Legal-department staff who accept, decline and manage legal-aid cases of their subtree."""
+    return is_staff_member(user) and user.has_perm("legal_aid.handle_case")
+
+
+def is_case_lawyer(user) -> bool:
+    """A volunteer lawyer: works the legal-aid cases assigned to them, nothing else."""
+    return (user.is_authenticated and user.is_active and user.has_perm("legal_aid.work_case")
+            and user_has_role(user, Role.VOLUNTEER_LAWYER))

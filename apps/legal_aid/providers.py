@@ -86,3 +86,81 @@ def register() -> None:
     todo_registry.register(console_todos)
     my_records.register(my_consultations)
     private_files.register(Consultation, _consultation_files)
+    _register_cases()
+    _register_privacy()
+
+
+# --- legal-aid cases (green channel) ---------------------------------------------------------------
+
+CASE_TONES = {"submitted": "warning", "accepted": "primary", "closed": "success"}
+
+
+def case_todos(user) -> list[TodoItem]:
+    """New applications for the legal department, the green channel first (one query)."""
+    from django.db.models import Count, Q
+
+    from . import selectors
+    from .models import LegalAidCase
+    from .permissions import is_case_staff
+
+    if not is_case_staff(user):
+        return []
+    waiting = selectors.cases_for_staff(user).filter(status=LegalAidCase.Status.SUBMITTED).order_by().aggregate(
+        green=Count("pk", filter=Q(green_channel=True)), total=Count("pk"))
+    url = reverse("legal_aid:case_list") + "?status=submitted"
+    return [
+        TodoItem(label="绿色通道待受理的法律援助申请", count=waiting["green"], url=url + "&green=1", group=GROUP),
+        TodoItem(label="待受理的法律援助申请", count=waiting["total"], url=url, group=GROUP),
+    ]
+
+
+def my_legal_aid_cases(user) -> MySection | None:
+    from .models import LegalAidCase
+
+    cases = LegalAidCase.objects.filter(worker=user).select_related("category").order_by("-submitted_at", "-id")[:5]
+    rows = [RecordRow(title=f"法律援助 · {case.title}", url=reverse("legal_aid:case_detail", args=[case.pk]),
+                      status=case.progress_label, when=case.updated_at,
+                      status_tone=CASE_TONES.get(case.status, "secondary"))
+            for case in cases]
+    return MySection(title="法律援助", rows=rows, more_url=reverse("legal_aid:case_mine"),
+                     empty_text="遇到劳动争议，可以申请工会免费法律援助；农民工、困难职工和疫情引发的纠纷走绿色通道。",
+                     order=41)
+
+
+def _case_files(user, obj, field_name: str) -> bool:
+    from django.core.exceptions import PermissionDenied
+
+    from . import selectors
+
+    if field_name != "attachment":
+        return False
+    try:
+        selectors.get_case_for_user(user, obj.pk)
+    except (selectors.Http404, PermissionDenied):
+        return False
+    return True
+
+
+def _register_cases() -> None:
+    from apps.core.registry import ConsoleLink, NavItem, console_menu, my_records, nav_items
+    from apps.core.registry import console_todos as todo_registry
+    from apps.core.uploads import private_files
+
+    from .models import LegalAidCase
+
+    nav_items.register(NavItem(label="援助案件", url_name="legal_aid:case_assigned", order=72, icon="shield-check",
+                               description="办理分派给我的法律援助案件", permissions=("legal_aid.work_case",)))
+    console_menu.register(ConsoleLink(label="法律援助案件", url_name="legal_aid:case_list", group=GROUP,
+                                      icon="shield-check", order=499, permissions=("legal_aid.handle_case",)))
+    todo_registry.register(case_todos)
+    my_records.register(my_legal_aid_cases)
+    private_files.register(LegalAidCase, _case_files)
+
+
+def _register_privacy() -> None:
+    from apps.core.registry import account_closers, my_data_exports
+
+    from .privacy import legal_records_close, my_legal_data
+
+    my_data_exports.register(my_legal_data)
+    account_closers.register(legal_records_close)
