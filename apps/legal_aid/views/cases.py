@@ -121,6 +121,10 @@ def _act(request, pk: int, form_class, form_name: str, call, success: str, *, wi
         try:
             call(case, form.cleaned_data)
         except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                # The case moved on (accepted twice, closed meanwhile): say so on the page as it now is.
+                messages.error(request, " ".join(error.messages))
+                return redirect("legal_aid:case_detail", pk=case.pk)
             add_service_errors(form, error)
         else:
             messages.success(request, success)
