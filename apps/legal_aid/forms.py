@@ -198,6 +198,9 @@ class CaseApplyForm(forms.Form):
             f"不超过 {settings.UPLOAD_KINDS['document']['max_mb']} MB。")
         if member_union is not None:
             del self.fields["district"]
+        else:
+            self.fields["district"].required = True
+            self.fields["district"].error_messages["required"] = "请选择您所在的县（市、区）总工会。"
 
     def clean_amount_claimed(self):
         value = self.cleaned_data.get("amount_claimed")
@@ -261,7 +264,8 @@ class CaseEntryForm(forms.Form):
                            help_text="例如：已向劳动人事争议仲裁委员会提交仲裁申请；调解达成协议，单位分两期支付。"
                                      "申请人可以看到。",
                            error_messages={"required": "请填写办理情况。", "max_length": "办理情况不能超过 2000 字。"})
-    request_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    request_key = forms.UUIDField(widget=forms.HiddenInput, required=False,
+                                  error_messages={"invalid": "表单已失效，请刷新页面后重新填写。"})
 
     def __init__(self, *args, case=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -118,7 +118,7 @@ def my_legal_aid_cases(user) -> MySection | None:
     from .models import LegalAidCase
 
     cases = LegalAidCase.objects.filter(worker=user).select_related("category").order_by("-submitted_at", "-id")[:5]
-    rows = [RecordRow(title=f"法律援助 · {case.title}", url=reverse("legal_aid:case_detail", args=[case.pk]),
+    rows = [RecordRow(title=case.title, url=reverse("legal_aid:case_detail", args=[case.pk]),
                       status=case.progress_label, when=case.updated_at,
                       status_tone=CASE_TONES.get(case.status, "secondary"))
             for case in cases]

@@ -63,7 +63,7 @@ def test_worker_applies_staff_accept_green_lawyer_records_worker_follows(page, d
     desk.get_by_text("进展已记录").wait_for()
 
     phone.goto("/me/")
-    row = phone.get_by_role("link", name=f"法律援助 · {case.case_number} · 工资报酬")
+    row = phone.get_by_role("link", name=f"{case.case_number} · 工资报酬")
     assert "调解阶段" in phone.locator("li", has=row).inner_text()
     row.click()
     assert "单位同意月底前支付一半欠薪" in phone.get_by_test_id("entries").inner_text()

@@ -37,7 +37,7 @@ def test_worker_follows_the_case_on_me(client, accepted, lawyer, xiuwu_member, o
                                body="组织调解。")
     client.force_login(xiuwu_member)
     body = client.get(reverse("core:me")).content.decode()
-    assert f"法律援助 · {accepted.case_number}" in body and "调解阶段" in body
+    assert f"{accepted.case_number} · 工资报酬" in body and "调解阶段" in body
     assert reverse("legal_aid:case_detail", args=[accepted.pk]) in body
     client.force_login(other_worker)
     assert accepted.case_number not in client.get(reverse("core:me")).content.decode()
