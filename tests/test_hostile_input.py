@@ -88,8 +88,26 @@ def personas(org_tree, worker, grassroots_staff, xiuwu_staff, city_staff, xiuwu_
     QuizFactory(organization=org_tree.city, banks=[bank])
     CampaignFactory(organization=org_tree.city)
     StudioFactory(organization=org_tree.xiuwu_grassroots)
+    _legal_aid_cases(worker, xiuwu_staff, org_tree)
     return {"anonymous": None, "worker": worker, "employer": employer, "grassroots": grassroots_staff,
             "county": xiuwu_staff, "city": city_staff}
+
+
+def _legal_aid_cases(worker, staff, org_tree) -> None:
+    """A waiting application and a running case, so the case pages and all their forms are posted to."""
+    from apps.accounts.roles import Role
+    from apps.legal_aid import services as legal
+    from apps.legal_aid.models import ConsultationCategory
+    from tests.factories import UserFactory
+
+    legal.categories_ensure()
+    category = ConsultationCategory.objects.first()
+    lawyer = UserFactory(username="lawyer_hostile", roles=[Role.VOLUNTEER_LAWYER])
+    for party in ("甲公司", "乙公司"):
+        case = legal.case_apply(worker=worker, category=category, opponent_name=party,
+                                facts="公司拖欠工资三个月未发放。", contact_phone="13900000001",
+                                amount_claimed="1000", district=org_tree.xiuwu)
+    legal.case_accept(actor=staff, case=case, lawyer=lawyer)
 
 
 def _client(user) -> Client:

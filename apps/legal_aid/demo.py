@@ -3,7 +3,7 @@ overdue and escalated), published answers, and stability-risk screenings at ever
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -180,11 +180,113 @@ def seed(stdout=None) -> None:
     screener = User.objects.filter(username="xiuwu_staff").first() or User.objects.filter(
         organization__isnull=False).first()
     screened = _screenings(screener, now)
+    cases = _legal_aid_cases(lawyers, workers, now)
     if stdout:
-        stdout.write(f"  律师 {len(lawyers)} 名，咨询 {created} 条，排查 {screened} 次")
+        stdout.write(f"  律师 {len(lawyers)} 名，咨询 {created} 条，排查 {screened} 次，法律援助案件 {cases} 件")
     disputes, negotiations = _disputes(now), _negotiations(now)
     if stdout:
         stdout.write(f"  劳动争议 {disputes} 件，集体协商 {negotiations} 次")
+
+
+# --- legal-aid cases (green channel) ---------------------------------------------------------------
+
+# (dispute type, other party, amount claimed, workers involved, migrant, needy, epidemic, where it ends, district)
+CASES = [
+    ("wages", "焦作市宏达建筑劳务有限公司", "36800.00", 12, True, False, True, "submitted", "410821"),
+    ("dismissal", "修武县顺通物流有限公司", "15000.00", 1, False, False, False, "submitted", "410821"),
+    ("injury", "博爱县铸造有限公司", "52000.00", 1, False, True, False, "submitted", "410822"),
+    ("other", "个体装修工头张某", "4200.00", 1, True, False, False, "declined", "410802"),
+    ("contract", "焦作市惠民超市连锁有限公司", "0", 1, False, False, False, "withdrawn", "410802"),
+    ("epidemic", "武陟县兴业纺织有限公司", "9600.00", 3, False, False, True, "consultation", "410823"),
+    ("wages", "温县鑫源食品有限公司", "21500.00", 5, True, False, False, "mediation", "410825"),
+    ("dismissal", "沁阳市化工新材料有限公司", "48000.00", 1, False, False, True, "arbitration", "410882"),
+    ("injury", "孟州市华宇化工有限公司", "86000.00", 1, True, True, False, "litigation", "410883"),
+    ("wages", "中站区利民建材有限公司", "28000.00", 8, True, False, True, "mediated", "410803"),
+    ("insurance", "马村区永兴煤业有限公司", "45000.00", 1, False, False, False, "won", "410804"),
+    ("dismissal", "山阳区汇通商贸有限公司", "30000.00", 1, False, True, True, "partial", "410811"),
+    ("contract", "解放区博雅教育培训学校", "18000.00", 1, False, False, False, "lost", "410802"),
+]
+CASE_FACTS = {
+    "wages": "春节后复工以来，公司以疫情期间订单减少为由，连续三个月未发工资，多次催要无果，老板称“等工程款到了再说”。",
+    "dismissal": "疫情期间公司以经营困难为由口头通知我不用再来上班，没有书面通知，也不给经济补偿。",
+    "injury": "在车间操作时右手被机器压伤，住院治疗一个月，公司不给申报工伤，也不承担医疗费。",
+    "insurance": "入职三年，公司一直没有给我缴纳社会保险，现在要求补缴并赔偿损失。",
+    "contract": "入职后公司一直不签书面劳动合同，现在要求支付未签合同的二倍工资差额。",
+    "epidemic": "小区封控期间无法返岗，公司按旷工处理并扣发全部工资，还要求我写自愿离职申请。",
+    "other": "在工头承包的装修工地干了一个月零活，工头只给了一半工钱就联系不上了。",
+}
+STAGE_NOTES = {
+    "mediation": "组织双方在乡镇劳动争议调解委员会进行调解，单位同意核对工资发放记录。",
+    "arbitration": "调解未成，已代为向劳动人事争议仲裁委员会提交仲裁申请，仲裁委已受理并排期开庭。",
+    "litigation": "对仲裁裁决不服，已代为向人民法院提起诉讼，法院已立案。",
+}
+DECLINE_REASON = "经核实双方系承揽关系而非劳动关系，不属于职工法律援助范围；可向当地人民调解委员会申请调解。"
+OUTCOME_NOTES = {"mediated": "调解达成协议，单位分两期支付拖欠工资，已全部到账。",
+                 "won": "仲裁裁决支持全部请求，单位已履行。", "partial": "仲裁裁决支持部分经济补偿。",
+                 "lost": "经审理，双方不构成劳动关系，请求未获支持。"}
+
+
+def _legal_aid_cases(lawyers, workers, now) -> int:
+    """Cases at every stage, through the services, then dated back so the timeline reads like a real one."""
+    from apps.core.models import Organization
+
+    from . import services
+    from .models import CaseEntry, LegalAidCase
+
+    User = get_user_model()
+    clerk = User.objects.filter(username="city_office").first()
+    if LegalAidCase.objects.exists() or clerk is None or not workers or not lawyers:
+        return 0
+    categories = {c.code: c for c in ConsultationCategory.objects.all()}
+    districts = {o.code: o for o in Organization.objects.filter(code__in={row[-1] for row in CASES})}
+    today = timezone.localdate()
+    count = 0
+    for index, (code, party, amount, people, migrant, needy, epidemic, end, district) in enumerate(CASES):
+        worker = workers[index % len(workers)]
+        case = services.case_apply(
+            worker=worker, category=categories[code], opponent_name=party, facts=CASE_FACTS[code],
+            contact_phone=worker.phone or "13839100000", amount_claimed=Decimal(amount), workers_involved=people,
+            is_migrant_worker=migrant, is_needy_worker=needy, is_epidemic_related=epidemic,
+            district=districts.get(district))
+        days_ago = 70 - index * 4
+        submitted = now - timedelta(days=days_ago, hours=index)
+        LegalAidCase.objects.filter(pk=case.pk).update(submitted_at=submitted)
+        count += 1
+        if end == "submitted":
+            continue
+        if end == "withdrawn":
+            services.case_withdraw(worker=worker, case=case)
+            continue
+        if end == "declined":
+            services.case_decline(actor=clerk, case=case, reason=DECLINE_REASON)
+            continue
+        lawyer = lawyers[index % len(lawyers)]
+        services.case_accept(actor=clerk, case=case, green_channel=case.green_channel, needy_confirmed=True if needy
+                             else None, lawyer=lawyer)
+        accepted_on = today - timedelta(days=days_ago - 2)
+        accepted_at = timezone.make_aware(datetime.combine(accepted_on, time(10, 0)))
+        LegalAidCase.objects.filter(pk=case.pk).update(accepted_at=accepted_at, decided_at=accepted_at)
+        CaseEntry.objects.filter(case=case).update(happened_on=accepted_on, created_at=accepted_at)
+        path = {"consultation": [], "mediation": ["mediation"], "arbitration": ["mediation", "arbitration"],
+                "litigation": ["mediation", "arbitration", "litigation"]}.get(end, ["mediation", "arbitration"])
+        if end == "mediated":
+            path = ["mediation"]
+        step = max(1, (days_ago - 4) // (len(path) + 2))
+        happened = accepted_on
+        for stage in path:
+            happened = min(today, happened + timedelta(days=step))
+            services.case_record_stage(actor=lawyer, case=case, stage=stage, happened_on=happened,
+                                       body=STAGE_NOTES[stage])
+        if end in OUTCOME_NOTES:
+            recovered = {"mediated": Decimal(amount), "won": Decimal(amount), "partial": Decimal(amount) / 2,
+                         "lost": Decimal("0")}[end]
+            closed_on = min(today, happened + timedelta(days=step))
+            services.case_close(actor=lawyer, case=case, outcome=end,
+                                amount_recovered=recovered.quantize(Decimal("0.01")), closed_on=closed_on,
+                                note=OUTCOME_NOTES[end])
+            LegalAidCase.objects.filter(pk=case.pk).update(
+                closed_at=timezone.make_aware(datetime.combine(closed_on, time(16, 0))))
+    return count
 
 
 

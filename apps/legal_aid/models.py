@@ -2,6 +2,8 @@
 the anonymised public FAQ, and stability-risk screening of enterprises."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -410,3 +412,189 @@ class CollectiveNegotiation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise.name} · {self.get_topic_display()}集体协商"
+
+
+# --- legal-aid cases (green channel) ---------------------------------------------------------------
+# 法律援助绿色通道: a worker applies; migrant workers, needy workers and epidemic-related disputes come
+# first; staff accept (a case number is given) or decline with a reason; a volunteer lawyer carries the
+# case through its stages with dated entries until it closes with an outcome and the amount recovered.
+
+MAX_CASE_AMOUNT = Decimal("10000000.00")  # ten million yuan: above it a worker's claim is a typing error
+MAX_WORKERS_INVOLVED = 10_000
+
+
+class CaseStage(models.TextChoices):
+    """The stages in the order a dispute goes through them (a case moves forward, never back)."""
+
+    CONSULTATION = "consultation", "咨询"
+    MEDIATION = "mediation", "调解"
+    ARBITRATION = "arbitration", "仲裁"
+    LITIGATION = "litigation", "诉讼"
+    CLOSED = "closed", "结案"
+
+
+STAGE_ORDER = {stage: index for index, stage in enumerate(CaseStage.values)}
+
+
+class LegalAidCase(models.Model):
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", "待受理"
+        ACCEPTED = "accepted", "办理中"
+        DECLINED = "declined", "不予受理"
+        WITHDRAWN = "withdrawn", "已撤回"
+        CLOSED = "closed", "已结案"
+
+    class Outcome(models.TextChoices):
+        WON = "won", "胜诉"
+        MEDIATED = "mediated", "调解成功"
+        PARTIAL = "partial", "部分支持"
+        LOST = "lost", "败诉"
+        WITHDRAWN = "withdrawn", "撤回"
+        OTHER = "other", "其他"
+
+    case_number = models.CharField("案号", max_length=24, unique=True, null=True, blank=True,
+                                   help_text="受理时按年度顺序编号，例如 焦工援〔2026〕0001")
+    worker = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.PROTECT,
+                               related_name="legal_aid_cases")
+    organization = models.ForeignKey(Organization, verbose_name="受理工会", on_delete=models.PROTECT,
+                                     related_name="+", help_text="会员所在工会；非会员为其选择的县（市、区）总工会")
+    consultation = models.ForeignKey(Consultation, verbose_name="来源咨询", null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="aid_cases")
+    category = models.ForeignKey(ConsultationCategory, verbose_name="纠纷类型", on_delete=models.PROTECT,
+                                 related_name="+")
+    contact_phone = models.CharField("联系电话", max_length=20, blank=True)
+    opponent_name = models.CharField("对方当事人", max_length=120)
+    opponent_enterprise = models.ForeignKey(Enterprise, verbose_name="对方企业（已登记）", null=True, blank=True,
+                                            on_delete=models.SET_NULL, related_name="+")
+    amount_claimed = models.DecimalField("请求金额（元）", max_digits=12, decimal_places=2, default=Decimal("0"),
+                                         validators=[MinValueValidator(Decimal("0")),
+                                                     MaxValueValidator(MAX_CASE_AMOUNT)])
+    workers_involved = models.PositiveIntegerField("涉及职工人数", default=1,
+                                                   validators=[MinValueValidator(1),
+                                                               MaxValueValidator(MAX_WORKERS_INVOLVED)])
+    is_migrant_worker = models.BooleanField("农民工", default=False)
+    is_needy_worker = models.BooleanField("困难职工（本人申报）", default=False)
+    needy_confirmed = models.BooleanField("困难职工身份经工会核实", null=True, blank=True,
+                                          help_text="空：未核实；是：已核实；否：核实不符")
+    is_epidemic_related = models.BooleanField("因疫情引发的纠纷", default=False)
+    facts = models.TextField("事实经过", max_length=4000)
+    attachment = PrivateFileField("证据材料", upload_to="legal_aid/cases", blank=True)
+    green_channel = models.BooleanField("绿色通道", default=False)
+    green_channel_overridden = models.BooleanField("绿色通道经人工调整", default=False)
+    green_channel_reason = models.CharField("绿色通道调整理由", max_length=300, blank=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.SUBMITTED)
+    decline_reason = models.CharField("不予受理理由", max_length=500, blank=True)
+    lawyer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="承办律师", null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="legal_aid_cases_handled")
+    stage = models.CharField("当前阶段", max_length=12, choices=CaseStage.choices, blank=True)
+    outcome = models.CharField("办理结果", max_length=10, choices=Outcome.choices, blank=True)
+    outcome_note = models.CharField("结案说明", max_length=1000, blank=True)
+    amount_recovered = models.DecimalField("追回金额（元）", max_digits=12, decimal_places=2, null=True, blank=True,
+                                           validators=[MinValueValidator(Decimal("0")),
+                                                       MaxValueValidator(MAX_CASE_AMOUNT)])
+    submitted_at = models.DateTimeField("申请时间")
+    decided_at = models.DateTimeField("受理决定时间", null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="决定人", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    accepted_at = models.DateTimeField("受理时间", null=True, blank=True)
+    closed_at = models.DateTimeField("结案时间", null=True, blank=True)
+    withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
+    updated_at = models.DateTimeField("最近更新", auto_now=True)
+
+    class Meta:
+        verbose_name = "法律援助案件"
+        verbose_name_plural = "法律援助案件"
+        ordering = ["-green_channel", "submitted_at", "id"]
+        permissions = [
+            ("handle_case", "受理和管理法律援助案件"),
+            ("work_case", "承办分派的法律援助案件"),
+        ]
+        indexes = [
+            # The intake queue: green channel first, then the oldest.
+            models.Index(fields=["organization", "status", "green_channel", "submitted_at"],
+                         name="legal_case_queue"),
+            models.Index(fields=["lawyer", "status"], name="legal_case_lawyer"),
+            models.Index(fields=["worker", "submitted_at"], name="legal_case_worker"),
+            models.Index(fields=["accepted_at"], name="legal_case_accepted"),
+            models.Index(fields=["closed_at"], name="legal_case_closed"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount_claimed__gte=0, amount_claimed__lte=MAX_CASE_AMOUNT),
+                                   name="legal_case_claim_range"),
+            models.CheckConstraint(condition=models.Q(amount_recovered__isnull=True)
+                                   | models.Q(amount_recovered__gte=0, amount_recovered__lte=MAX_CASE_AMOUNT),
+                                   name="legal_case_recovered_range"),
+            models.CheckConstraint(condition=models.Q(workers_involved__gte=1), name="legal_case_workers_min"),
+            # A case number exactly for the cases that were accepted.
+            models.CheckConstraint(
+                condition=models.Q(status__in=["accepted", "closed"], case_number__isnull=False)
+                | (~models.Q(status__in=["accepted", "closed"]) & models.Q(case_number__isnull=True)),
+                name="legal_case_number_iff_accepted"),
+            models.CheckConstraint(condition=~models.Q(status="declined") | ~models.Q(decline_reason=""),
+                                   name="legal_case_decline_has_reason"),
+            models.CheckConstraint(condition=~models.Q(status="closed")
+                                   | (~models.Q(outcome="") & models.Q(amount_recovered__isnull=False,
+                                                                       closed_at__isnull=False)),
+                                   name="legal_case_closed_has_outcome"),
+        ]
+
+    def __str__(self) -> str:
+        return self.case_number or f"法律援助申请 #{self.pk}"
+
+    @property
+    def title(self) -> str:
+        return f"{self.case_number or f'申请 #{self.pk}'} · {self.category.name}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (self.Status.SUBMITTED, self.Status.ACCEPTED)
+
+    @property
+    def green_reasons(self) -> list[str]:
+        """Why the application qualifies for the green channel, as the worker declared it."""
+        return [label for flag, label in ((self.is_migrant_worker, "农民工"), (self.is_needy_worker, "困难职工"),
+                                          (self.is_epidemic_related, "疫情引发的纠纷")) if flag]
+
+    @property
+    def progress_label(self) -> str:
+        """What a worker reads: the stage while the case runs, the status otherwise."""
+        if self.status == self.Status.ACCEPTED and self.stage:
+            return f"{self.get_stage_display()}阶段"
+        return self.get_status_display()
+
+
+class CaseEntry(models.Model):
+    """One dated entry of a case's progress; entries are only ever added (never edited or removed)."""
+
+    case = models.ForeignKey(LegalAidCase, verbose_name="案件", on_delete=models.PROTECT, related_name="entries")
+    stage = models.CharField("阶段", max_length=12, choices=CaseStage.choices)
+    happened_on = models.DateField("日期")
+    body = models.TextField("办理情况", max_length=2000)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="记录人", on_delete=models.PROTECT,
+                               related_name="+")
+    created_at = models.DateTimeField("记录时间")
+    # The form's one-time key: a resent form (double click, a retry) records the entry once.
+    request_key = models.UUIDField("提交标识", null=True, blank=True, unique=True, editable=False)
+
+    class Meta:
+        verbose_name = "案件进展"
+        verbose_name_plural = "案件进展"
+        ordering = ["happened_on", "created_at", "id"]
+        indexes = [models.Index(fields=["case", "happened_on", "id"], name="legal_case_entry_thread")]
+
+    def __str__(self) -> str:
+        return f"{self.get_stage_display()} {self.happened_on:%Y-%m-%d}"
+
+
+class CaseNumberSequence(models.Model):
+    """The last case number given in a year; its row is locked to take the next one."""
+
+    year = models.PositiveSmallIntegerField("年度", unique=True)
+    last = models.PositiveIntegerField("已用到", default=0)
+
+    class Meta:
+        verbose_name = "法律援助案号"
+        verbose_name_plural = "法律援助案号"
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"

@@ -33,3 +33,16 @@ def can_record_for(user, enterprise) -> bool:
 
 def sets_dispute_thresholds(user) -> bool:
     return is_staff_member(user) and user.has_perm("legal_aid.change_disputethresholds")
+
+
+# --- legal-aid cases (green channel) ---
+
+def is_case_staff(user) -> bool:
+    """Legal-department staff who accept, decline and manage legal-aid cases of their subtree."""
+    return is_staff_member(user) and user.has_perm("legal_aid.handle_case")
+
+
+def is_case_lawyer(user) -> bool:
+    """A volunteer lawyer: works the legal-aid cases assigned to them, nothing else."""
+    return (user.is_authenticated and user.is_active and user.has_perm("legal_aid.work_case")
+            and user_has_role(user, Role.VOLUNTEER_LAWYER))

@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.core.registry import MySection, RecordRow, TodoItem
+from apps.core.registry import MySection, PrivacyNote, RecordRow, TodoItem
 
 GROUP = "法律服务"
 TONES = {"queued": "warning", "assigned": "info", "answered": "success", "closed": "secondary"}
@@ -72,8 +72,24 @@ def _consultation_files(user, obj, field_name: str) -> bool:
     return True
 
 
+# What this app collects about a person, for the privacy notice (/privacy/).
+PRIVACY_NOTES = (
+    PrivacyNote(
+        info="法律咨询和法律援助申请（纠纷事实、对方当事人、请求金额、证据材料、联系电话、困难情况）",
+        when="在线法律咨询、申请法律援助",
+        purpose="志愿律师解答、受理和办理法律援助案件",
+        sensitive=True,
+        who=("法律咨询和法律援助只有您本人、承办律师和受理工会法律部门的工作人员能看到；工作人员每次查看都记入审计日志；"
+             "经您同意公开的问答隐去个人信息后才公开。"),
+        keep=("已受理的法律援助案件的案卷依照《中华人民共和国法律援助法》和档案管理规定保存，注销账号时删除其中的联系电话；"
+              "未受理的申请和法律咨询的内容随注销删除。"),
+        order=45,
+    ),
+)
+
+
 def register() -> None:
-    from apps.core.registry import ConsoleLink, NavItem, console_menu, my_records, nav_items
+    from apps.core.registry import ConsoleLink, NavItem, console_menu, my_records, nav_items, privacy_notes
     from apps.core.registry import console_todos as todo_registry
     from apps.core.uploads import private_files
 
@@ -98,6 +114,10 @@ def register() -> None:
     my_records.register(my_consultations)
     private_files.register(Consultation, _consultation_files)
     _register_disputes()
+    _register_cases()
+    _register_privacy()
+    for note in PRIVACY_NOTES:
+        privacy_notes.register(note)
 
 
 def _negotiation_files(user, obj, field_name: str) -> bool:
@@ -124,3 +144,79 @@ def _register_disputes() -> None:
                                           permissions=perms))
     todo_registry.register(dispute_todos)
     private_files.register(CollectiveNegotiation, _negotiation_files)
+
+
+# --- legal-aid cases (green channel) ---------------------------------------------------------------
+
+CASE_TONES = {"submitted": "warning", "accepted": "primary", "closed": "success"}
+
+
+def case_todos(user) -> list[TodoItem]:
+    """New applications for the legal department, the green channel first (one query)."""
+    from django.db.models import Count, Q
+
+    from . import selectors
+    from .models import LegalAidCase
+    from .permissions import is_case_staff
+
+    if not is_case_staff(user):
+        return []
+    waiting = selectors.cases_for_staff(user).filter(status=LegalAidCase.Status.SUBMITTED).order_by().aggregate(
+        green=Count("pk", filter=Q(green_channel=True)), total=Count("pk"))
+    url = reverse("legal_aid:case_list") + "?status=submitted"
+    return [
+        TodoItem(label="绿色通道待受理的法律援助申请", count=waiting["green"], url=url + "&green=1", group=GROUP),
+        TodoItem(label="待受理的法律援助申请", count=waiting["total"], url=url, group=GROUP),
+    ]
+
+
+def my_legal_aid_cases(user) -> MySection | None:
+    from .models import LegalAidCase
+
+    cases = LegalAidCase.objects.filter(worker=user).select_related("category").order_by("-submitted_at", "-id")[:5]
+    rows = [RecordRow(title=case.title, url=reverse("legal_aid:case_detail", args=[case.pk]),
+                      status=case.progress_label, when=case.updated_at,
+                      status_tone=CASE_TONES.get(case.status, "secondary"))
+            for case in cases]
+    return MySection(title="法律援助", rows=rows, more_url=reverse("legal_aid:case_mine"),
+                     empty_text="遇到劳动争议，可以申请工会免费法律援助；农民工、困难职工和疫情引发的纠纷走绿色通道。",
+                     order=41)
+
+
+def _case_files(user, obj, field_name: str) -> bool:
+    from django.core.exceptions import PermissionDenied
+
+    from . import selectors
+
+    if field_name != "attachment":
+        return False
+    try:
+        selectors.get_case_for_user(user, obj.pk)
+    except (selectors.Http404, PermissionDenied):
+        return False
+    return True
+
+
+def _register_cases() -> None:
+    from apps.core.registry import ConsoleLink, NavItem, console_menu, my_records, nav_items
+    from apps.core.registry import console_todos as todo_registry
+    from apps.core.uploads import private_files
+
+    from .models import LegalAidCase
+
+    nav_items.register(NavItem(label="援助案件", url_name="legal_aid:case_assigned", order=72, icon="shield-check",
+                               description="办理分派给我的法律援助案件", permissions=("legal_aid.work_case",)))
+    console_menu.register(ConsoleLink(label="法律援助案件", url_name="legal_aid:case_list", group=GROUP,
+                                      icon="shield-check", order=499, permissions=("legal_aid.handle_case",)))
+    todo_registry.register(case_todos)
+    my_records.register(my_legal_aid_cases)
+    private_files.register(LegalAidCase, _case_files)
+
+
+def _register_privacy() -> None:
+    from apps.core.registry import account_closers, my_data_exports
+
+    from .privacy import legal_records_close, my_legal_data
+
+    my_data_exports.register(my_legal_data)
+    account_closers.register(legal_records_close)

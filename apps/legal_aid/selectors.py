@@ -20,14 +20,16 @@ from apps.core.models import Enterprise, Organization
 from apps.core.scoping import is_staff_member, org_scope_q
 
 from .models import (
+    CaseEntry,
     Consultation,
     ConsultationCategory,
     ConsultationMessage,
     DutyShift,
+    LegalAidCase,
     PublishedAnswer,
     RiskScreening,
 )
-from .permissions import is_legal_staff, is_volunteer_lawyer
+from .permissions import is_case_lawyer, is_case_staff, is_legal_staff, is_volunteer_lawyer
 
 NEARING = timedelta(hours=2)
 STATS_ROW_CAP = 20_000
@@ -478,3 +480,95 @@ INDICATORS += [
               compute=_agreements_signed, link=_records_link("legal_aid:negotiation_list", agreement="1"),
               description="期间内经集体协商达成并签订的协议"),
 ]
+
+
+# --- legal-aid cases (green channel) ---------------------------------------------------------------
+# A case is seen by the worker, the assigned lawyer and legal-department staff of the case's subtree;
+# every staff view of one is audited. Staff without the permission are refused (403) whatever the id.
+
+def cases_for_staff(user) -> QuerySet[LegalAidCase]:
+    if not is_case_staff(user):
+        return LegalAidCase.objects.none()
+    subtree = Organization.objects.filter(org_scope_q(user)).values("pk")
+    return LegalAidCase.objects.filter(organization__in=subtree).select_related(
+        "category", "lawyer", "organization", "worker")
+
+
+def cases_for_worker(user) -> QuerySet[LegalAidCase]:
+    return LegalAidCase.objects.filter(worker=user).select_related("category", "lawyer")
+
+
+def cases_for_lawyer(user) -> QuerySet[LegalAidCase]:
+    if not is_case_lawyer(user):
+        return LegalAidCase.objects.none()
+    return LegalAidCase.objects.filter(lawyer=user).select_related("category", "organization", "worker")
+
+
+def case_priority(queryset: QuerySet[LegalAidCase]) -> QuerySet[LegalAidCase]:
+    """The intake order: the green channel first, then the oldest application."""
+    return queryset.order_by("-green_channel", "submitted_at", "id")
+
+
+def get_case_for_user(user, pk, *, audit: bool = True) -> LegalAidCase:
+    """The worker's own, the assigned lawyer's, or a case of the staff's subtree (the view audited);
+    staff without the case permission get 403 for any id, everyone else 404."""
+    from apps.core.permissions import RoleRequired
+
+    try:
+        case = LegalAidCase.objects.select_related(
+            "category", "lawyer", "worker", "organization", "opponent_enterprise", "consultation",
+            "decided_by").filter(pk=pk).first()
+    except (ValueError, TypeError, OverflowError):
+        case = None
+    if case is not None and case.worker_id == user.pk:
+        return case
+    if case is not None and case.lawyer_id == user.pk and is_case_lawyer(user):
+        return case
+    if is_staff_member(user) and not is_case_staff(user):
+        raise RoleRequired("legal_aid.handle_case")
+    if case is None or not cases_for_staff(user).filter(pk=case.pk).exists():
+        raise Http404
+    if audit:
+        audit_record(actor=user, action="legal_aid.case.viewed", target=case, organization=case.organization)
+    return case
+
+
+def case_entries(case: LegalAidCase) -> list[CaseEntry]:
+    return list(case.entries.select_related("author").order_by("happened_on", "created_at", "id"))
+
+
+def case_lawyers() -> QuerySet:
+    """Volunteer lawyers who may work a case."""
+    return lawyers()
+
+
+def _cases_accepted(organizations, start, end):
+    return subtree_totals(_within(LegalAidCase.objects.filter(accepted_at__isnull=False), "accepted_at", start,
+                                  end), org_field="organization", organizations=organizations)
+
+
+def _cases_closed(organizations, start, end):
+    return subtree_totals(_within(LegalAidCase.objects.filter(status=LegalAidCase.Status.CLOSED), "closed_at",
+                                  start, end), org_field="organization", organizations=organizations)
+
+
+def _amount_recovered(organizations, start, end):
+    """One grouped query: the amounts recovered in cases closed in the period, summed per subtree."""
+    return subtree_totals(_within(LegalAidCase.objects.filter(status=LegalAidCase.Status.CLOSED), "closed_at",
+                                  start, end), org_field="organization", organizations=organizations,
+                          value="amount_recovered")
+
+
+def _case_list_link(query: str):
+    return lambda organization, start, end: f"{reverse('legal_aid:case_list')}?{query}"
+
+
+INDICATORS.extend([
+    Indicator(key="legal_aid.cases_accepted", label="法律援助受理件数", unit="件", compute=_cases_accepted,
+              link=_case_list_link("status=accepted"), description="期间内受理（立案）的法律援助案件"),
+    Indicator(key="legal_aid.cases_closed", label="法律援助结案件数", unit="件", compute=_cases_closed,
+              link=_case_list_link("status=closed"), description="期间内结案的法律援助案件"),
+    Indicator(key="legal_aid.amount_recovered", label="法律援助追回金额", unit="元", compute=_amount_recovered,
+              link=_case_list_link("status=closed"),
+              description="期间内结案的法律援助案件为职工追回的金额（工资、补偿、赔偿等）"),
+])

@@ -35,4 +35,17 @@ urlpatterns = [
     path("negotiations/", views.negotiation_list, name="negotiation_list"),
     path("negotiations/new/", views.negotiation_new, name="negotiation_new"),
     path("negotiations/<int:pk>/", views.negotiation_detail, name="negotiation_detail"),
+    # Legal-aid cases (green channel): the worker, the assigned lawyer, legal-department staff.
+    path("cases/apply/", views.case_apply, name="case_apply"),
+    path("cases/mine/", views.my_cases, name="case_mine"),
+    path("cases/assigned/", views.case_assigned, name="case_assigned"),
+    path("cases/<int:pk>/", views.case_detail, name="case_detail"),
+    path("cases/<int:pk>/withdraw/", views.case_withdraw, name="case_withdraw"),
+    path("cases/<int:pk>/accept/", views.case_accept, name="case_accept"),
+    path("cases/<int:pk>/decline/", views.case_decline, name="case_decline"),
+    path("cases/<int:pk>/green-channel/", views.case_green, name="case_green"),
+    path("cases/<int:pk>/assign/", views.case_assign, name="case_assign"),
+    path("cases/<int:pk>/entries/", views.case_entry, name="case_entry"),
+    path("cases/<int:pk>/close/", views.case_close, name="case_close"),
+    path("staff/cases/", views.case_list, name="case_list"),
 ]

@@ -60,3 +60,26 @@ def answered(claimed, lawyer):
     services.consultation_answer(lawyer=lawyer, consultation=claimed, body="您可以向劳动监察大队投诉，或申请劳动仲裁。")
     claimed.refresh_from_db()
     return claimed
+
+
+# --- legal-aid cases (green channel) ---------------------------------------------------------------
+
+CASE_FACTS = "公司拖欠我和工友三个月工资共三万多元，老板说等工程款到了再发，一直拖着不给。"
+
+
+def apply_case(worker, category, **extra):
+    """A worker's application with sensible defaults; ``extra`` overrides any field."""
+    data = {"opponent_name": "修武县恒达机械制造有限公司", "facts": CASE_FACTS, "contact_phone": "13900000001",
+            "amount_claimed": "32000.00", "workers_involved": 1, **extra}
+    return services.case_apply(worker=worker, category=category, **data)
+
+
+@pytest.fixture
+def application(xiuwu_member, wages):
+    """A 修武县 member's application, not on the green channel."""
+    return apply_case(xiuwu_member, wages)
+
+
+@pytest.fixture
+def accepted(application, xiuwu_staff, lawyer):
+    return services.case_accept(actor=xiuwu_staff, case=application, green_channel=False, lawyer=lawyer)

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0004_outboxmessage'),
-        ('legal_aid', '0003_service_clock_indexes'),
+        ('legal_aid', '0004_legal_aid_cases'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

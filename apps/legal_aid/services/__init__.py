@@ -2,6 +2,19 @@
 
 One module per area, re-exported here so that callers write ``services.consultation_ask``.
 """
+from .cases import (  # noqa: F401
+    CASE_TRANSITIONS,
+    case_accept,
+    case_apply,
+    case_assign,
+    case_close,
+    case_decline,
+    case_money,
+    case_record_stage,
+    case_set_green_channel,
+    case_withdraw,
+    green_channel_for,
+)
 from .consultations import (  # noqa: F401
     DEFAULT_CATEGORIES,
     TRANSITIONS,

@@ -1,3 +1,17 @@
+from .cases import (  # noqa: F401
+    case_accept,
+    case_apply,
+    case_assign,
+    case_assigned,
+    case_close,
+    case_decline,
+    case_detail,
+    case_entry,
+    case_green,
+    case_list,
+    case_withdraw,
+    my_cases,
+)
 from .consultations import (  # noqa: F401
     ask,
     consultation_assign,

@@ -32,14 +32,6 @@ legal_staff_required = _guard(is_legal_staff, "legal_aid.handle_consultation")
 screening_required = _guard(uses_screening, "legal_aid.screen_risk")
 
 
-def apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for key, errors in error.error_dict.items():
-            form.add_error(key if key in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def flash_errors(request, error: ValidationError | PermissionDenied) -> None:
     if isinstance(error, ValidationError):
         for text in error.messages:

@@ -8,13 +8,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from apps.core.forms import add_service_errors
 from apps.core.uploads import private_file_url
 
 from .. import selectors, services
 from ..forms import AskForm, AssignForm, MessageForm, RateForm
 from ..models import ConsultationMessage
 from ..permissions import is_legal_staff, is_volunteer_lawyer
-from .common import apply_errors, flash_errors, lawyer_required
+from .common import flash_errors, lawyer_required
 
 
 def ask(request):
@@ -27,7 +28,7 @@ def ask(request):
                 worker=request.user, category=data["category"], facts=data["facts"],
                 attachment=data.get("attachment"), allow_publish=data["allow_publish"])
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"已收到您的咨询（编号 {consultation.pk}），志愿律师将在 "
                                       f"{consultation.category.first_answer_hours} 小时内首次答复。")
@@ -100,7 +101,7 @@ def consultation_message(request, pk: int):
         except (ValidationError, PermissionDenied) as error:
             if isinstance(error, PermissionDenied):
                 error = ValidationError(str(error))
-            apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "已保存。")
             return redirect("legal_aid:consultation_detail", pk=consultation.pk)
@@ -121,7 +122,7 @@ def consultation_rate(request, pk: int):
             services.consultation_rate(worker=request.user, consultation=consultation,
                                        rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"])
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "感谢您的评价。")
             return redirect("legal_aid:consultation_detail", pk=consultation.pk)
@@ -153,7 +154,7 @@ def consultation_assign(request, pk: int):
             services.consultation_assign(actor=request.user, consultation=consultation,
                                          lawyer=form.cleaned_data["lawyer"])
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "已分派。")
             return redirect("legal_aid:consultation_detail", pk=consultation.pk)

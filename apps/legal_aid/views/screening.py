@@ -6,10 +6,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
+from apps.core.forms import add_service_errors
+
 from .. import rules, selectors, services
 from ..forms import ScreeningForm
 from ..models import RiskScreening
-from .common import apply_errors, screening_required
+from .common import screening_required
 
 
 @screening_required
@@ -39,7 +41,7 @@ def screening_new(request):
             screening = services.screening_record(actor=request.user, enterprise=form.cleaned_data["enterprise"],
                                                   data=data)
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(form, error)
         except PermissionDenied as error:
             form.add_error("enterprise", str(error))
         else:

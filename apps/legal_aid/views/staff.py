@@ -10,12 +10,13 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from apps.core.forms import add_service_errors
 from apps.core.params import int_param
 
 from .. import selectors, services
 from ..forms import CategoryHoursForm, FaqForm
 from ..models import Consultation, ConsultationCategory, PublishedAnswer
-from .common import apply_errors, legal_staff_required
+from .common import legal_staff_required
 
 FILTERS = {"overdue", "nearing", "escalated", *Consultation.Status.values}
 
@@ -64,7 +65,7 @@ def category_list(request):
                 services.category_set_hours(actor=request.user, category=category,
                                             hours=form.cleaned_data["first_answer_hours"])
             except ValidationError as error:
-                apply_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, f"「{category.name}」的首次答复时限已改为 "
                                           f"{form.cleaned_data['first_answer_hours']} 小时（新提问起生效）。")
@@ -95,7 +96,7 @@ def faq_edit(request, pk: int):
             services.faq_publish(actor=request.user, faq=faq, publish=request.POST.get("action") == "publish",
                                  **form.cleaned_data)
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "已保存。")
             return redirect("legal_aid:faq_list")
