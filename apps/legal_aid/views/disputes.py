@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from apps.core.audit import audit_record
+from apps.core.forms import add_service_errors
 from apps.core.params import date_param, parse_id
 from apps.core.spreadsheets import table_response
 
@@ -21,7 +22,7 @@ from .. import selectors, services
 from ..dispute_forms import COLLECTIVE_RULE, DisputeEditForm, DisputeForm, ProgressForm, ThresholdsForm
 from ..models import LabourDispute
 from ..permissions import records_disputes, sets_dispute_thresholds
-from .common import _guard, apply_errors
+from .common import _guard
 
 dispute_staff_required = _guard(records_disputes, "legal_aid.record_dispute")
 thresholds_required = _guard(sets_dispute_thresholds, "legal_aid.change_disputethresholds")
@@ -126,7 +127,7 @@ def dispute_new(request):
             dispute = services.dispute_record(actor=request.user, enterprise=form.cleaned_data["enterprise"],
                                               data=data)
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(form, error)
         except PermissionDenied as error:
             form.add_error("enterprise", str(error))
         else:
@@ -162,7 +163,7 @@ def dispute_progress(request, pk: int):
         try:
             services.dispute_progress(actor=request.user, dispute=dispute, **form.cleaned_data)
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "已记录处理进展。")
             return redirect("legal_aid:dispute_detail", pk=dispute.pk)
@@ -181,7 +182,7 @@ def dispute_edit(request, pk: int):
         try:
             services.dispute_update(actor=request.user, dispute=dispute, data=form.cleaned_data)
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "已保存修改。")
             return redirect("legal_aid:dispute_detail", pk=dispute.pk)
@@ -199,7 +200,7 @@ def dispute_thresholds(request):
         try:
             services.thresholds_set(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "已保存重大劳动争议标准，自下一次登记或修改起生效。")
             return redirect("legal_aid:dispute_thresholds")

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
+from apps.core.forms import add_service_errors
 from apps.core.params import date_param
 from apps.core.uploads import private_file_url
 
@@ -16,7 +17,7 @@ from .. import selectors, services
 from ..dispute_forms import NegotiationForm
 from ..models import CollectiveNegotiation
 from ..permissions import records_disputes
-from .common import _guard, apply_errors
+from .common import _guard
 
 negotiation_staff_required = _guard(records_disputes, "legal_aid.record_dispute")
 SEARCH_LIMIT = 60
@@ -61,7 +62,7 @@ def negotiation_new(request):
                 actor=request.user, enterprise=form.cleaned_data["enterprise"], data=data,
                 agreement_file=form.cleaned_data.get("agreement_file"))
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(form, error)
         except PermissionDenied as error:
             form.add_error("enterprise", str(error))
         else:
