@@ -1,14 +1,12 @@
 """Selections: nominations within quota, review rounds, public voting, 公示 and objections."""
 from __future__ import annotations
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from apps.core import pagecache
+from apps.core import pagecache, ratelimit
 from apps.core.audit import audit_record
-from apps.core.cache import CacheUnavailable
 from apps.core.models import Organization
 from apps.core.scoping import can_act_for
 
@@ -173,15 +171,6 @@ def nomination_review(*, actor, nomination: Nomination, passed: bool, note: str 
     return nomination
 
 
-def _address_over_limit(address: str | None) -> bool:
-    key = f"publicity-vote:{address or 'unknown'}:{timezone.now():%Y%m%d%H}"
-    try:
-        cache.add(key, 0, 3600)
-        return cache.incr(key) > VOTES_PER_ADDRESS_PER_HOUR
-    except CacheUnavailable:  # a cache outage must not stop the vote; the daily rule still holds
-        return False
-
-
 def vote_cast(*, voter, nomination: Nomination, address: str | None) -> Vote:
     """One vote per person per nominee per day, enforced by the database constraint."""
     campaign = nomination.campaign
@@ -190,7 +179,9 @@ def vote_cast(*, voter, nomination: Nomination, address: str | None) -> Vote:
         raise ValidationError("现在不是投票时间。")
     if nomination.status == Nomination.Status.REJECTED:
         raise ValidationError("该人选不在投票范围内。")
-    if _address_over_limit(address):
+    # Fails open: a cache outage must not stop the vote; the one-a-day constraint still holds.
+    if ratelimit.hit(("publicity-vote", address or "unknown"), limit=VOTES_PER_ADDRESS_PER_HOUR,
+                     window_seconds=3600, fail_open=True).limited:
         raise ValidationError("投票过于频繁，请稍后再试。")
     try:
         with transaction.atomic():
