@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from apps.core.forms import add_service_errors
 from apps.core.net import client_ip
 from apps.core.pagecache import public_page
 from apps.core.params import parse_int
@@ -17,7 +18,6 @@ from apps.core.scoping import can_act_for
 from .. import selectors, services
 from ..forms import AnswerForm, CampaignForm, NominationForm, NominationReviewForm, ObjectionForm
 from ..models import Campaign, Nomination
-from .articles import apply_errors
 
 __all__ = ["campaign_list_public", "campaign_public", "vote", "objection_new", "console_campaigns",
            "campaign_create", "campaign_manage", "campaign_advance", "campaign_next_round", "nomination_review",
@@ -69,7 +69,7 @@ def objection_new(request, pk: int):
         try:
             services.objection_raise(actor=request.user, nomination=nomination, text=form.cleaned_data["text"])
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "异议已提交，主办单位将答复。")
             return redirect("publicity:campaign_public", pk=nomination.campaign_id)
@@ -93,7 +93,7 @@ def campaign_create(request):
         try:
             campaign = services.campaign_create(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "评选活动已发布。")
             return redirect("publicity:campaign_manage", pk=campaign.pk)
@@ -110,7 +110,7 @@ def campaign_manage(request, pk: int):
         try:
             services.nomination_submit(actor=request.user, campaign=campaign, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as error:
-            apply_errors(form, error if isinstance(error, ValidationError) else ValidationError(str(error)))
+            add_service_errors(form, error if isinstance(error, ValidationError) else ValidationError(str(error)))
         else:
             messages.success(request, "推荐已提交。")
             return redirect("publicity:campaign_manage", pk=campaign.pk)

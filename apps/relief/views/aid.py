@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from apps.core.forms import add_service_errors
 from apps.core.params import parse_id
 from apps.core.permissions import staff_required
 from apps.core.registry import membership
@@ -17,7 +18,7 @@ from apps.core.uploads import private_file_url
 from .. import selectors, services
 from ..forms import AidApplyForm, AidApproveForm, AidEnterForm, AidFactsForm, AidReturnForm
 from ..models import AidApplication
-from .common import apply_errors, flash_errors, relief_staff
+from .common import flash_errors, relief_staff
 
 S = AidApplication.Status
 
@@ -34,7 +35,7 @@ def aid_apply(request):
         try:
             application = services.aid_apply(actor=request.user, worker=request.user, **data)
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "帮扶申请已提交，您可以在“我的”页面查看办理进度。")
             return redirect("relief:aid_detail", pk=application.pk)
@@ -52,7 +53,7 @@ def aid_enter(request):
         try:
             application = services.aid_apply(actor=request.user, worker=form.worker, **data)
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(form, error)
         except PermissionDenied as error:
             form.add_error(None, str(error))
         else:
@@ -162,7 +163,7 @@ def aid_resubmit(request, pk: int):
         try:
             services.aid_resubmit(actor=request.user, application=application, **form.cleaned_data)
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "已重新提交。")
             return redirect("relief:aid_detail", pk=application.pk)
