@@ -73,7 +73,9 @@ def _eager_celery(request):
 
 @pytest.fixture(scope="session", autouse=True)
 def _own_media_folders(tmp_path_factory):
-    """Each test run stores uploads in its own temporary folders, never beside another run's."""
+    """Each test run stores uploads in its own temporary folders, never beside another run's nor in the
+    repository's private_media/ (file fields follow STORAGES through core.uploads.private_storage;
+    tests/core/test_media_isolation.py checks it)."""
     from django.conf import settings
     from django.test import override_settings
 

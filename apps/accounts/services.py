@@ -4,13 +4,12 @@ import secrets
 from datetime import timedelta
 
 from django.contrib.auth.password_validation import validate_password
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from apps.core import ratelimit
 from apps.core.audit import audit_record, current_ip
-from apps.core.cache import CacheUnavailable
 from apps.core.crypto import encrypt, pii_digest
 from apps.core.sms import send_sms
 from apps.core.validators import mask_resident_id, normalize_mobile, normalize_resident_id
@@ -36,14 +35,12 @@ def sms_code_send(*, phone: str, purpose: str) -> SmsVerification | None:
     """
     phone = normalize_mobile(phone)
     now = timezone.now()
-    address_key = f"sms-codes-from:{current_ip.get() or 'unknown'}:{now:%Y%m%d%H}"
-    try:
-        cache.add(address_key, 0, 3600)
-        sent_from_address = cache.incr(address_key)  # atomic, so parallel requests count too
-    except (CacheUnavailable, ValueError):
-        # Fails closed: without the counter nothing stops one address texting thousands of numbers.
-        raise ValidationError({"phone": "短信服务暂时繁忙，请稍后再试。"}) from None
-    if sent_from_address > HOURLY_LIMIT_PER_ADDRESS:
+    # Fails closed: without the counter nothing stops one address texting thousands of numbers.
+    from_address = ratelimit.hit(("sms-codes-from", current_ip.get() or "unknown"),
+                                 limit=HOURLY_LIMIT_PER_ADDRESS, window_seconds=3600, fail_open=False)
+    if from_address.unavailable:
+        raise ValidationError({"phone": "短信服务暂时繁忙，请稍后再试。"})
+    if from_address.limited:
         raise ValidationError({"phone": "获取验证码过于频繁，请稍后再试。"})
     recent = SmsVerification.objects.select_for_update().filter(
         phone=phone, created_at__gte=now - timedelta(days=1)

@@ -5,8 +5,9 @@ page is computed from the database. After a failure the cache is skipped for ``R
 seconds, so a page with many cache calls does not wait on a dead server once per call.
 
 ``incr`` is the exception: counters back rate limits, and a missing counter cannot be read as
-"zero so far". It raises ``CacheUnavailable`` and the caller decides which way to fail (the SMS
-limit in apps.accounts.services refuses: texts cost money and are the target of abuse).
+"zero so far". It raises ``CacheUnavailable``, and apps.core.ratelimit (the one rate limit) fails
+the way its caller chose: the SMS limit refuses (texts cost money and are the target of abuse),
+the second factor counts audit rows instead, public forms let the request through.
 """
 from __future__ import annotations
 

@@ -21,6 +21,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
+from django.core.signals import setting_changed
 from django.db import models
 from django.db.models.fields.files import FieldFile
 from django.http import HttpResponse, StreamingHttpResponse
@@ -28,6 +29,7 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
+from django.utils.functional import LazyObject, empty
 
 from apps.core.downloads import content_disposition
 
@@ -141,8 +143,32 @@ class RandomName:
         return isinstance(other, RandomName) and other.prefix == self.prefix
 
 
+class _PrivateStorage(LazyObject):
+    """``storages["private"]``, resolved when first used and again after the STORAGES setting changes.
+
+    A file field builds its storage when the models are imported, which is before a test run (or
+    anything else) can point STORAGES at another place; holding this proxy instead of the storage
+    itself makes every field follow the setting in force when a file is saved or read.
+    """
+
+    def _setup(self):
+        self._wrapped = storages["private"]
+
+
+private_storage = _PrivateStorage()
+
+
+def _storages_changed(*, setting, **kwargs) -> None:
+    if setting == "STORAGES":
+        private_storage._wrapped = empty
+
+
+setting_changed.connect(_storages_changed)
+
+
 def _private_storage():
-    return storages["private"]
+    # The migrations name this function; it hands every PrivateFileField the one proxy above.
+    return private_storage
 
 
 class PrivateFieldFile(FieldFile):

@@ -79,9 +79,8 @@ def seed(stdout=None) -> None:
         criteria="在疫情防控和复工复产中表现突出、事迹感人的一线职工。\n同等条件下向抗疫一线倾斜。",
         organization=city, nominate_until=today - timedelta(days=3), front_line_priority=True,
         voting_enabled=True, voting_until=today + timedelta(days=14), notice_until=today + timedelta(days=28),
-        status=Campaign.Status.VOTING, review_round=1)
+        status=Campaign.Status.VOTING, review_round=1, default_quota=5)
     counties = list(Organization.objects.filter(parent=city, org_type=Organization.Type.COUNTY).order_by("code"))
-    CampaignQuota.objects.bulk_create([CampaignQuota(campaign=campaign, district=d, quota=5) for d in counties])
     staff_by_code = {"410821": users.get("xiuwu_staff"), "410822": users.get("boai_staff")}
     for index, (name, front_line) in enumerate(NOMINEES):
         district = counties[index % min(2, len(counties))]
@@ -93,9 +92,12 @@ def seed(stdout=None) -> None:
             rounds_passed=1)
         Vote.objects.bulk_create([Vote(nomination=nomination, voter=w, day=today - timedelta(days=d + 1))
                                   for d in range(len(NOMINEES) - index) for w in workers[:2]])
-    Campaign.objects.create(
+    medal = Campaign.objects.create(
         title="2026年五一劳动奖章推荐", kind=Campaign.Kind.MAY_DAY_MEDAL, criteria="在本职岗位作出突出贡献的职工。",
-        organization=city, nominate_until=today + timedelta(days=20), front_line_priority=True)
+        organization=city, nominate_until=today + timedelta(days=20), front_line_priority=True, default_quota=3)
+    # 修武县 has more front-line workers to put forward this year: its own quota, the rest the default.
+    CampaignQuota.objects.bulk_create([CampaignQuota(campaign=medal, district=d, quota=5)
+                                       for d in counties if d.code == "410821"])
 
     contest = EssayContest.objects.create(
         title="“抗击疫情，我们在行动”主题征文", organization=city, status=EssayContest.Status.OPEN,

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from apps.core.uploads import UploadField
 
-from .models import Article, Campaign, Essay
+from .models import MAX_QUOTA, Article, Campaign, Essay
 
 
 class ArticleForm(forms.Form):
@@ -45,7 +45,8 @@ class CampaignForm(forms.Form):
     kind = forms.ChoiceField(label="类别", choices=Campaign.Kind.choices)
     criteria = forms.CharField(label="评选条件", widget=forms.Textarea(attrs={"rows": 5}), max_length=5000)
     nominate_until = forms.DateField(label="推荐截止日期", widget=forms.DateInput(attrs={"type": "date"}))
-    quota_per_district = forms.IntegerField(label="每个县区推荐名额", min_value=1, max_value=200)
+    quota_per_district = forms.IntegerField(label="各县区默认推荐名额", min_value=1, max_value=MAX_QUOTA,
+                                            help_text="发布后可在“推荐名额”页为个别县区单独设置。")
     front_line_priority = forms.BooleanField(label="向抗疫和复工复产一线倾斜", required=False, initial=True)
     voting_enabled = forms.BooleanField(label="开展网络投票", required=False)
     voting_until = forms.DateField(label="投票截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
@@ -61,6 +62,31 @@ class CampaignForm(forms.Form):
         if data.get("voting_enabled") and not data.get("voting_until"):
             self.add_error("voting_until", "开展网络投票时请填写投票截止日期。")
         return data
+
+
+def _quota_field(label: str, *, required: bool, help_text: str = "") -> forms.IntegerField:
+    return forms.IntegerField(label=label, required=required, min_value=0, max_value=MAX_QUOTA, help_text=help_text,
+                              error_messages={"required": "请填写默认名额。", "invalid": "请输入整数。",
+                                              "min_value": f"名额应为 0 到 {MAX_QUOTA} 之间的整数。",
+                                              "max_value": f"名额应为 0 到 {MAX_QUOTA} 之间的整数。"})
+
+
+class QuotaForm(forms.Form):
+    """The default and, per county-level union, its own number (blank: the default applies)."""
+
+    default_quota = _quota_field("各县区默认推荐名额", required=True, help_text="未单独设置的县区按此名额推荐。")
+
+    def __init__(self, *args, rows, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        for row in rows:
+            self.fields[f"quota_{row.district.pk}"] = _quota_field(
+                row.district.name, required=False, help_text=f"已推荐 {row.used} 名；留空按默认名额")
+            if row.own:
+                self.initial.setdefault(f"quota_{row.district.pk}", row.quota)
+
+    def quotas(self) -> dict[int, int | None]:
+        return {row.district.pk: self.cleaned_data.get(f"quota_{row.district.pk}") for row in self.rows}
 
 
 class NominationForm(forms.Form):

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
 from apps.core.uploads import PrivateFileField, RandomName
+
+MAX_QUOTA = 200  # places one county-level union may have in one selection
 
 
 class Article(models.Model):
@@ -107,6 +110,10 @@ class Campaign(models.Model):
     notice_until = models.DateField("公示截止日期", null=True, blank=True)
     status = models.CharField("阶段", max_length=12, choices=Status.choices, default=Status.NOMINATING)
     review_round = models.PositiveSmallIntegerField("当前评审轮次", default=1)
+    # Every county-level union of the organiser's subtree has this many places unless a CampaignQuota
+    # row of the campaign names another number for it.
+    default_quota = models.PositiveSmallIntegerField("各县区默认推荐名额", default=0,
+                                                     validators=[MaxValueValidator(MAX_QUOTA)])
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -123,10 +130,12 @@ class Campaign(models.Model):
 
 
 class CampaignQuota(models.Model):
+    """A county-level union's own number of places in one selection (others have the campaign's default)."""
+
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="quotas")
     district = models.ForeignKey("core.Organization", on_delete=models.PROTECT, related_name="+",
                                  verbose_name="县区")
-    quota = models.PositiveSmallIntegerField("推荐名额")
+    quota = models.PositiveSmallIntegerField("推荐名额", validators=[MaxValueValidator(MAX_QUOTA)])
 
     class Meta:
         verbose_name = "推荐名额"

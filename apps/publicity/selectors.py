@@ -1,15 +1,18 @@
 """Reads of the publicity app, scoped to who is asking."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from apps.core.indicators import Indicator
+from apps.core.models import Organization
 from apps.core.scoping import org_scope_q
 from apps.core.search import filter_substrings
 
-from .models import Article, Campaign, Essay, EssayContest, Exemplar, Nomination, Objection
+from .models import Article, Campaign, CampaignQuota, Essay, EssayContest, Exemplar, Nomination, Objection
 
 
 def public_articles(*, category: str = "", query: str = "") -> QuerySet[Article]:
@@ -102,6 +105,46 @@ def get_campaign_for_user(user, pk: int) -> Campaign:
     if campaign is None:
         raise Http404
     return campaign
+
+
+def campaign_districts(campaign: Campaign) -> QuerySet[Organization]:
+    """The county-level unions (and industry unions) that nominate in a selection."""
+    return Organization.objects.filter(
+        path__startswith=campaign.organization.path,
+        org_type__in=[Organization.Type.COUNTY, Organization.Type.INDUSTRY]).order_by("path")
+
+
+def used_by_district(campaign: Campaign) -> dict[int, int]:
+    """Places used per county-level union: its nominations that were not turned down."""
+    return dict(campaign.nominations.exclude(status=Nomination.Status.REJECTED).order_by()
+                .values_list("district").annotate(n=Count("pk")))
+
+
+@dataclass(frozen=True)
+class QuotaRow:
+    district: Organization
+    quota: int
+    used: int
+    own: bool  # set for this county; otherwise the campaign's default
+
+    @property
+    def left(self) -> int:
+        return max(self.quota - self.used, 0)
+
+
+def quota_usage(user, campaign: Campaign) -> list[QuotaRow]:
+    """Each county's quota and usage, in a fixed number of queries: the organiser sees every county, a nominating
+    union only its own county-level union."""
+    from apps.core.scoping import can_act_for
+
+    districts = campaign_districts(campaign)
+    if not can_act_for(user, campaign.organization):
+        county = getattr(getattr(user, "organization", None), "county", None)
+        districts = districts.filter(pk=county.pk) if county is not None else districts.none()
+    own = dict(CampaignQuota.objects.filter(campaign=campaign).values_list("district_id", "quota"))
+    used = used_by_district(campaign)
+    return [QuotaRow(district=d, quota=own.get(d.pk, campaign.default_quota), used=used.get(d.pk, 0),
+                     own=d.pk in own) for d in districts]
 
 
 def nominations_for_user(user, campaign: Campaign) -> QuerySet[Nomination]:

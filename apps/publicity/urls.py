@@ -36,6 +36,7 @@ urlpatterns = [
     path("console/campaigns/", views.console_campaigns, name="console_campaigns"),
     path("console/campaigns/new/", views.campaign_create, name="campaign_create"),
     path("console/campaigns/<int:pk>/", views.campaign_manage, name="campaign_manage"),
+    path("console/campaigns/<int:pk>/quotas/", views.campaign_quotas, name="campaign_quotas"),
     path("console/campaigns/<int:pk>/advance/", views.campaign_advance, name="campaign_advance"),
     path("console/campaigns/<int:pk>/next-round/", views.campaign_next_round, name="campaign_next_round"),
     path("console/campaigns/<int:pk>/recommendations/", views.recommendation_convert,

@@ -40,6 +40,7 @@ def _applications(users, relief_account, worker_pool) -> None:
         (Cause.INFECTION, 4, "3600", "approved", "2", "3000"), (Cause.OTHER, 2, "2900", "approved", "3", "1000"),
         (Cause.ILLNESS, 3, "2000", "city", "", ""), (Cause.ACCIDENT, 4, "3000", "city", "", ""),
         (Cause.INFECTION, 2, "1200", "county", "", ""), (Cause.ILLNESS, 1, "1400", "returned", "", ""),
+        (Cause.ACCIDENT, 2, "2600", "pay_returned", "3", "1000"),
     ]
     for (cause, size, income, state, tier, amount), worker in zip(plans, worker_pool, strict=False):
         application = services.aid_apply(
@@ -57,8 +58,11 @@ def _applications(users, relief_account, worker_pool) -> None:
             continue
         services.aid_approve(actor=city, application=application, tier=tier, amount=Decimal(amount),
                              account=relief_account, reason="同意")
-        if state == "paid":
+        if state in ("paid", "pay_returned"):
             services.aid_pay(actor=county, application=application)
+        if state == "pay_returned":
+            services.aid_payment_return(actor=county, application=application, reason="银行退回：收款账户已销户",
+                                        returned_on=timezone.localdate(), amount=Decimal(amount))
 
 
 def seed(stdout=None) -> None:
@@ -110,10 +114,10 @@ def seed(stdout=None) -> None:
                                   goods="米、面、油" if form == "goods" else "", visited_on=today - timedelta(days=n),
                                   visitors=f"{staff.real_name}等", confirmed=True)
 
-    pool = list(User.objects.filter(username__startswith="138393000").order_by("username")[:12])
-    if len(pool) < 12:
+    pool = list(User.objects.filter(username__startswith="138393000").order_by("username")[:13])
+    if len(pool) < 13:
         pool += [User.objects.get_or_create(username=f"1383960{n:04d}", defaults={
-            "real_name": f"帮扶职工{n}", "phone": f"1383960{n:04d}"})[0] for n in range(12 - len(pool))]
+            "real_name": f"帮扶职工{n}", "phone": f"1383960{n:04d}"})[0] for n in range(13 - len(pool))]
     _applications(users, relief_account, pool)
 
     # Needy-worker files in the grassroots union: every category, one closed, one due for its review.

@@ -125,6 +125,30 @@ class AidReturnForm(forms.Form):
                              error_messages={"required": "退回时请写明理由。"})
 
 
+class AidPaymentReturnForm(forms.Form):
+    """The bank sent a paid aid payment back: why, when, and how much (the whole payment)."""
+
+    reason = forms.CharField(label="退回原因", max_length=200, widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text="例如：卡号有误、账户已销户、户名不符",
+                             error_messages={"required": "请填写退回原因。",
+                                             "max_length": "退回原因不超过200个字。"})
+    returned_on = forms.DateField(label="退回日期", widget=DATE, help_text="银行退回款项的日期",
+                                  error_messages={"required": "请填写退回日期。", "invalid": "请输入有效的日期。"})
+    amount = _money("退回金额（元）", help_text="应与已发放金额一致")
+
+    def __init__(self, *args, application: AidApplication, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.application = application
+        self.fields["amount"].initial = application.amount
+        self.fields["returned_on"].initial = timezone.localdate()
+
+    def clean_returned_on(self):
+        value = self.cleaned_data["returned_on"]
+        if value > timezone.localdate():
+            raise ValidationError("退回日期不能晚于今天。")
+        return value
+
+
 class AidApproveForm(forms.Form):
     reason = forms.CharField(label="审核意见", max_length=1000, required=False,
                              widget=forms.Textarea(attrs={"rows": 2}))

@@ -20,9 +20,15 @@ def console_todos(user) -> list[TodoItem]:
         items.append(TodoItem(label="待审核的帮扶申请", count=count, url=reverse("relief:aid_list") + "?mine=1",
                               group=GROUP))
     if user.has_perm("relief.pay_aid"):
-        count = selectors.aid_for_user(user).filter(status=AidApplication.Status.APPROVED).count()
-        items.append(TodoItem(label="已批准待发放的帮扶", count=count,
+        from django.db.models import Count, Q
+
+        S = AidApplication.Status
+        counts = selectors.aid_for_user(user).aggregate(approved=Count("pk", filter=Q(status=S.APPROVED)),
+                                                        returned=Count("pk", filter=Q(status=S.PAYMENT_RETURNED)))
+        items.append(TodoItem(label="已批准待发放的帮扶", count=counts["approved"],
                               url=reverse("relief:aid_list") + "?status=approved", group=GROUP))
+        items.append(TodoItem(label="发放退回待重新支付的帮扶", count=counts["returned"],
+                              url=reverse("relief:aid_list") + f"?status={S.PAYMENT_RETURNED}", group=GROUP))
     if user.has_perm("relief.manage_registry"):
         from datetime import timedelta
 
@@ -39,7 +45,7 @@ def my_aid(user) -> MySection | None:
     from .models import AidApplication
 
     applications = AidApplication.objects.filter(worker=user).order_by("-submitted_at")[:5]
-    tones = {"paid": "success", "approved": "primary", "returned": "warning"}
+    tones = {"paid": "success", "approved": "primary", "returned": "warning", "pay_returned": "danger"}
     rows = [RecordRow(title=f"困难帮扶申请 · {a.get_cause_display()}", url=reverse("relief:aid_detail", args=[a.pk]),
                       status=a.get_status_display(), when=a.submitted_at, status_tone=tones.get(a.status, "secondary"))
             for a in applications]

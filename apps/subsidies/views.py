@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from apps.core import crypto
 from apps.core.audit import audit_record
+from apps.core.forms import add_service_errors
 from apps.core.indicators import period_bounds
 from apps.core.params import parse_id
 from apps.core.permissions import staff_required
@@ -36,14 +37,6 @@ from .models import Application, DuesDeferral, PaymentItem
 from .permissions import APPLICATION_PERMS, DEFERRAL_PERMS, staff_with_any
 
 S = Application.Status
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for key, errors in error.error_dict.items():
-            form.add_error(key if key in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _flash(request, error) -> None:
@@ -88,7 +81,7 @@ def apply(request, pk: int):
                 origin=data["origin"], band=data["band"], returned_on=data["returned_on"],
                 bank_name=data["bank_name"], bank_account=data["bank_account"], receipts=form.receipts())
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "申请已提交，等待企业工会确认您已返岗。")
             return redirect("subsidies:my_application", pk=application.pk)
@@ -106,7 +99,7 @@ def my_application(request, pk: int):
                                                  bank_name=form.cleaned_data["bank_name"],
                                                  bank_account=form.cleaned_data["bank_account"])
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "收款账户已更正，将在下一批次重新发放。")
             return redirect("subsidies:my_application", pk=pk)
@@ -208,7 +201,7 @@ def application_decide(request, pk: int):
             services.application_approve(actor=request.user, application=application, amount=data.get("amount"),
                                          comment=data["comment"])
     except ValidationError as error:
-        _apply_errors(form, error)
+        add_service_errors(form, error)
         return application_detail(request, pk, form=form)
     except PermissionDenied as error:
         _flash(request, error)
@@ -234,7 +227,7 @@ def programme_edit(request, pk: int | None = None):
         try:
             programme = services.programme_save(actor=request.user, programme=programme, **fields)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "补贴项目已保存。")
             return redirect("subsidies:programme_manage")
@@ -386,7 +379,7 @@ def deferral_new(request):
         try:
             deferral = services.deferral_apply(actor=request.user, **data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "缓缴申请已提交，等待县（市、区）总工会审批。")
             return redirect("subsidies:deferral_detail", pk=deferral.pk)

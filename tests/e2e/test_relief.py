@@ -96,3 +96,60 @@ def test_union_applies_district_and_city_approve_staff_pay_worker_sees_paid(
     assert application.status == "paid"
     assert xiuwu_account.available == before - Decimal("5000.00")
     assert xiuwu_account.spent == Decimal("5000.00") and xiuwu_account.reserved == 0
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_bank_returns_a_payment_clerk_records_it_worker_is_told_clerk_pays_again(
+        browser, live_server, page, org_tree, grassroots_staff, xiuwu_staff, city_staff, worker, relief_setup):
+    from django.utils import timezone
+
+    from apps.relief import services
+    from tests.relief.conftest import facts, pay_through
+
+    xiuwu_account = relief_setup
+    cashier = make_staff(org_tree.xiuwu, Role.COUNTY_STAFF, username="xiuwu_cashier")
+    application = pay_through(services.aid_apply(actor=grassroots_staff, worker=worker, **facts()),
+                              county_staff=xiuwu_staff, city_staff=city_staff, account=xiuwu_account, payer=cashier)
+    xiuwu_account.refresh_from_db()
+    paid_balance = xiuwu_account.available
+
+    clerk = page  # the county's cashier, on a phone
+    sign_in(clerk, "xiuwu_cashier")
+    clerk.goto(f"/relief/aid/{application.pk}/")
+    clerk.get_by_test_id("record-return").click()
+    assert clerk.evaluate("document.documentElement.scrollWidth") <= 360
+    assert clerk.get_by_label("退回金额（元）").input_value() == "5000.00"
+    clerk.get_by_label("退回原因").fill("")
+    clerk.get_by_role("button", name="登记退回").click()
+    clerk.get_by_text("请填写退回原因。").wait_for()
+    clerk.get_by_label("退回原因").fill("卡号有误，银行退回")
+    clerk.get_by_label("退回日期").fill(timezone.localdate().isoformat())
+    clerk.get_by_role("button", name="登记退回").click()
+    clerk.get_by_text("已登记退回").wait_for()
+    assert clerk.get_by_test_id("aid-status").inner_text() == "退回待重付"
+    xiuwu_account.refresh_from_db()
+    assert xiuwu_account.available == paid_balance + Decimal("5000.00")
+
+    context, own = _person(browser, live_server, width=360)
+    sign_in(own, worker.username)
+    own.goto("/inbox/")
+    own.get_by_text("帮扶资金被银行退回，请更新银行卡").first.wait_for()
+    own.goto(f"/relief/aid/{application.pk}/")
+    assert "提供新的银行卡信息" in own.get_by_test_id("payment-returned").inner_text()
+    assert own.get_by_test_id("repay").count() == 0 and own.get_by_test_id("record-return").count() == 0
+
+    clerk.get_by_test_id("repay").click()
+    clerk.get_by_text("帮扶资金已重新支付").wait_for()
+    assert clerk.get_by_test_id("aid-status").inner_text() == "已发放"
+    assert clerk.get_by_test_id("repay").count() == 0
+    assert "卡号有误，银行退回" in clerk.get_by_test_id("payment-returns").inner_text()
+    own.goto(f"/relief/aid/{application.pk}/")
+    steps = own.get_by_test_id("steps").inner_text()
+    assert "发放退回" in steps and "重新支付" in steps
+    context.close()
+
+    application.refresh_from_db()
+    xiuwu_account.refresh_from_db()
+    assert application.status == "paid" and application.payment_returns.count() == 1
+    assert xiuwu_account.available == paid_balance and xiuwu_account.spent == Decimal("5000.00")

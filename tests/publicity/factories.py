@@ -30,19 +30,14 @@ def make_article(organization, author, *, title="职工疗休养政策解读", c
 
 def make_campaign(organization, *, status="nominating", quota=2, front_line_priority=True, voting_enabled=True,
                   notice_until=None, title="2026年焦作市最美职工评选"):
-    from apps.core.models import Organization
-    from apps.publicity.models import Campaign, CampaignQuota
+    from apps.publicity.models import Campaign
 
-    campaign = Campaign.objects.create(
+    return Campaign.objects.create(
         title=title, kind=Campaign.Kind.MOST_BEAUTIFUL, criteria="在抗疫和复工复产中表现突出的职工。",
         organization=organization, nominate_until=timezone.localdate() + timedelta(days=10),
         front_line_priority=front_line_priority, voting_enabled=voting_enabled,
         voting_until=timezone.localdate() + timedelta(days=20) if voting_enabled else None,
-        notice_until=notice_until, status=status)
-    for district in Organization.objects.filter(path__startswith=organization.path,
-                                                org_type__in=["county", "industry"]):
-        CampaignQuota.objects.create(campaign=campaign, district=district, quota=quota)
-    return campaign
+        notice_until=notice_until, status=status, default_quota=quota)
 
 
 def make_nomination(campaign, by_org, user, *, name="李红", front_line=False, status="submitted", rounds_passed=0):

@@ -62,3 +62,16 @@ def facts(**extra):
             "household_income": Decimal("2400"), "description": "本人感染住院，家庭收入锐减。"}
     data.update(extra)
     return data
+
+
+def pay_through(application, *, county_staff, city_staff, account, amount="5000.00", payer=None):
+    """Take an application entered by a grassroots union through county and city review, then pay it."""
+    from apps.relief.models import AidApplication
+    from tests.factories import make_staff
+
+    services.aid_approve(actor=county_staff, application=application)
+    services.aid_approve(actor=city_staff, application=application, tier=Tier.FIRST, amount=Decimal(amount),
+                         account=account)
+    payer = payer or make_staff(account.organization, Role.COUNTY_STAFF, username=f"cashier_{application.pk}")
+    services.aid_pay(actor=payer, application=application)
+    return AidApplication.objects.get(pk=application.pk)

@@ -136,3 +136,62 @@ def test_twenty_people_approving_and_paying_one_application_pay_once(city_staff,
     assert county.spent == Decimal("500.00") and county.available == Decimal("500.00")
     assert sum(isinstance(o, AidApplication) for o in outcomes) == 2  # one approval, one payment
     assert application.steps.filter(kind="paid").count() == 1
+
+
+def _paid_application(city_staff, org_tree, xiuwu_staff, worker, grassroots_staff):
+    from apps.accounts.roles import Role
+    from tests.factories import make_staff
+
+    from .conftest import facts, pay_through
+
+    services.tier_rules_save(actor=city_staff, rows=[{"tier": "1", "cause": "", "income_ceiling": Decimal("5000"),
+                                                      "amount": Decimal("500"), "max_amount": Decimal("800")}])
+    fund = make_fund(city_staff, "10000")
+    county = allocate(city_staff, fund, org_tree.xiuwu, "1000.00")
+    application = services.aid_apply(actor=grassroots_staff, worker=worker, **facts())
+    clerks = [make_staff(org_tree.xiuwu, Role.COUNTY_STAFF, username=f"clerk_{n}") for n in range(2)]
+    paid = pay_through(application, county_staff=xiuwu_staff, city_staff=city_staff, account=county,
+                       amount="500.00", payer=clerks[0])
+    return paid, county, clerks
+
+
+def test_two_clerks_recording_one_returned_payment_reverse_it_once(city_staff, org_tree, xiuwu_staff, worker,
+                                                                   grassroots_staff):
+    require_postgres()
+    from django.utils import timezone
+
+    from apps.relief.models import AidPaymentReturn, LedgerEntry, Reversal
+
+    paid, county, clerks = _paid_application(city_staff, org_tree, xiuwu_staff, worker, grassroots_staff)
+
+    def record(clerk):
+        return lambda: services.aid_payment_return(actor=clerk, application=paid, reason="卡号有误",
+                                                   returned_on=timezone.localdate(), amount=Decimal("500.00"))
+
+    outcomes = race([record(clerk) for clerk in clerks])
+    assert all(isinstance(o, AidPaymentReturn) for o in outcomes) and len({o.pk for o in outcomes}) == 1
+    assert Reversal.objects.count() == 1 and LedgerEntry.objects.filter(kind="reversal").count() == 1
+    county.refresh_from_db()
+    assert county.spent == Decimal("0.00") and county.available == Decimal("1000.00")
+    assert selectors.ledger_totals(county)["available"] == Decimal("1000.00")
+
+
+def test_two_clerks_clicking_repay_at_once_pay_once(city_staff, org_tree, xiuwu_staff, worker, grassroots_staff):
+    require_postgres()
+    from django.utils import timezone
+
+    from apps.relief.models import AidApplication, Reservation
+
+    paid, county, clerks = _paid_application(city_staff, org_tree, xiuwu_staff, worker, grassroots_staff)
+    services.aid_payment_return(actor=clerks[0], application=paid, reason="账户已销户",
+                                returned_on=timezone.localdate(), amount=Decimal("500.00"))
+    outcomes = race([lambda clerk=clerk: services.aid_repay(actor=clerk, application=paid) for clerk in clerks * 3])
+    assert sum(isinstance(o, AidApplication) for o in outcomes) == 1
+    assert all("已重新支付" in str(o) for o in outcomes if isinstance(o, ValidationError))
+    paid.refresh_from_db()
+    county.refresh_from_db()
+    assert paid.status == AidApplication.Status.PAID
+    assert Disbursement.objects.count() == 2 and Reservation.objects.count() == 2
+    assert county.spent == Decimal("500.00") and county.available == Decimal("500.00")
+    assert selectors.ledger_totals(county)["spent"] == Decimal("500.00")
+    assert paid.steps.filter(kind="repaid").count() == 1

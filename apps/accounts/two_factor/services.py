@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import django_otp
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -24,8 +23,8 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from apps.core import ratelimit
 from apps.core.audit import audit_record
-from apps.core.cache import CacheUnavailable
 from apps.core.crypto import pii_digest
 from apps.core.models import AuditLog
 from apps.core.scoping import can_act_for
@@ -97,8 +96,13 @@ def _replace_recovery_codes(user) -> list[str]:
 
 # Attempt limit -----------------------------------------------------------------------------
 
-def _attempts_key(user) -> str:
-    return f"two-factor-attempts:{user.pk}"
+def _attempts_key(user) -> tuple:
+    return ("two-factor-attempts", user.pk)
+
+
+def _failures_in_window(user) -> int:
+    since = timezone.now() - timedelta(seconds=FAILURE_WINDOW)
+    return AuditLog.objects.filter(actor=user, action__in=FAILURE_ACTIONS, created_at__gte=since).count()
 
 
 def _take_attempt(user) -> int:
@@ -107,17 +111,8 @@ def _take_attempt(user) -> int:
     While Redis is down the audit trail counts instead: the failures it recorded in the window,
     plus this attempt. Parallel guesses then slip through one by one, never more than that.
     """
-    key = _attempts_key(user)
-    try:
-        cache.add(key, 0, FAILURE_WINDOW)
-        try:
-            return cache.incr(key)
-        except ValueError:  # the window expired between add and incr
-            cache.add(key, 1, FAILURE_WINDOW)
-            return 1
-    except CacheUnavailable:
-        since = timezone.now() - timedelta(seconds=FAILURE_WINDOW)
-        return 1 + AuditLog.objects.filter(actor=user, action__in=FAILURE_ACTIONS, created_at__gte=since).count()
+    return ratelimit.hit(_attempts_key(user), limit=FAILURE_LIMIT, window_seconds=FAILURE_WINDOW,
+                         fail_open=False, fallback=lambda: _failures_in_window(user)).count
 
 
 def _check_attempt(user) -> int:
@@ -138,7 +133,7 @@ def _record_failure(user, attempts: int, *, action: str) -> None:
 
 
 def _passed(user) -> None:
-    cache.delete(_attempts_key(user))
+    ratelimit.reset(_attempts_key(user))
 
 
 # Enrolment ---------------------------------------------------------------------------------

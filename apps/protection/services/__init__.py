@@ -10,7 +10,6 @@ from .hazards import (
     hazard_report_public,
     hazard_verify,
     hazards_escalate,
-    public_rate_limited,
 )
 from .inspections import inspection_submit, template_create, template_item_add, template_item_remove, validate_period
 from .other import (

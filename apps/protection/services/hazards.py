@@ -4,14 +4,12 @@ from __future__ import annotations
 import secrets
 from datetime import date
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.core.audit import audit_record, current_ip
-from apps.core.cache import CacheUnavailable
+from apps.core.audit import audit_record
 from apps.core.models import Enterprise
 from apps.notifications.services import notify
 
@@ -30,20 +28,6 @@ TRANSITIONS: dict[str, set[str]] = {
 _REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 PUBLIC_REPORTS_PER_HOUR = 5
 PUBLIC_LOOKUPS_PER_HOUR = 30
-
-
-def public_rate_limited(bucket: str, *, limit: int) -> bool:
-    """True when this client address has used ``bucket`` more than ``limit`` times this hour.
-
-    The one per-address limit of the public pages (same cache.add/incr pattern as the SMS limit);
-    a cache outage lets the request through rather than taking the public form down.
-    """
-    key = f"protection-{bucket}:{current_ip.get() or 'unknown'}:{timezone.now():%Y%m%d%H}"
-    try:
-        cache.add(key, 0, 3600)
-        return cache.incr(key) > limit
-    except CacheUnavailable:  # a cache outage must not refuse every worker's report
-        return False
 
 
 def _new_reference() -> str:

@@ -6,12 +6,13 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from apps.core.forms import add_service_errors
 from apps.core.permissions import staff_required
 from apps.core.scoping import can_act_for
 
 from .. import selectors, services
 from ..forms import InspectionStartForm, TemplateForm, TemplateItemForm
-from .common import apply_errors, flash_errors, narrow_to_link, protection_staff
+from .common import flash_errors, narrow_to_link, protection_staff
 
 
 @protection_staff
@@ -28,7 +29,7 @@ def template_create(request):
         try:
             template = services.template_create(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "模板已创建，请添加检查项目。")
             return redirect("protection:template_detail", pk=template.pk)
@@ -48,7 +49,7 @@ def template_detail(request, pk: int):
             try:
                 target = services.template_item_add(actor=request.user, template=template, **item_form.cleaned_data)
             except ValidationError as error:
-                apply_errors(item_form, error)
+                add_service_errors(item_form, error)
             else:
                 if target.pk != template.pk:
                     messages.info(request, f"该模板已被使用，修改保存为第 {target.version} 版。")
@@ -97,7 +98,7 @@ def inspection_create(request, pk: int):
                                                     template=template, period=form.cleaned_data["period"],
                                                     answers=form.answers())
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "自查已提交。" + (f"{inspection.failed_count} 个不合格项已列为风险隐患。"
                                                      if inspection.failed_count else "全部合格。"))

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from apps.core.forms import add_service_errors
 from apps.core.params import parse_int
 from apps.core.permissions import staff_required
 from apps.core.spreadsheets import table_response
@@ -25,7 +26,7 @@ from ..forms import (
 )
 from ..models import HealthRules
 from ..permissions import can_judge_ankang
-from .common import apply_errors, flash_errors, narrow_to_link, protection_staff
+from .common import flash_errors, narrow_to_link, protection_staff
 
 # --- visits ---------------------------------------------------------------------------------------
 
@@ -46,7 +47,7 @@ def visit_create(request):
         try:
             visit = services.visit_record(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "检查记录已保存。发现隐患请在下方逐项登记。")
             return redirect("protection:visit_detail", pk=visit.pk)
@@ -65,7 +66,7 @@ def visit_detail(request, pk: int):
                 hazard = services.hazard_raise(actor=request.user, enterprise=visit.enterprise, visit=visit,
                                                **form.cleaned_data)
             except ValidationError as error:
-                apply_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, f"已登记隐患 {hazard.reference}。")
                 return redirect("protection:visit_detail", pk=visit.pk)
@@ -115,7 +116,7 @@ def health_enterprise(request, pk: int):
                 else:
                     services.health_rules_save(actor=request.user, enterprise=enterprise, **form.cleaned_data)
             except ValidationError as error:
-                apply_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, "已保存。")
                 return redirect("protection:health_enterprise", pk=enterprise.pk)
@@ -150,7 +151,7 @@ def ankang_list(request):
                 services.ankang_register(actor=request.user, enterprise=register_form.cleaned_data["enterprise"],
                                          year=timezone.localdate().year)
             except ValidationError as error:
-                apply_errors(register_form, error)
+                add_service_errors(register_form, error)
             else:
                 messages.success(request, "已报名本年度安康杯竞赛。")
                 return redirect("protection:ankang_list")

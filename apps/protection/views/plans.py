@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from apps.core.forms import add_service_errors
 from apps.core.params import parse_int
 from apps.core.permissions import staff_required
 from apps.core.uploads import private_file_url
@@ -13,7 +14,7 @@ from apps.core.uploads import private_file_url
 from .. import selectors, services
 from ..forms import PlanForm, PlanReviewForm
 from ..models import PLAN_ITEMS, ResumptionPlan
-from .common import apply_errors, flash_errors, narrow_to_link, protection_staff
+from .common import flash_errors, narrow_to_link, protection_staff
 
 
 @protection_staff
@@ -44,7 +45,7 @@ def plan_submit(request, pk: int | None = None):
                                         checklist=form.checklist(), document=data.get("document"),
                                         resumed_on=data.get("resumed_on"), note=data.get("note", ""))
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "复工方案已提交，等待县（市、区）总工会审核。")
             return redirect("protection:plan_detail", pk=plan.pk)

@@ -6,6 +6,9 @@ from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from apps.core import ratelimit
+from apps.core.net import client_ip
+
 from .. import services
 from ..forms import FollowForm, PublicHazardForm
 from ..models import Hazard, HazardEvent
@@ -14,12 +17,18 @@ from ..selectors import hazard_by_reference
 PUBLIC_STEPS = [Hazard.Status.REPORTED, Hazard.Status.ASSIGNED, Hazard.Status.RECTIFIED, Hazard.Status.VERIFIED]
 
 
+def _over_limit(request, bucket: str, limit: int) -> bool:
+    # Fails open: a cache outage must not refuse every worker's report.
+    return ratelimit.hit((f"protection-{bucket}", client_ip(request) or "unknown"), limit=limit,
+                         window_seconds=3600, fail_open=True).limited
+
+
 @login_not_required
 def report(request):
     """Anyone may report a hazard; name optional; limited per address."""
     form = PublicHazardForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
-        if services.public_rate_limited("report", limit=services.hazards.PUBLIC_REPORTS_PER_HOUR):
+        if _over_limit(request, "report", services.hazards.PUBLIC_REPORTS_PER_HOUR):
             form.add_error(None, "提交过于频繁，请一小时后再试。如情况紧急，请直接拨打工会热线。")
         elif form.is_valid():
             data = form.cleaned_data
@@ -39,7 +48,7 @@ def follow(request):
     looked_up = False
     if form.is_bound and form.is_valid():
         looked_up = True
-        if services.public_rate_limited("follow", limit=services.hazards.PUBLIC_LOOKUPS_PER_HOUR):
+        if _over_limit(request, "follow", services.hazards.PUBLIC_LOOKUPS_PER_HOUR):
             form.add_error(None, "查询过于频繁，请稍后再试。")
             looked_up = False
         else:

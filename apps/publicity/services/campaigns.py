@@ -1,22 +1,22 @@
 """Selections: nominations within quota, review rounds, public voting, 公示 and objections."""
 from __future__ import annotations
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from apps.core import pagecache
+from apps.core import pagecache, ratelimit
 from apps.core.audit import audit_record
-from apps.core.cache import CacheUnavailable
 from apps.core.models import Organization
 from apps.core.scoping import can_act_for
 
-from ..models import Campaign, CampaignQuota, Nomination, NominationReview, Objection, Vote
+from ..models import MAX_QUOTA, Campaign, CampaignQuota, Nomination, NominationReview, Objection, Vote
+from ..selectors import campaign_districts, used_by_district
 
 __all__ = [
-    "campaign_create", "campaign_advance", "campaign_next_round", "nomination_submit", "nomination_review",
-    "vote_cast", "objection_raise", "objection_answer", "VOTES_PER_ADDRESS_PER_HOUR",
+    "campaign_create", "campaign_quotas_set", "campaign_advance", "campaign_next_round",
+    "nomination_submit", "nomination_review", "vote_cast", "objection_raise", "objection_answer",
+    "VOTES_PER_ADDRESS_PER_HOUR",
 ]
 
 PAGES = "campaigns"
@@ -39,7 +39,8 @@ def _require_runner(actor, campaign: Campaign) -> None:
 @transaction.atomic
 def campaign_create(*, actor, title: str, kind: str, criteria: str, nominate_until, front_line_priority: bool,
                     voting_enabled: bool, voting_until=None, notice_until=None, quota_per_district: int) -> Campaign:
-    """Open a selection with the same quota for every county-level union of the organiser's subtree."""
+    """Open a selection; every county-level union of the organiser's subtree starts with the same quota
+    (``campaign_quotas_set`` then gives single counties their own)."""
     organization = actor.organization
     if not actor.has_perm("publicity.run_campaign") or organization is None:
         raise PermissionDenied("只有主办单位可以发起评选。")
@@ -48,16 +49,74 @@ def campaign_create(*, actor, title: str, kind: str, criteria: str, nominate_unt
     campaign = Campaign(title=title.strip(), kind=kind, criteria=criteria.strip(), organization=organization,
                         nominate_until=nominate_until, front_line_priority=front_line_priority,
                         voting_enabled=voting_enabled, voting_until=voting_until if voting_enabled else None,
-                        notice_until=notice_until)
+                        notice_until=notice_until, default_quota=quota_per_district)
     campaign.full_clean()
     campaign.save()
-    districts = Organization.objects.filter(path__startswith=organization.path,
-                                            org_type__in=[Organization.Type.COUNTY, Organization.Type.INDUSTRY])
-    CampaignQuota.objects.bulk_create([CampaignQuota(campaign=campaign, district=d, quota=quota_per_district)
-                                       for d in districts])
     audit_record(actor=actor, action="publicity.campaign.created", target=campaign,
                  after={"kind": kind, "quota_per_district": quota_per_district})
     pagecache.bump(PAGES)
+    return campaign
+
+
+def _quota_number(value, field: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_QUOTA:
+        raise ValidationError({field: f"名额应为 0 到 {MAX_QUOTA} 之间的整数。"})
+    return value
+
+
+@transaction.atomic
+def campaign_quotas_set(*, actor, campaign: Campaign, default_quota: int,
+                        quotas: dict[int, int | None]) -> Campaign:
+    """The organiser sets the default and single counties' own quotas (``None``: back to the default).
+
+    Runs under the campaign's row lock, the one every nomination takes, so a quota never changes
+    between a nomination's count and its insert; no county is given fewer places than it has used.
+    """
+    campaign = Campaign.objects.select_for_update().select_related("organization").get(pk=campaign.pk)
+    _require_runner(actor, campaign)
+    if campaign.status != Campaign.Status.NOMINATING:
+        raise ValidationError("推荐已结束，不能再调整名额。")
+    default_quota = _quota_number(default_quota, "default_quota")
+    districts = {d.pk: d for d in campaign_districts(campaign)}
+    unknown = set(quotas) - set(districts)
+    if unknown:
+        raise ValidationError("只能为本次评选范围内的县（市、区）总工会和产业工会设置名额。")
+    errors: dict[str, str] = {}
+    chosen = {pk: (None if value is None else _quota_number(value, f"quota_{pk}")) for pk, value in quotas.items()}
+    before_rows = dict(CampaignQuota.objects.select_for_update().filter(campaign=campaign)
+                       .values_list("district_id", "quota"))
+    after_rows = {**before_rows, **{pk: v for pk, v in chosen.items() if v is not None}}
+    for pk, value in chosen.items():
+        if value is None:
+            after_rows.pop(pk, None)
+    used = used_by_district(campaign)
+    short_on_default = []
+    for pk, count in used.items():
+        if pk not in districts:
+            continue
+        allowed = after_rows.get(pk, default_quota)
+        if count > allowed:
+            if pk in after_rows:
+                errors[f"quota_{pk}"] = f"{districts[pk].name}已推荐 {count} 名，名额不能少于已推荐人数。"
+            else:
+                short_on_default.append(f"{districts[pk].name}（已推荐 {count} 名）")
+    if short_on_default:
+        errors["default_quota"] = f"默认名额少于{'、'.join(short_on_default)}已推荐的人数。"
+    if errors:
+        raise ValidationError(errors)
+    CampaignQuota.objects.filter(campaign=campaign).exclude(district_id__in=list(after_rows)).delete()
+    for pk, value in after_rows.items():
+        if before_rows.get(pk) != value:
+            CampaignQuota.objects.update_or_create(campaign=campaign, district_id=pk, defaults={"quota": value})
+    before_default = campaign.default_quota
+    campaign.default_quota = default_quota
+    campaign.save(update_fields=["default_quota"])
+    names = {pk: district.name for pk, district in districts.items()}
+    audit_record(actor=actor, action="publicity.campaign.quotas_set", target=campaign,
+                 before={"default": before_default,
+                         "counties": {names[pk]: v for pk, v in before_rows.items() if pk in names}},
+                 after={"default": default_quota,
+                        "counties": {names[pk]: v for pk, v in after_rows.items() if pk in names}})
     return campaign
 
 
@@ -123,12 +182,14 @@ def nomination_submit(*, actor, campaign: Campaign, nominee_name: str, workplace
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if campaign.status != Campaign.Status.NOMINATING or timezone.localdate() > campaign.nominate_until:
         raise ValidationError("推荐已截止。")
-    quota = CampaignQuota.objects.select_for_update().filter(campaign=campaign, district=district).first()
-    if quota is None:
+    # The campaign row lock above serialises every nomination of the selection and every quota change.
+    own = CampaignQuota.objects.filter(campaign=campaign, district=district).values_list("quota", flat=True).first()
+    quota = campaign.default_quota if own is None else own
+    if not quota or not district.is_within(campaign.organization):
         raise ValidationError("本县区在此次评选中没有推荐名额。")
     used = campaign.nominations.filter(district=district).exclude(status=Nomination.Status.REJECTED).count()
-    if used >= quota.quota:
-        raise ValidationError(f"{district.name}的推荐名额（{quota.quota} 名）已用完。")
+    if used >= quota:
+        raise ValidationError(f"{district.name}的推荐名额（{quota} 名）已用完。")
     nomination = Nomination(campaign=campaign, district=district, nominated_by=actor.organization,
                             submitted_by=actor, nominee_name=nominee_name.strip(), workplace=workplace.strip(),
                             deeds=deeds.strip(), front_line=front_line, is_collective=is_collective,
@@ -173,15 +234,6 @@ def nomination_review(*, actor, nomination: Nomination, passed: bool, note: str 
     return nomination
 
 
-def _address_over_limit(address: str | None) -> bool:
-    key = f"publicity-vote:{address or 'unknown'}:{timezone.now():%Y%m%d%H}"
-    try:
-        cache.add(key, 0, 3600)
-        return cache.incr(key) > VOTES_PER_ADDRESS_PER_HOUR
-    except CacheUnavailable:  # a cache outage must not stop the vote; the daily rule still holds
-        return False
-
-
 def vote_cast(*, voter, nomination: Nomination, address: str | None) -> Vote:
     """One vote per person per nominee per day, enforced by the database constraint."""
     campaign = nomination.campaign
@@ -190,7 +242,9 @@ def vote_cast(*, voter, nomination: Nomination, address: str | None) -> Vote:
         raise ValidationError("现在不是投票时间。")
     if nomination.status == Nomination.Status.REJECTED:
         raise ValidationError("该人选不在投票范围内。")
-    if _address_over_limit(address):
+    # Fails open: a cache outage must not stop the vote; the one-a-day constraint still holds.
+    if ratelimit.hit(("publicity-vote", address or "unknown"), limit=VOTES_PER_ADDRESS_PER_HOUR,
+                     window_seconds=3600, fail_open=True).limited:
         raise ValidationError("投票过于频繁，请稍后再试。")
     try:
         with transaction.atomic():

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from apps.core.forms import add_service_errors
 from apps.core.pagecache import public_page
 from apps.core.permissions import staff_required
 
@@ -16,14 +17,6 @@ from ..models import Article
 
 __all__ = ["article_list", "article_detail", "console_articles", "article_edit", "article_manage",
            "article_transition"]
-
-
-def apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for key, errors in error.error_dict.items():
-            form.add_error(key if key in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @login_not_required
@@ -80,7 +73,7 @@ def article_edit(request, pk: int | None = None):
                 article = services.article_create(actor=request.user, organization=request.user.organization,
                                                   **fields)
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "文章已保存。")
             return redirect("publicity:article_manage", pk=article.pk)

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from apps.core.forms import add_service_errors
 from apps.core.net import client_ip
 from apps.core.pagecache import public_page
 from apps.core.params import parse_int
@@ -15,13 +16,12 @@ from apps.core.permissions import staff_required
 from apps.core.scoping import can_act_for
 
 from .. import selectors, services
-from ..forms import AnswerForm, CampaignForm, NominationForm, NominationReviewForm, ObjectionForm
+from ..forms import AnswerForm, CampaignForm, NominationForm, NominationReviewForm, ObjectionForm, QuotaForm
 from ..models import Campaign, Nomination
-from .articles import apply_errors
 
 __all__ = ["campaign_list_public", "campaign_public", "vote", "objection_new", "console_campaigns",
-           "campaign_create", "campaign_manage", "campaign_advance", "campaign_next_round", "nomination_review",
-           "objection_answer", "recommendation_convert"]
+           "campaign_create", "campaign_manage", "campaign_quotas", "campaign_advance", "campaign_next_round",
+           "nomination_review", "objection_answer", "recommendation_convert"]
 
 
 def _flash(request, error) -> None:
@@ -69,7 +69,7 @@ def objection_new(request, pk: int):
         try:
             services.objection_raise(actor=request.user, nomination=nomination, text=form.cleaned_data["text"])
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "异议已提交，主办单位将答复。")
             return redirect("publicity:campaign_public", pk=nomination.campaign_id)
@@ -93,7 +93,7 @@ def campaign_create(request):
         try:
             campaign = services.campaign_create(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "评选活动已发布。")
             return redirect("publicity:campaign_manage", pk=campaign.pk)
@@ -110,7 +110,7 @@ def campaign_manage(request, pk: int):
         try:
             services.nomination_submit(actor=request.user, campaign=campaign, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as error:
-            apply_errors(form, error if isinstance(error, ValidationError) else ValidationError(str(error)))
+            add_service_errors(form, error if isinstance(error, ValidationError) else ValidationError(str(error)))
         else:
             messages.success(request, "推荐已提交。")
             return redirect("publicity:campaign_manage", pk=campaign.pk)
@@ -122,7 +122,32 @@ def campaign_manage(request, pk: int):
         if campaign.status == "nominating" else [],
         "next_phases": [(s, Campaign.Status(s).label) for s in services.CAMPAIGN_TRANSITIONS[campaign.status]
                         if s != Campaign.Status.VOTING or campaign.voting_enabled] if runner else [],
-        "review_form": NominationReviewForm(), "answer_form": AnswerForm()})
+        "review_form": NominationReviewForm(), "answer_form": AnswerForm(),
+        "quota_rows": selectors.quota_usage(request.user, campaign)})
+
+
+@staff_required(perm="publicity.run_campaign")
+def campaign_quotas(request, pk: int):
+    """Organisers: the default quota and single counties' own, while nominations are open."""
+    campaign = selectors.get_campaign_for_user(request.user, pk)
+    if not can_act_for(request.user, campaign.organization):
+        raise PermissionDenied
+    if campaign.status != Campaign.Status.NOMINATING:
+        messages.info(request, "推荐已结束，不能再调整名额。")
+        return redirect("publicity:campaign_manage", pk=campaign.pk)
+    rows = selectors.quota_usage(request.user, campaign)
+    form = QuotaForm(request.POST or None, rows=rows, initial={"default_quota": campaign.default_quota})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.campaign_quotas_set(actor=request.user, campaign=campaign,
+                                         default_quota=form.cleaned_data["default_quota"], quotas=form.quotas())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "推荐名额已保存。")
+            return redirect("publicity:campaign_manage", pk=campaign.pk)
+    return render(request, "publicity/campaign_quotas.html", {"campaign": campaign, "form": form, "rows": rows},
+                  status=400 if form.errors else 200)
 
 
 @staff_required(perm="publicity.run_campaign")

@@ -8,13 +8,13 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from apps.core.forms import add_service_errors
 from apps.core.pagecache import public_page
 from apps.core.permissions import staff_required
 
 from .. import selectors, services
 from ..forms import AwardForm, ContestForm, EssayForm, ExemplarForm, ExemplarPhotoForm, ScoreForm
 from ..models import Essay, EssayContest
-from .articles import apply_errors
 
 __all__ = ["exemplar_gallery", "exemplar_detail", "console_exemplars", "exemplar_create", "exemplar_manage",
            "contest_list", "contest_public", "essay_public", "essay_submit", "console_contests", "contest_create",
@@ -111,7 +111,7 @@ def essay_submit(request, pk: int):
         try:
             services.essay_submit(author=request.user, contest=contest, **form.cleaned_data)
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "投稿成功，感谢参与！")
             return redirect("publicity:contest_public", pk=contest.pk)
@@ -131,7 +131,7 @@ def contest_create(request):
         try:
             contest = services.contest_create(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "征文活动已发布。")
             return redirect("publicity:contest_judge", pk=contest.pk)
@@ -168,7 +168,7 @@ def essay_judge(request, pk: int):
                 messages.success(request, "评分已保存。")
                 return redirect("publicity:contest_judge", pk=contest.pk)
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(form, error)
         except PermissionDenied as error:
             messages.error(request, str(error))
     return render(request, "publicity/essay_judge.html", {"essay": essay, "contest": contest, "form": form,

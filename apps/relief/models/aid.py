@@ -11,7 +11,7 @@ from django.db.models import Q
 from apps.core.models import Organization
 from apps.core.uploads import PrivateFileField
 
-from .funds import MONEY, Disbursement, Reservation
+from .funds import MONEY, Disbursement, Reservation, Reversal
 
 
 class Cause(models.TextChoices):
@@ -81,6 +81,7 @@ class AidApplication(models.Model):
         RETURNED = "returned", "已退回"
         APPROVED = "approved", "已批准待发放"
         PAID = "paid", "已发放"
+        PAYMENT_RETURNED = "pay_returned", "退回待重付"
 
     worker = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="申请职工", on_delete=models.PROTECT,
                                related_name="relief_aid_applications")
@@ -146,6 +147,8 @@ class AidStep(models.Model):
         RETURNED = "returned", "退回"
         RESERVED = "reserved", "批准并预留资金"
         PAID = "paid", "已发放"
+        PAYMENT_RETURNED = "pay_returned", "发放退回"
+        REPAID = "repaid", "重新支付"
 
     application = models.ForeignKey(AidApplication, verbose_name="申请", on_delete=models.CASCADE,
                                     related_name="steps")
@@ -165,3 +168,31 @@ class AidStep(models.Model):
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+
+class AidPaymentReturn(models.Model):
+    """A paid aid payment that came back (wrong card, account closed): its money went back to the fund
+    through the ledger, and the application waits to be paid again."""
+
+    application = models.ForeignKey(AidApplication, verbose_name="申请", on_delete=models.PROTECT,
+                                    related_name="payment_returns")
+    # One return per payment: the database refuses a second, whatever the services do.
+    disbursement = models.OneToOneField(Disbursement, verbose_name="退回的支出", on_delete=models.PROTECT,
+                                        related_name="aid_return")
+    reversal = models.OneToOneField(Reversal, verbose_name="台账退回", on_delete=models.PROTECT,
+                                    related_name="aid_return")
+    amount = models.DecimalField("退回金额（元）", **MONEY)
+    reason = models.CharField("退回原因", max_length=200)
+    returned_on = models.DateField("退回日期")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT,
+                                    related_name="+")
+    recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "帮扶资金退回"
+        verbose_name_plural = "帮扶资金退回"
+        ordering = ["recorded_at", "id"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="relief_aid_return_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.application} 退回 {self.amount} 元"

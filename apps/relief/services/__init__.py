@@ -5,6 +5,8 @@ from .aid import (
     aid_apply,
     aid_approve,
     aid_pay,
+    aid_payment_return,
+    aid_repay,
     aid_resubmit,
     aid_return,
     current_ruleset,

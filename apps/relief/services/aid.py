@@ -2,15 +2,21 @@
 
 Approval at the city reserves the money in a fund account; payment disburses exactly that
 reservation. Both steps lock the application row first, so a crowd of clicks pays once.
+
+A payment the bank sends back (wrong card, account closed) is recorded as a return: the ledger
+reverses that disbursement (once per disbursement), the application waits as 退回待重付, and
+paying it again reserves and disburses anew under the reference of that attempt.
 """
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from apps.core.audit import audit_record
 from apps.core.models import Organization
@@ -18,12 +24,23 @@ from apps.core.registry import membership
 from apps.core.scoping import can_act_for, is_staff_member
 from apps.notifications.services import notify
 
-from ..models import AidApplication, AidStep, Cause, FundAccount, NeedyFile, NeedyHelp, Tier, TierRule, TierRuleSet
+from ..models import (
+    AidApplication,
+    AidPaymentReturn,
+    AidStep,
+    Cause,
+    FundAccount,
+    NeedyFile,
+    NeedyHelp,
+    Tier,
+    TierRule,
+    TierRuleSet,
+)
 from .common import message_key, money, require_perm
-from .funds import fund_disburse, fund_reserve
+from .funds import fund_disburse, fund_reserve, fund_reverse
 
 S = AidApplication.Status
-OPEN_STATES = {S.GRASSROOTS, S.COUNTY, S.CITY, S.RETURNED, S.APPROVED}
+OPEN_STATES = {S.GRASSROOTS, S.COUNTY, S.CITY, S.RETURNED, S.APPROVED, S.PAYMENT_RETURNED}
 # The one table of allowed moves on approval (returns go to RETURNED from any review level).
 NEXT_ON_APPROVAL: dict[str, str] = {S.GRASSROOTS: S.COUNTY, S.COUNTY: S.CITY, S.CITY: S.APPROVED}
 REVIEW_LEVELS = {S.GRASSROOTS: "基层工会", S.COUNTY: "县（市、区）总工会", S.CITY: "市总工会"}
@@ -260,13 +277,18 @@ def aid_resubmit(*, actor, application: AidApplication, cause: str, household_si
     return application
 
 
-@transaction.atomic
-def aid_pay(*, actor, application: AidApplication, note: str = "") -> AidApplication:
-    """Pay an approved application from its reservation, exactly once."""
+def _locked_for_payer(actor, application) -> AidApplication:
     require_perm(actor, "relief.pay_aid")
     application = _locked(application)
     if not can_act_for(actor, application.organization):
         raise PermissionDenied("该申请不在您的管辖范围内。")
+    return application
+
+
+@transaction.atomic
+def aid_pay(*, actor, application: AidApplication, note: str = "") -> AidApplication:
+    """Pay an approved application from its reservation, exactly once."""
+    application = _locked_for_payer(actor, application)
     if application.status == S.PAID:
         raise ValidationError("该申请已发放，不能重复发放。")
     if application.status != S.APPROVED or application.reservation_id is None:
@@ -290,4 +312,97 @@ def aid_pay(*, actor, application: AidApplication, note: str = "") -> AidApplica
     notify(recipients=[application.worker_id], title="帮扶资金已发放",
            body=f"您的帮扶资金 {application.amount} 元已发放。", link=_link(application),
            key=message_key(f"aid:{application.pk}:paid"))
+    return application
+
+
+RETURN_REASON_MAX = 200
+
+
+@transaction.atomic
+def aid_payment_return(*, actor, application: AidApplication, reason: str, returned_on: date | None,
+                       amount) -> AidPaymentReturn:
+    """The bank sent a paid aid payment back: reverse it in the ledger, once, and wait to pay again.
+
+    A second click (or a second clerk) on the same payment gets the first record back.
+    """
+    application = _locked_for_payer(actor, application)
+    if actor.pk in (application.worker_id, application.entered_by_id):
+        raise PermissionDenied("不能为本人提交或本人代为填报的申请登记退回。")
+    if application.status == S.PAYMENT_RETURNED:
+        existing = AidPaymentReturn.objects.filter(disbursement_id=application.disbursement_id).first()
+        if existing is not None:
+            return existing
+    if application.status != S.PAID or application.disbursement_id is None:
+        raise ValidationError(f"申请当前为“{application.get_status_display()}”，只有已发放的帮扶可以登记退回。")
+    disbursement = application.disbursement
+    errors = {}
+    reason = (reason or "").replace("\x00", "").strip()
+    if not reason or len(reason) > RETURN_REASON_MAX:
+        errors["reason"] = f"请填写退回原因（不超过{RETURN_REASON_MAX}个字）。"
+    if returned_on is None:
+        errors["returned_on"] = "请填写退回日期。"
+    elif returned_on > timezone.localdate():
+        errors["returned_on"] = "退回日期不能晚于今天。"
+    elif returned_on < (paid_on := timezone.localdate(disbursement.paid_at)):
+        errors["returned_on"] = f"退回日期不能早于发放日期（{date_format(paid_on, 'DATE_FORMAT')}）。"
+    try:
+        value = money(amount)
+    except ValidationError as error:
+        errors.update({"amount": error.message_dict["amount"]})
+    else:
+        if value != disbursement.amount:
+            errors["amount"] = f"退回金额应与已发放金额 {disbursement.amount} 元一致。"
+    if errors:
+        raise ValidationError(errors)
+    reversal = fund_reverse(disbursement=disbursement, actor=actor, note=f"帮扶资金退回：{reason}")
+    record = AidPaymentReturn(application=application, disbursement=disbursement, reversal=reversal,
+                              amount=disbursement.amount, reason=reason, returned_on=returned_on,
+                              recorded_by=actor)
+    record.full_clean()
+    record.save()
+    application.status, application.paid_at = S.PAYMENT_RETURNED, None
+    application.save(update_fields=["status", "paid_at"])
+    _step(application, AidStep.Kind.PAYMENT_RETURNED, actor, level="资金发放",
+          reason=f"退回 {record.amount} 元：{reason}")
+    audit_record(actor=actor, action="relief.aid.payment_returned", target=application,
+                 before={"status": S.PAID}, after={"status": S.PAYMENT_RETURNED, "amount": record.amount,
+                                                   "reason": reason, "returned_on": returned_on,
+                                                   "reversal": reversal.pk})
+    union = application.organization.name
+    notify(recipients=[application.worker_id], title="帮扶资金被银行退回，请更新银行卡",
+           body=(f"您的帮扶资金 {record.amount} 元被银行退回（{reason}）。请尽快向{union}提供新的银行卡信息，"
+                 "更新后将重新支付。"),
+           link=_link(application), key=message_key(f"aid:{application.pk}:payment_returned:{record.pk}"))
+    return record
+
+
+@transaction.atomic
+def aid_repay(*, actor, application: AidApplication, note: str = "") -> AidApplication:
+    """Pay a returned payment again, once: reserve and disburse anew from the account it went back to."""
+    application = _locked_for_payer(actor, application)
+    if actor.pk in (application.worker_id, application.entered_by_id):
+        raise PermissionDenied("不能为本人提交或本人代为填报的申请发放资金。")
+    if application.status != S.PAYMENT_RETURNED:
+        if application.status == S.PAID:
+            raise ValidationError("该申请已重新支付，不能重复支付。")
+        raise ValidationError(f"申请当前为“{application.get_status_display()}”，不能重新支付。")
+    returned = AidPaymentReturn.objects.select_related("disbursement__account").get(
+        disbursement_id=application.disbursement_id)
+    attempt = AidPaymentReturn.objects.filter(application=application).count() + 1
+    reservation = fund_reserve(account=returned.disbursement.account, amount=application.amount,
+                               reference=f"relief.aid:{application.pk}:{attempt}", actor=actor,
+                               note=f"{application.real_name} 分类梯度帮扶（退回后重新支付）")
+    disbursement = fund_disburse(reservation=reservation, actor=actor,
+                                 note=note or f"{application.real_name} 分类梯度帮扶（重新支付）")
+    application.reservation, application.disbursement = reservation, disbursement
+    application.status, application.paid_at = S.PAID, timezone.now()
+    application.save(update_fields=["status", "paid_at", "reservation", "disbursement"])
+    _step(application, AidStep.Kind.REPAID, actor, level="资金发放", reason=note)
+    audit_record(actor=actor, action="relief.aid.repaid", target=application,
+                 before={"status": S.PAYMENT_RETURNED},
+                 after={"status": S.PAID, "amount": application.amount, "disbursement": disbursement.pk,
+                        "attempt": attempt})
+    notify(recipients=[application.worker_id], title="帮扶资金已重新支付",
+           body=f"您的帮扶资金 {application.amount} 元已重新支付，请留意银行卡到账。", link=_link(application),
+           key=message_key(f"aid:{application.pk}:repaid:{attempt}"))
     return application

@@ -1,5 +1,15 @@
 # ruff: noqa: F401
-from .aid import aid_apply, aid_detail, aid_enter, aid_list, aid_pay, aid_resubmit, aid_review
+from .aid import (
+    aid_apply,
+    aid_detail,
+    aid_enter,
+    aid_list,
+    aid_pay,
+    aid_payment_return,
+    aid_repay,
+    aid_resubmit,
+    aid_review,
+)
 from .dashboard import dashboard, dashboard_export, tier_rules
 from .funds import fund_allocate, fund_create, fund_detail, fund_export, fund_list
 from .registry import (

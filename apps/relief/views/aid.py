@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from apps.core.forms import add_service_errors
 from apps.core.params import parse_id
 from apps.core.permissions import staff_required
 from apps.core.registry import membership
@@ -15,9 +16,9 @@ from apps.core.selectors import get_organization_for_user
 from apps.core.uploads import private_file_url
 
 from .. import selectors, services
-from ..forms import AidApplyForm, AidApproveForm, AidEnterForm, AidFactsForm, AidReturnForm
+from ..forms import AidApplyForm, AidApproveForm, AidEnterForm, AidFactsForm, AidPaymentReturnForm, AidReturnForm
 from ..models import AidApplication
-from .common import apply_errors, flash_errors, relief_staff
+from .common import flash_errors, relief_staff
 
 S = AidApplication.Status
 
@@ -34,7 +35,7 @@ def aid_apply(request):
         try:
             application = services.aid_apply(actor=request.user, worker=request.user, **data)
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "帮扶申请已提交，您可以在“我的”页面查看办理进度。")
             return redirect("relief:aid_detail", pk=application.pk)
@@ -52,7 +53,7 @@ def aid_enter(request):
         try:
             application = services.aid_apply(actor=request.user, worker=form.worker, **data)
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(form, error)
         except PermissionDenied as error:
             form.add_error(None, str(error))
         else:
@@ -82,6 +83,10 @@ def aid_list(request):
         "page_obj": page, "status": status, "statuses": S.choices, "mine": mine, "organization": organization})
 
 
+def _may_pay(user, application) -> bool:
+    return user.has_perm("relief.pay_aid") and user.pk not in (application.worker_id, application.entered_by_id)
+
+
 def aid_detail(request, pk: int):
     """The applicant sees their own; staff see their subtree's (404 for anyone else)."""
     application = selectors.get_aid_for_user(request.user, pk)
@@ -99,11 +104,14 @@ def aid_detail(request, pk: int):
                                                      accounts=selectors.payable_accounts(user, application))
             context["return_form"] = AidReturnForm()
             context["final"] = final
-        context["can_pay"] = (application.status == S.APPROVED and user.has_perm("relief.pay_aid")
-                              and user.pk not in (application.worker_id, application.entered_by_id))
+        payer = _may_pay(user, application)
+        context["can_pay"] = payer and application.status == S.APPROVED
+        context["can_record_return"] = payer and application.status == S.PAID
+        context["can_repay"] = payer and application.status == S.PAYMENT_RETURNED
         context["rule"] = services.rule_for(application.ruleset, application.proposed_tier, application.cause)
     context["can_resubmit"] = (application.status == S.RETURNED
                                and user.pk in (application.worker_id, application.entered_by_id))
+    context["payment_returns"] = list(application.payment_returns.select_related("recorded_by"))
     return render(request, "relief/aid_detail.html", context)
 
 
@@ -151,6 +159,43 @@ def aid_pay(request, pk: int):
     return redirect("relief:aid_detail", pk=application.pk)
 
 
+@staff_required(perm="relief.pay_aid")
+def aid_payment_return(request, pk: int):
+    """登记退回: the bank sent a paid payment back; the money returns to the fund and the worker is told."""
+    application = selectors.get_aid_for_user(request.user, pk)
+    if not _may_pay(request.user, application):
+        raise PermissionDenied
+    if application.status != S.PAID:
+        messages.info(request, "该笔发放已登记退回，等待重新支付。" if application.status == S.PAYMENT_RETURNED
+                      else f"申请当前为“{application.get_status_display()}”，只有已发放的帮扶可以登记退回。")
+        return redirect("relief:aid_detail", pk=application.pk)
+    form = AidPaymentReturnForm(request.POST or None, application=application)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.aid_payment_return(actor=request.user, application=application, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "已登记退回，款项已退回专项资金，已通知职工更新银行卡。")
+            return redirect("relief:aid_detail", pk=application.pk)
+    return render(request, "relief/aid_payment_return.html", {"form": form, "application": application},
+                  status=400 if form.errors else 200)
+
+
+@require_POST
+@staff_required(perm="relief.pay_aid")
+def aid_repay(request, pk: int):
+    """重新支付: pay a returned payment again, once."""
+    application = selectors.get_aid_for_user(request.user, pk)
+    try:
+        services.aid_repay(actor=request.user, application=application)
+    except (ValidationError, PermissionDenied) as error:
+        flash_errors(request, error)
+    else:
+        messages.success(request, "帮扶资金已重新支付。")
+    return redirect("relief:aid_detail", pk=application.pk)
+
+
 def aid_resubmit(request, pk: int):
     application = selectors.get_aid_for_user(request.user, pk)
     if request.user.pk not in (application.worker_id, application.entered_by_id) or application.status != S.RETURNED:
@@ -162,7 +207,7 @@ def aid_resubmit(request, pk: int):
         try:
             services.aid_resubmit(actor=request.user, application=application, **form.cleaned_data)
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "已重新提交。")
             return redirect("relief:aid_detail", pk=application.pk)

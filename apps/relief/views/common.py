@@ -33,15 +33,6 @@ def relief_staff(view):
     return wrapper
 
 
-def apply_errors(form, error: ValidationError) -> None:
-    """A service's refusal shown next to the field it concerns (or above the form)."""
-    if hasattr(error, "error_dict"):
-        for key, errors in error.error_dict.items():
-            form.add_error(key if key in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def flash_errors(request, error: ValidationError | PermissionDenied) -> None:
     if isinstance(error, ValidationError):
         for text in error.messages:

@@ -7,12 +7,13 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
 from apps.core.audit import audit_record
+from apps.core.forms import add_service_errors
 from apps.core.permissions import staff_required
 from apps.core.spreadsheets import SafeWorkbook, workbook_response
 
 from .. import selectors, services
 from ..forms import AllocationForm, FundForm
-from .common import apply_errors, relief_staff
+from .common import relief_staff
 
 
 @staff_required(perm="relief.view_fund_ledger")
@@ -29,7 +30,7 @@ def fund_create(request):
         try:
             fund = services.fund_create(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "专项资金已设立。")
             return redirect("relief:fund_detail", pk=fund.pk)
@@ -58,7 +59,7 @@ def fund_allocate(request, pk: int):
         try:
             services.fund_allocate(actor=request.user, source=source, **form.cleaned_data)
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(form, error)
         except PermissionDenied as error:
             form.add_error(None, str(error))
         else:

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from apps.core.audit import audit_record
+from apps.core.forms import add_service_errors
 from apps.core.params import parse_id
 from apps.core.permissions import staff_required
 from apps.core.selectors import get_organization_for_user
@@ -16,7 +17,7 @@ from apps.core.spreadsheets import SafeWorkbook, workbook_response
 from .. import selectors, services
 from ..forms import NeedyCloseForm, NeedyFileForm, NeedyHelpForm, NeedyReviewForm
 from ..models import NeedyFile
-from .common import apply_errors, flash_errors
+from .common import flash_errors
 
 
 def _filtered(request):
@@ -46,7 +47,7 @@ def registry_create(request):
         try:
             file = services.needy_file_create(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "已建档。")
             return redirect("relief:registry_detail", pk=file.pk)

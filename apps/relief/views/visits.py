@@ -6,12 +6,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
+from apps.core.forms import add_service_errors
 from apps.core.permissions import staff_required
 from apps.core.uploads import private_file_url
 
 from .. import selectors, services
 from ..forms import VisitForm, VisitPlanForm
-from .common import apply_errors
 
 
 @staff_required(perm="relief.record_visit")
@@ -29,7 +29,7 @@ def visit_plan_create(request):
         try:
             plan = services.visit_plan_create(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(form, error)
         except PermissionDenied as error:
             form.add_error(None, str(error))
         else:
@@ -58,7 +58,7 @@ def visit_record(request, pk: int):
         try:
             services.visit_record(actor=request.user, plan=plan, **form.cleaned_data)
         except ValidationError as error:
-            apply_errors(form, error)
+            add_service_errors(form, error)
         except PermissionDenied as error:
             form.add_error(None, str(error))
         else:
