@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
+from apps.core.forms import add_service_errors
 from apps.core.redirects import SafeNextMixin
 from apps.core.validators import mask_mobile
 
@@ -141,19 +142,11 @@ def close_account(request):
         try:
             notes = services.user_close_account(user=request.user, password=form.cleaned_data["password"])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             logout(request)
             return render(request, "accounts/closed.html", {"notes": notes})
     return render(request, "accounts/close_account.html", {"form": form})
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for key, errors in error.error_dict.items():
-            form.add_error(key if key in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def profile(request):

@@ -3,7 +3,8 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
-from django.core.exceptions import ValidationError
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from .models import Enterprise, Organization
 from .selectors import organizations_for_user
@@ -18,6 +19,15 @@ def add_service_errors(form, error: ValidationError) -> None:
             form.add_error(field_name if field_name in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def flash_service_errors(request, error: ValidationError | PermissionDenied) -> None:
+    """A refused action with no form to show it on (a button): each reason as an error message."""
+    if isinstance(error, ValidationError):
+        for text in error.messages:
+            messages.error(request, text)
+    else:
+        messages.error(request, str(error) or "没有权限进行此操作。")
 
 
 class EnterpriseForm(forms.ModelForm):

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from apps.core import crypto
 from apps.core.audit import audit_record
-from apps.core.forms import add_service_errors
+from apps.core.forms import add_service_errors, flash_service_errors
 from apps.core.indicators import period_bounds
 from apps.core.params import parse_id
 from apps.core.permissions import staff_required
@@ -37,12 +37,6 @@ from .models import Application, DuesDeferral, PaymentItem
 from .permissions import APPLICATION_PERMS, DEFERRAL_PERMS, staff_with_any
 
 S = Application.Status
-
-
-def _flash(request, error) -> None:
-    texts = error.messages if isinstance(error, ValidationError) else [str(error) or "没有权限进行此操作。"]
-    for text in texts:
-        messages.error(request, text)
 
 
 # ------------------------------------------------------------------------------------------- public
@@ -118,7 +112,7 @@ def my_withdraw(request, pk: int):
     try:
         services.application_withdraw(actor=request.user, application=application)
     except (ValidationError, PermissionDenied) as error:
-        _flash(request, error)
+        flash_service_errors(request, error)
     else:
         messages.success(request, "申请已撤回。")
     return redirect("subsidies:my_application", pk=pk)
@@ -204,7 +198,7 @@ def application_decide(request, pk: int):
         add_service_errors(form, error)
         return application_detail(request, pk, form=form)
     except PermissionDenied as error:
-        _flash(request, error)
+        flash_service_errors(request, error)
     else:
         messages.success(request, "已办理。")
     return redirect("subsidies:application_detail", pk=pk)
@@ -258,7 +252,7 @@ def batch_new(request, programme_pk: int):
             try:
                 batch = services.batch_create(actor=request.user, programme=programme, applications=applications)
             except (ValidationError, PermissionDenied) as error:
-                _flash(request, error)
+                flash_service_errors(request, error)
             else:
                 messages.success(request, f"已生成发放批次，共 {len(applications)} 笔。")
                 return redirect("subsidies:batch_detail", pk=batch.pk)
@@ -297,7 +291,7 @@ def batch_paid(request, pk: int):
     try:
         services.batch_mark_paid(actor=request.user, batch=batch)
     except (ValidationError, PermissionDenied) as error:
-        _flash(request, error)
+        flash_service_errors(request, error)
     else:
         messages.success(request, "已确认发放，资金已从账户支出。")
     return redirect("subsidies:batch_detail", pk=pk)
@@ -323,7 +317,7 @@ def item_return(request, pk: int, item_pk: int):
             raise ValidationError("请填写退回原因（不超过200个字）。")
         services.item_return(actor=request.user, item=item, reason=form.cleaned_data["reason"])
     except (ValidationError, PermissionDenied) as error:
-        _flash(request, error)
+        flash_service_errors(request, error)
     else:
         messages.success(request, "已登记退回，资金已回到账户，等待职工更正账户。")
     return redirect("subsidies:batch_detail", pk=pk)
@@ -336,7 +330,7 @@ def item_remove(request, pk: int, item_pk: int):
     try:
         services.batch_remove(actor=request.user, item=item)
     except (ValidationError, PermissionDenied) as error:
-        _flash(request, error)
+        flash_service_errors(request, error)
     else:
         messages.success(request, "已移出批次。")
     return redirect("subsidies:batch_detail", pk=pk)
@@ -409,7 +403,7 @@ def deferral_decide(request, pk: int):
         else:
             raise ValidationError("未知的操作。")
     except (ValidationError, PermissionDenied) as error:
-        _flash(request, error)
+        flash_service_errors(request, error)
     else:
         messages.success(request, "已办理。")
     return redirect("subsidies:deferral_detail", pk=pk)

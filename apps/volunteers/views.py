@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from apps.core.forms import add_service_errors
 from apps.core.pagecache import public_page
 from apps.core.permissions import staff_required
 from apps.core.scoping import org_scope_q
@@ -101,8 +102,7 @@ def register(request):
         try:
             services.volunteer_register(user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc) if not hasattr(exc, "error_dict") else [
-                form.add_error(f, e) for f, e in exc.error_dict.items()]
+            add_service_errors(form, exc)
         else:
             messages.success(request, "登记成功，请等待工会审核。审核通过后即可报名参加活动。")
             return redirect("core:me")
@@ -350,10 +350,7 @@ def console_wish(request, pk: int):
                 return redirect("volunteers:console_wish", pk=pk)
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_service_errors(form, exc)
             else:
                 messages.error(request, _error_text(exc))
     return render(request, "volunteers/console_wish.html", {"wish": wish, "form": form})
-
-

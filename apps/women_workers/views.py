@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
+from apps.core.forms import add_service_errors, flash_service_errors
 from apps.core.permissions import RoleRequired, staff_required
 from apps.core.scoping import can_act_for
 
@@ -34,19 +35,6 @@ from .models import Arrangement, CareNeed, Commendation
 
 HOTLINE = {"number": "0391-12351", "hours": "每天 8:30–21:30（节假日不休）", "night": "夜间紧急情况请拨打 12356 或 120"}
 PAGE_SIZE = 20
-
-
-def _apply(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for key, errors in error.error_dict.items():
-            form.add_error(key if key in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-def _flash(request, error: ValidationError) -> None:
-    for text in error.messages:
-        messages.error(request, text)
 
 
 def counsellor_required(view):
@@ -75,7 +63,7 @@ def arrangement_new(request):
         try:
             arrangement = services.arrangement_request(actor=request.user, data=form.cleaned_data)
         except ValidationError as error:
-            _apply(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "申请已提交，工会将与单位协商，结果会通知您。")
             return redirect("women_workers:my_arrangement", pk=arrangement.pk)
@@ -96,7 +84,7 @@ def arrangement_withdraw(request, pk: int):
         services.arrangement_withdraw(actor=request.user, arrangement=arrangement)
         messages.success(request, "申请已撤回。")
     except ValidationError as error:
-        _flash(request, error)
+        flash_service_errors(request, error)
     return redirect("women_workers:my_arrangement", pk=pk)
 
 
@@ -108,7 +96,7 @@ def book(request, pk: int):
         try:
             booking = services.booking_create(actor=request.user, slot=slot, **form.cleaned_data)
         except ValidationError as error:
-            _apply(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "预约成功，开始前会提醒您。")
             return redirect("women_workers:booking_detail", pk=booking.pk)
@@ -139,7 +127,7 @@ def booking_cancel(request, pk: int):
         services.booking_cancel(actor=request.user, booking=booking)
         messages.success(request, "预约已取消，该时段已释放。")
     except ValidationError as error:
-        _flash(request, error)
+        flash_service_errors(request, error)
     return redirect("women_workers:booking_detail", pk=pk)
 
 
@@ -152,7 +140,7 @@ def counsellor_home(request):
         try:
             created = services.slots_publish(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"已发布 {len(created)} 个时段。")
             return redirect("women_workers:counsellor_home")
@@ -175,7 +163,7 @@ def booking_record(request, pk: int):
             alert = "已向女职工部发出危机预警。" if form.cleaned_data["crisis"] else ""
             messages.success(request, "咨询记录已保存。" + alert)
         except ValidationError as error:
-            _flash(request, error)
+            flash_service_errors(request, error)
     else:
         for errors in form.errors.values():
             for text in errors:
@@ -206,7 +194,7 @@ def arrangement_on_behalf(request):
         try:
             arrangement = services.arrangement_request(actor=request.user, worker=form.worker, data=data)
         except ValidationError as error:
-            _apply(form, error)
+            add_service_errors(form, error)
         except PermissionDenied:
             form.add_error("worker_phone", "她不是本工会（或下级工会）的会员，不能代为申请。")
         else:
@@ -224,7 +212,7 @@ def arrangement_detail(request, pk: int):
         try:
             services.arrangement_record_negotiation(actor=request.user, arrangement=arrangement, **form.cleaned_data)
         except ValidationError as error:
-            _apply(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "已记录协商情况并通知本人。")
             return redirect("women_workers:arrangement_detail", pk=pk)
@@ -269,7 +257,7 @@ def family_new(request):
         try:
             family = services.family_register(actor=request.user, data=form.cleaned_data, needs=needs)
         except ValidationError as error:
-            _apply(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "已登记，请安排帮扶人。")
             return redirect("women_workers:family_detail", pk=family.pk)
@@ -295,7 +283,7 @@ def family_detail(request, pk: int):
                 messages.success(request, "已记录走访。")
                 return redirect("women_workers:family_detail", pk=pk)
         except ValidationError as error:
-            _apply(visit_form, error)
+            add_service_errors(visit_form, error)
     bad = (helpers_form is not None and helpers_form.errors) or visit_form.errors
     return render(request, "women_workers/family_detail.html", {
         "family": family, "helpers_form": helpers_form, "visit_form": visit_form, "is_manager": is_manager,
@@ -313,7 +301,7 @@ def need_solve(request, pk: int, need_pk: int):
         services.need_solve(actor=request.user, need=need)
         messages.success(request, "已标记为解决。")
     except ValidationError as error:
-        _flash(request, error)
+        flash_service_errors(request, error)
     return redirect("women_workers:family_detail", pk=pk)
 
 
@@ -325,7 +313,7 @@ def commendation_list(request):
         try:
             services.commendation_recommend(actor=request.user, data=form.cleaned_data)
         except ValidationError as error:
-            _apply(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "已推荐。")
             return redirect("women_workers:commendation_list")
@@ -347,7 +335,5 @@ def commendation_review(request, pk: int):
                                      status=request.POST.get("status", ""))
         messages.success(request, "审核状态已更新。")
     except ValidationError as error:
-        _flash(request, error)
+        flash_service_errors(request, error)
     return redirect("women_workers:commendation_list")
-
-

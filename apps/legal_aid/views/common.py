@@ -2,9 +2,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
 
 from apps.core.permissions import RoleRequired
 
@@ -30,11 +28,3 @@ def _guard(check, perm: str):
 lawyer_required = _guard(is_volunteer_lawyer, "legal_aid.answer_consultation")
 legal_staff_required = _guard(is_legal_staff, "legal_aid.handle_consultation")
 screening_required = _guard(uses_screening, "legal_aid.screen_risk")
-
-
-def flash_errors(request, error: ValidationError | PermissionDenied) -> None:
-    if isinstance(error, ValidationError):
-        for text in error.messages:
-            messages.error(request, text)
-    else:
-        messages.error(request, str(error) or "没有权限进行此操作。")

@@ -8,14 +8,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from apps.core.forms import add_service_errors
+from apps.core.forms import add_service_errors, flash_service_errors
 from apps.core.uploads import private_file_url
 
 from .. import selectors, services
 from ..forms import AskForm, AssignForm, MessageForm, RateForm
 from ..models import ConsultationMessage
 from ..permissions import is_legal_staff, is_volunteer_lawyer
-from .common import flash_errors, lawyer_required
+from .common import lawyer_required
 
 
 def ask(request):
@@ -138,7 +138,7 @@ def consultation_close(request, pk: int):
         services.consultation_close(actor=request.user, consultation=consultation)
         messages.success(request, "咨询已结束。")
     except (ValidationError, PermissionDenied) as error:
-        flash_errors(request, error)
+        flash_service_errors(request, error)
     return redirect("legal_aid:consultation_detail", pk=consultation.pk)
 
 
@@ -179,7 +179,7 @@ def consultation_claim(request, pk: int):
     try:
         services.consultation_claim(lawyer=request.user, consultation=consultation)
     except (ValidationError, PermissionDenied) as error:
-        flash_errors(request, error)
+        flash_service_errors(request, error)
         return redirect("legal_aid:queue")
     messages.success(request, "已认领，请尽快答复。")
     return redirect("legal_aid:consultation_detail", pk=consultation.pk)

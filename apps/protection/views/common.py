@@ -2,9 +2,8 @@ from __future__ import annotations
 
 from functools import wraps
 
-from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 
 from apps.core.params import parse_id
 
@@ -23,14 +22,6 @@ def protection_staff(view):
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def flash_errors(request, error: ValidationError | PermissionDenied) -> None:
-    if isinstance(error, ValidationError):
-        for text in error.messages:
-            messages.error(request, text)
-    else:
-        messages.error(request, str(error) or "没有权限进行此操作。")
 
 
 def narrow_to_link(request, queryset, *, when: str, date_field: bool = False):

@@ -10,14 +10,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from apps.core.forms import add_service_errors
+from apps.core.forms import add_service_errors, flash_service_errors
 from apps.core.permissions import staff_required
 from apps.core.uploads import private_file_url
 
 from .. import selectors, services
 from ..forms import HazardAssignForm, HazardFilterForm, HazardRectifyForm, HazardReopenForm, HazardVerifyForm
 from ..models import Hazard
-from .common import flash_errors, narrow_to_link, protection_staff
+from .common import narrow_to_link, protection_staff
 
 
 @protection_staff
@@ -85,7 +85,7 @@ def _act(request, pk: int, form_class, form_name: str, call, success: str):
         try:
             call(hazard, form.cleaned_data)
         except PermissionDenied as error:
-            flash_errors(request, error)
+            flash_service_errors(request, error)
         except ValidationError as error:
             add_service_errors(form, error)
             return _detail(request, hazard, status=400, **{form_name: form})

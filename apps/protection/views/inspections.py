@@ -6,13 +6,13 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from apps.core.forms import add_service_errors
+from apps.core.forms import add_service_errors, flash_service_errors
 from apps.core.permissions import staff_required
 from apps.core.scoping import can_act_for
 
 from .. import selectors, services
 from ..forms import InspectionStartForm, TemplateForm, TemplateItemForm
-from .common import flash_errors, narrow_to_link, protection_staff
+from .common import narrow_to_link, protection_staff
 
 
 @protection_staff
@@ -68,7 +68,7 @@ def template_item_remove(request, pk: int, item_pk: int):
     try:
         target = services.template_item_remove(actor=request.user, template=template, item_id=item_pk)
     except (ValidationError, PermissionDenied) as error:
-        flash_errors(request, error)
+        flash_service_errors(request, error)
         return redirect("protection:template_detail", pk=template.pk)
     suffix = f"（保存为第 {target.version} 版）" if target.pk != template.pk else ""
     messages.success(request, "已删除检查项目。" + suffix)

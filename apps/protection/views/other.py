@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from apps.core.forms import add_service_errors
+from apps.core.forms import add_service_errors, flash_service_errors
 from apps.core.params import parse_int
 from apps.core.permissions import staff_required
 from apps.core.spreadsheets import table_response
@@ -26,7 +26,7 @@ from ..forms import (
 )
 from ..models import HealthRules
 from ..permissions import can_judge_ankang
-from .common import flash_errors, narrow_to_link, protection_staff
+from .common import narrow_to_link, protection_staff
 
 # --- visits ---------------------------------------------------------------------------------------
 
@@ -170,7 +170,7 @@ def accident_create(request):
         try:
             services.accident_report(actor=request.user, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as error:
-            flash_errors(request, error)
+            flash_service_errors(request, error)
         else:
             messages.success(request, "事故报告已登记。")
     else:
@@ -191,7 +191,7 @@ def ankang_winner(request, pk: int):
     try:
         services.ankang_mark_winner(actor=request.user, entry=entry, winner=request.POST.get("winner") == "1")
     except PermissionDenied as error:
-        flash_errors(request, error)
+        flash_service_errors(request, error)
     else:
         messages.success(request, "已更新优胜单位。")
     return redirect(reverse("protection:ankang_list") + f"?year={entry.year}")

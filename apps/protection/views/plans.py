@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from apps.core.forms import add_service_errors
+from apps.core.forms import add_service_errors, flash_service_errors
 from apps.core.params import parse_int
 from apps.core.permissions import staff_required
 from apps.core.uploads import private_file_url
@@ -14,7 +14,7 @@ from apps.core.uploads import private_file_url
 from .. import selectors, services
 from ..forms import PlanForm, PlanReviewForm
 from ..models import PLAN_ITEMS, ResumptionPlan
-from .common import flash_errors, narrow_to_link, protection_staff
+from .common import narrow_to_link, protection_staff
 
 
 @protection_staff
@@ -113,7 +113,7 @@ def plan_review(request, pk: int):
         try:
             services.plan_review(actor=request.user, plan=plan, approve=approve, comment=form.cleaned_data["comment"])
         except (ValidationError, PermissionDenied) as error:
-            flash_errors(request, error)
+            flash_service_errors(request, error)
         else:
             messages.success(request, "方案已通过。" if approve else "方案已退回修改。")
             return redirect("protection:plan_detail", pk=plan.pk)

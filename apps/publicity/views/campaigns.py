@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from apps.core.forms import add_service_errors
+from apps.core.forms import add_service_errors, flash_service_errors
 from apps.core.net import client_ip
 from apps.core.pagecache import public_page
 from apps.core.params import parse_int
@@ -22,13 +22,6 @@ from ..models import Campaign, Nomination
 __all__ = ["campaign_list_public", "campaign_public", "vote", "objection_new", "console_campaigns",
            "campaign_create", "campaign_manage", "campaign_quotas", "campaign_advance", "campaign_next_round",
            "nomination_review", "objection_answer", "recommendation_convert"]
-
-
-def _flash(request, error) -> None:
-    if isinstance(error, ValidationError):
-        messages.error(request, "；".join(error.messages))
-    else:
-        messages.error(request, str(error) or "没有权限进行此操作。")
 
 
 @login_not_required
@@ -55,7 +48,7 @@ def vote(request, pk: int):
     try:
         services.vote_cast(voter=request.user, nomination=nomination, address=client_ip(request))
     except ValidationError as error:
-        _flash(request, error)
+        flash_service_errors(request, error)
     else:
         messages.success(request, f"已为“{nomination.nominee_name}”投票，感谢参与！")
     return redirect("publicity:campaign_public", pk=nomination.campaign_id)
@@ -157,7 +150,7 @@ def campaign_advance(request, pk: int):
     try:
         services.campaign_advance(actor=request.user, campaign=campaign, to=request.POST.get("to", ""))
     except (ValidationError, PermissionDenied) as error:
-        _flash(request, error)
+        flash_service_errors(request, error)
     except KeyError:
         messages.error(request, "无效的操作。")
     else:
@@ -172,7 +165,7 @@ def campaign_next_round(request, pk: int):
     try:
         services.campaign_next_round(actor=request.user, campaign=campaign)
     except (ValidationError, PermissionDenied) as error:
-        _flash(request, error)
+        flash_service_errors(request, error)
     else:
         messages.success(request, "已进入下一轮评审。")
     return redirect("publicity:campaign_manage", pk=campaign.pk)
@@ -189,7 +182,7 @@ def nomination_review(request, pk: int):
         try:
             services.nomination_review(actor=request.user, nomination=nomination, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as error:
-            _flash(request, error)
+            flash_service_errors(request, error)
         else:
             messages.success(request, "评审意见已记录。")
     return redirect("publicity:campaign_manage", pk=nomination.campaign_id)
@@ -206,7 +199,7 @@ def objection_answer(request, pk: int):
         try:
             services.objection_answer(actor=request.user, objection=objection, answer=form.cleaned_data["answer"])
         except (ValidationError, PermissionDenied) as error:
-            _flash(request, error)
+            flash_service_errors(request, error)
         else:
             messages.success(request, "异议已答复。")
     return redirect("publicity:campaign_manage", pk=objection.nomination.campaign_id)
@@ -227,7 +220,7 @@ def recommendation_convert(request, pk: int):
         services.nomination_submit(actor=request.user, campaign=campaign, source=Nomination.Source.WOMEN_WORKERS,
                                    **fields)
     except (ValidationError, PermissionDenied) as error:
-        _flash(request, error)
+        flash_service_errors(request, error)
     else:
         messages.success(request, "已转为提名。")
     return redirect("publicity:campaign_manage", pk=campaign.pk)

@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from apps.core.forms import add_service_errors
+from apps.core.forms import add_service_errors, flash_service_errors
 from apps.core.params import parse_id
 from apps.core.permissions import staff_required
 from apps.core.registry import membership
@@ -18,7 +18,7 @@ from apps.core.uploads import private_file_url
 from .. import selectors, services
 from ..forms import AidApplyForm, AidApproveForm, AidEnterForm, AidFactsForm, AidPaymentReturnForm, AidReturnForm
 from ..models import AidApplication
-from .common import flash_errors, relief_staff
+from .common import relief_staff
 
 S = AidApplication.Status
 
@@ -142,7 +142,7 @@ def aid_review(request, pk: int):
         else:
             raise ValidationError("请选择审核结果。")
     except (ValidationError, PermissionDenied) as error:
-        flash_errors(request, error)
+        flash_service_errors(request, error)
     return redirect("relief:aid_detail", pk=application.pk)
 
 
@@ -153,7 +153,7 @@ def aid_pay(request, pk: int):
     try:
         services.aid_pay(actor=request.user, application=application)
     except (ValidationError, PermissionDenied) as error:
-        flash_errors(request, error)
+        flash_service_errors(request, error)
     else:
         messages.success(request, "帮扶资金已发放。")
     return redirect("relief:aid_detail", pk=application.pk)
@@ -190,7 +190,7 @@ def aid_repay(request, pk: int):
     try:
         services.aid_repay(actor=request.user, application=application)
     except (ValidationError, PermissionDenied) as error:
-        flash_errors(request, error)
+        flash_service_errors(request, error)
     else:
         messages.success(request, "帮扶资金已重新支付。")
     return redirect("relief:aid_detail", pk=application.pk)

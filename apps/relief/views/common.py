@@ -2,9 +2,8 @@ from __future__ import annotations
 
 from functools import wraps
 
-from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 
 from apps.core.scoping import is_staff_member
 
@@ -31,11 +30,3 @@ def relief_staff(view):
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def flash_errors(request, error: ValidationError | PermissionDenied) -> None:
-    if isinstance(error, ValidationError):
-        for text in error.messages:
-            messages.error(request, text)
-    else:
-        messages.error(request, str(error) or "没有权限进行此操作。")

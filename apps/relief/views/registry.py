@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from apps.core.audit import audit_record
-from apps.core.forms import add_service_errors
+from apps.core.forms import add_service_errors, flash_service_errors
 from apps.core.params import parse_id
 from apps.core.permissions import staff_required
 from apps.core.selectors import get_organization_for_user
@@ -17,7 +17,6 @@ from apps.core.spreadsheets import SafeWorkbook, workbook_response
 from .. import selectors, services
 from ..forms import NeedyCloseForm, NeedyFileForm, NeedyHelpForm, NeedyReviewForm
 from ..models import NeedyFile
-from .common import flash_errors
 
 
 def _filtered(request):
@@ -88,7 +87,7 @@ def registry_action(request, pk: int, action: str):
             services.needy_file_close(actor=request.user, file=file, reason=data["reason"])
             messages.success(request, "档案已销档。")
     except (ValidationError, PermissionDenied) as error:
-        flash_errors(request, error)
+        flash_service_errors(request, error)
     return redirect("relief:registry_detail", pk=file.pk)
 
 
