@@ -56,7 +56,7 @@ def fill(refill: bool) -> None:
     from apps.accounts.models import User
     from apps.core import demo as core_demo
     from apps.core.models import Enterprise, Organization
-    from apps.recruitment.models import JobPost, SeekerProfile, pack_codes
+    from apps.recruitment.models import JobPost, JobPostKeyGroup, SeekerDesiredCategory, SeekerProfile
     from apps.recruitment.services import refresh_search_document
 
     if JobPost.objects.count() >= POSTS and not refill:
@@ -80,7 +80,7 @@ def fill(refill: bool) -> None:
     now = timezone.now()
     today = timezone.localdate()
     for start in range(0, POSTS, BATCH):
-        batch = []
+        batch, welcomed = [], []
         for _ in range(BATCH):
             enterprise = rng.choice(enterprises)
             title = rng.choice(TITLES)
@@ -92,13 +92,16 @@ def fill(refill: bool) -> None:
                 enterprise=enterprise, district=district, title=title, category=rng.choice(CATEGORIES),
                 address=f"{district.name.replace('总工会', '')}工业路{rng.randint(1, 300)}号",
                 salary_min=low, salary_max=low + rng.randrange(500, 4000, 100), headcount=rng.randint(1, 20),
-                description=description, benefits=benefits, key_groups=pack_codes(rng.sample(GROUPS, 2)),
+                description=description, benefits=benefits,
                 contact_name="人事部", contact_phone="03913560000",
                 valid_until=today + timedelta(days=rng.randint(1, 90)), status="published",
                 published_at=now - timedelta(minutes=rng.randint(0, 60 * 24 * 60)))
             refresh_search_document(post)  # the very document production indexes
             batch.append(post)
+            welcomed.append(rng.sample(GROUPS, 2))
         JobPost.objects.bulk_create(batch)
+        JobPostKeyGroup.objects.bulk_create([JobPostKeyGroup(post=post, code=code)
+                                             for post, codes in zip(batch, welcomed, strict=True) for code in codes])
         print(f"  岗位 {start + BATCH}", end="\r", flush=True)
     print()
     password = make_password("bench-not-a-login")
@@ -106,11 +109,13 @@ def fill(refill: bool) -> None:
     User.objects.bulk_create([User(username=f"bench{i:06d}", password=password, real_name=f"求职者{i}")
                               for i in range(SEEKERS) if f"bench{i:06d}" not in existing_users], batch_size=BATCH)
     users = list(User.objects.filter(username__startswith="bench").values_list("pk", flat=True))
-    SeekerProfile.objects.bulk_create([
+    profiles = SeekerProfile.objects.bulk_create([
         SeekerProfile(user_id=pk, real_name=f"求职者{i}", phone="13900000000", district=counties[i % len(counties)],
-                      key_group=rng.choice(GROUPS), desired_categories=pack_codes(rng.sample(CATEGORIES, 2)),
-                      desired_salary=rng.randrange(3000, 8000, 500))
+                      key_group=rng.choice(GROUPS), desired_salary=rng.randrange(3000, 8000, 500))
         for i, pk in enumerate(users)], batch_size=BATCH)
+    SeekerDesiredCategory.objects.bulk_create([
+        SeekerDesiredCategory(seeker=profile, code=code)
+        for profile in profiles for code in rng.sample(CATEGORIES, 2)], batch_size=BATCH)
     print(f"求职者 {len(users)} 人")
     print("建立二元组 GIN 索引……", flush=True)
     index_started = time.perf_counter()
