@@ -236,3 +236,16 @@ class TestReads:
         assert (rows["农民工"].posts, rows["农民工"].vacancies) == (2, 8)
         assert (rows["高校毕业生"].posts, rows["高校毕业生"].vacancies) == (1, 3)
         assert (rows["失业人员"].posts, rows["失业人员"].vacancies) == (0, 0)
+
+
+class TestAdmin:
+    def test_admin_edits_the_relations_inline_and_filters_by_them(self, client, seeker, post, boai_post):
+        client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+        page = client.get(reverse("admin:recruitment_jobpost_change", args=[post.pk])).content.decode()
+        assert "岗位优先的重点群体" in page and 'value="migrant" selected' in page
+        listed = client.get(reverse("admin:recruitment_jobpost_changelist"), {"key_groups__code": "migrant"})
+        assert {p.pk for p in listed.context["cl"].result_list} == {post.pk, boai_post.pk}
+        profile = seeker.seeker_profile
+        page = client.get(reverse("admin:recruitment_seekerprofile_change", args=[profile.pk])).content.decode()
+        assert "期望职业" in page and 'value="welding" selected' in page
+        assert "期望工作地区" in page and 'type="checkbox" name="desired_districts"' in page
