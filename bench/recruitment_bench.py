@@ -116,6 +116,10 @@ def fill(refill: bool) -> None:
     SeekerDesiredCategory.objects.bulk_create([
         SeekerDesiredCategory(seeker=profile, code=code)
         for profile in profiles for code in rng.sample(CATEGORIES, 2)], batch_size=BATCH)
+    WantedCounty = SeekerProfile.desired_districts.through
+    WantedCounty.objects.bulk_create([
+        WantedCounty(seekerprofile_id=profile.pk, organization_id=county.pk)
+        for profile in profiles for county in {profile.district, rng.choice(counties)}], batch_size=BATCH)
     print(f"求职者 {len(users)} 人")
     print("建立二元组 GIN 索引……", flush=True)
     index_started = time.perf_counter()
@@ -177,6 +181,8 @@ def report(rounds: int) -> None:
     explain_term("电工", district=district)
     explain_relevance("焊工")
     explain_relevance("压测企业0007")
+    explain_group("migrant", district)
+    time_matching()
 
 
 def explain_relevance(term: str) -> None:
@@ -190,6 +196,36 @@ def explain_relevance(term: str) -> None:
     print(f"\n—— 相关度“{term}”：标题命中 {paginator.title_count}（封顶 {paginator.cap + 1}），"
           f"共 {paginator.count_label}")
     print(queryset.filter(title_q).order_by().values("pk")[: paginator.cap + 1].explain(analyze=True))
+
+
+def explain_group(group: str, district: int) -> None:
+    """EXPLAIN ANALYZE of the welcomed-group filter (an EXISTS on the (code, post) index), with a district."""
+    from apps.recruitment.search import CappedPaginator
+    from apps.recruitment.selectors import search_posts
+
+    queryset = search_posts({"group": group, "district": district})
+    paginator = CappedPaginator(queryset, 20)
+    print(f"\n—— 重点群体 {group} + 地区 {district}：封顶计数 {paginator.count_label}")
+    print(queryset.order_by().values("pk")[: paginator.cap + 1].explain(analyze=True))
+    print("—— 第一页 20 条（每行的重点群体在同一查询中读出）")
+    print(queryset[:20].explain(analyze=True))
+
+
+def time_matching() -> None:
+    """One post's and one seeker's recommendations over the whole pool (candidates from the code indexes)."""
+    from apps.recruitment import services
+    from apps.recruitment.models import JobPost, SeekerProfile
+
+    post_ids = list(JobPost.objects.order_by("?").values_list("pk", flat=True)[:5])
+    profile_ids = list(SeekerProfile.objects.order_by("?").values_list("pk", flat=True)[:5])
+    for label, run, ids in (("岗位 → 求职者", services.recommendations_for_post, post_ids),
+                            ("求职者 → 岗位", services.recommendations_for_profile, profile_ids)):
+        times = []
+        for pk in ids:
+            started = time.perf_counter()
+            run(**({"post_id": pk} if run is services.recommendations_for_post else {"profile_id": pk}))
+            times.append((time.perf_counter() - started) * 1000)
+        print(f"\n—— 匹配 {label}：{len(ids)} 次，中位数 {statistics.median(times):.1f} ms，最长 {max(times):.1f} ms")
 
 
 def explain_term(term: str, district: int | None = None) -> None:
