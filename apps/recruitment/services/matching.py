@@ -135,11 +135,13 @@ def recommendations_for_profile(*, profile_id: int) -> int:
         return 0
     categories = profile.desired_category_codes
     districts = sorted({*profile.desired_district_ids, profile.district_id})
+    # The districts (named in the reasons) are fetched after the ranking: joined into it, they kept
+    # PostgreSQL from a top-N sort, and it sorted every candidate row on disk (bench/recruitment.md).
     candidates = list(with_key_groups(
         published_posts().filter(Q(category__in=categories) | Q(district_id__in=districts))
         .annotate(welcome=_welcome_for(profile))
         .annotate(match_score=_post_score(profile, districts)).filter(match_score__gte=MIN_SCORE)
-        .select_related("district").order_by("-match_score", "-published_at", "-id"))[:KEEP])
+        .order_by("-match_score", "-published_at", "-id")).prefetch_related("district")[:KEEP])
     keep = [(score_pair(profile, post), post) for post in candidates]
     with transaction.atomic():
         Recommendation.objects.filter(profile=profile).exclude(post_id__in=[p.pk for _, p in keep]).delete()
