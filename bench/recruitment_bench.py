@@ -56,7 +56,7 @@ def fill(refill: bool) -> None:
     from apps.accounts.models import User
     from apps.core import demo as core_demo
     from apps.core.models import Enterprise, Organization
-    from apps.recruitment.models import JobPost, SeekerProfile, pack_codes
+    from apps.recruitment.models import JobPost, JobPostKeyGroup, SeekerDesiredCategory, SeekerProfile
     from apps.recruitment.services import refresh_search_document
 
     if JobPost.objects.count() >= POSTS and not refill:
@@ -80,7 +80,7 @@ def fill(refill: bool) -> None:
     now = timezone.now()
     today = timezone.localdate()
     for start in range(0, POSTS, BATCH):
-        batch = []
+        batch, welcomed = [], []
         for _ in range(BATCH):
             enterprise = rng.choice(enterprises)
             title = rng.choice(TITLES)
@@ -92,13 +92,16 @@ def fill(refill: bool) -> None:
                 enterprise=enterprise, district=district, title=title, category=rng.choice(CATEGORIES),
                 address=f"{district.name.replace('总工会', '')}工业路{rng.randint(1, 300)}号",
                 salary_min=low, salary_max=low + rng.randrange(500, 4000, 100), headcount=rng.randint(1, 20),
-                description=description, benefits=benefits, key_groups=pack_codes(rng.sample(GROUPS, 2)),
+                description=description, benefits=benefits,
                 contact_name="人事部", contact_phone="03913560000",
                 valid_until=today + timedelta(days=rng.randint(1, 90)), status="published",
                 published_at=now - timedelta(minutes=rng.randint(0, 60 * 24 * 60)))
             refresh_search_document(post)  # the very document production indexes
             batch.append(post)
+            welcomed.append(rng.sample(GROUPS, 2))
         JobPost.objects.bulk_create(batch)
+        JobPostKeyGroup.objects.bulk_create([JobPostKeyGroup(post=post, code=code)
+                                             for post, codes in zip(batch, welcomed, strict=True) for code in codes])
         print(f"  岗位 {start + BATCH}", end="\r", flush=True)
     print()
     password = make_password("bench-not-a-login")
@@ -106,11 +109,17 @@ def fill(refill: bool) -> None:
     User.objects.bulk_create([User(username=f"bench{i:06d}", password=password, real_name=f"求职者{i}")
                               for i in range(SEEKERS) if f"bench{i:06d}" not in existing_users], batch_size=BATCH)
     users = list(User.objects.filter(username__startswith="bench").values_list("pk", flat=True))
-    SeekerProfile.objects.bulk_create([
+    profiles = SeekerProfile.objects.bulk_create([
         SeekerProfile(user_id=pk, real_name=f"求职者{i}", phone="13900000000", district=counties[i % len(counties)],
-                      key_group=rng.choice(GROUPS), desired_categories=pack_codes(rng.sample(CATEGORIES, 2)),
-                      desired_salary=rng.randrange(3000, 8000, 500))
+                      key_group=rng.choice(GROUPS), desired_salary=rng.randrange(3000, 8000, 500))
         for i, pk in enumerate(users)], batch_size=BATCH)
+    SeekerDesiredCategory.objects.bulk_create([
+        SeekerDesiredCategory(seeker=profile, code=code)
+        for profile in profiles for code in rng.sample(CATEGORIES, 2)], batch_size=BATCH)
+    WantedCounty = SeekerProfile.desired_districts.through
+    WantedCounty.objects.bulk_create([
+        WantedCounty(seekerprofile_id=profile.pk, organization_id=county.pk)
+        for profile in profiles for county in {profile.district, rng.choice(counties)}], batch_size=BATCH)
     print(f"求职者 {len(users)} 人")
     print("建立二元组 GIN 索引……", flush=True)
     index_started = time.perf_counter()
@@ -172,6 +181,8 @@ def report(rounds: int) -> None:
     explain_term("电工", district=district)
     explain_relevance("焊工")
     explain_relevance("压测企业0007")
+    explain_group("migrant", district)
+    time_matching()
 
 
 def explain_relevance(term: str) -> None:
@@ -185,6 +196,36 @@ def explain_relevance(term: str) -> None:
     print(f"\n—— 相关度“{term}”：标题命中 {paginator.title_count}（封顶 {paginator.cap + 1}），"
           f"共 {paginator.count_label}")
     print(queryset.filter(title_q).order_by().values("pk")[: paginator.cap + 1].explain(analyze=True))
+
+
+def explain_group(group: str, district: int) -> None:
+    """EXPLAIN ANALYZE of the welcomed-group filter (an EXISTS on the (code, post) index), with a district."""
+    from apps.recruitment.search import CappedPaginator
+    from apps.recruitment.selectors import search_posts
+
+    queryset = search_posts({"group": group, "district": district})
+    paginator = CappedPaginator(queryset, 20)
+    print(f"\n—— 重点群体 {group} + 地区 {district}：封顶计数 {paginator.count_label}")
+    print(queryset.order_by().values("pk")[: paginator.cap + 1].explain(analyze=True))
+    print("—— 第一页 20 条（每行的重点群体在同一查询中读出）")
+    print(queryset[:20].explain(analyze=True))
+
+
+def time_matching() -> None:
+    """One post's and one seeker's recommendations over the whole pool (candidates from the code indexes)."""
+    from apps.recruitment import services
+    from apps.recruitment.models import JobPost, SeekerProfile
+
+    post_ids = list(JobPost.objects.order_by("?").values_list("pk", flat=True)[:5])
+    profile_ids = list(SeekerProfile.objects.order_by("?").values_list("pk", flat=True)[:5])
+    for label, run, ids in (("岗位 → 求职者", services.recommendations_for_post, post_ids),
+                            ("求职者 → 岗位", services.recommendations_for_profile, profile_ids)):
+        times = []
+        for pk in ids:
+            started = time.perf_counter()
+            run(**({"post_id": pk} if run is services.recommendations_for_post else {"profile_id": pk}))
+            times.append((time.perf_counter() - started) * 1000)
+        print(f"\n—— 匹配 {label}：{len(ids)} 次，中位数 {statistics.median(times):.1f} ms，最长 {max(times):.1f} ms")
 
 
 def explain_term(term: str, district: int | None = None) -> None:

@@ -111,7 +111,14 @@ def fill_indicator_tables(counties, office) -> None:
     from apps.accounts.models import User
     from apps.core.indicators import all_indicators
     from apps.core.models import Enterprise
-    from apps.recruitment.models import Application, BrokeredMatch, Interview, JobPost, SeekerProfile
+    from apps.recruitment.models import (
+        Application,
+        BrokeredMatch,
+        Interview,
+        JobPost,
+        SeekerDesiredCategory,
+        SeekerProfile,
+    )
     from apps.training.models import Attempt, Campaign, Course, Enrollment, Entry, Quiz
 
     now = timezone.now()
@@ -128,8 +135,9 @@ def fill_indicator_tables(counties, office) -> None:
     users = User.objects.bulk_create([User(username=f"ind{c.code}{n}", password="!", real_name=f"职工{n}")
                                       for c in counties for n in range(8)])
     profiles = SeekerProfile.objects.bulk_create([
-        SeekerProfile(user=u, real_name=u.real_name, phone="13900000000", district=counties[i // 8],
-                      desired_categories="|welding|") for i, u in enumerate(users)])
+        SeekerProfile(user=u, real_name=u.real_name, phone="13900000000", district=counties[i // 8])
+        for i, u in enumerate(users)])
+    SeekerDesiredCategory.objects.bulk_create([SeekerDesiredCategory(seeker=p, code="welding") for p in profiles])
     applications = []
     for i, user in enumerate(users):
         post = posts[(i // 8) * 15 + i % 15]

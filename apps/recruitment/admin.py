@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 
 from .models import (
@@ -8,17 +9,30 @@ from .models import (
     Interview,
     JobFair,
     JobPost,
+    JobPostKeyGroup,
+    SeekerDesiredCategory,
     SeekerProfile,
 )
+
+
+class JobPostKeyGroupInline(admin.TabularInline):
+    model = JobPostKeyGroup
+    extra = 0
+
+
+class SeekerDesiredCategoryInline(admin.TabularInline):
+    model = SeekerDesiredCategory
+    extra = 0
 
 
 @admin.register(JobPost)
 class JobPostAdmin(admin.ModelAdmin):
     list_display = ["title", "enterprise", "district", "status", "valid_until", "published_at"]
-    list_filter = ["status", "category", "district"]
+    list_filter = ["status", "category", "district", "key_groups__code"]
     search_fields = ["title", "enterprise__name"]
     raw_id_fields = ["enterprise", "created_by"]
     readonly_fields = ["search_document"]
+    inlines = [JobPostKeyGroupInline]
 
 
 @admin.register(EmployerProfile)
@@ -37,8 +51,14 @@ class EmployerMembershipAdmin(admin.ModelAdmin):
 @admin.register(SeekerProfile)
 class SeekerProfileAdmin(admin.ModelAdmin):
     list_display = ["real_name", "district", "key_group", "allow_recommendation", "created_at"]
-    list_filter = ["key_group", "district"]
+    list_filter = ["key_group", "district", "desired_categories__code"]
     raw_id_fields = ["user"]
+    inlines = [SeekerDesiredCategoryInline]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "desired_districts":
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 @admin.register(Application)

@@ -23,10 +23,11 @@ from .models import (
     Interview,
     JobFair,
     JobPost,
+    JobPostKeyGroup,
     KeyGroup,
     LiveSession,
+    SeekerDesiredCategory,
     SeekerProfile,
-    pack_codes,
 )
 from .services import recommendations_for_profile, refresh_search_document
 
@@ -149,7 +150,7 @@ def seed(stdout=None) -> None:
             stdout.write(f"  岗位 {JobPost.objects.count()} 个（已存在）")
         return
 
-    posts = []
+    posts, welcomed = [], []
     for index in range(340):
         enterprise = enterprises[index % len(enterprises)]
         title, category, (low, high), requirement, groups = rng.choice(occupations_for(enterprise))
@@ -169,7 +170,7 @@ def seed(stdout=None) -> None:
             enterprise=enterprise, district=enterprise.district, title=title, category=category,
             address=enterprise.address or enterprise.district.name.replace("总工会", ""),
             salary_min=low + shift, salary_max=high + shift, headcount=rng.choice([1, 2, 3, 5, 5, 8, 10, 20]),
-            description=requirement, benefits=rng.choice(BENEFITS), key_groups=pack_codes(groups),
+            description=requirement, benefits=rng.choice(BENEFITS),
             contact_name=enterprise.contact_name or "人事部", contact_phone=enterprise.contact_phone or "0391-3560000",
             valid_until=today - timedelta(days=3) if status == JobPost.Status.EXPIRED
             else today + timedelta(days=rng.randint(10, 90)),
@@ -179,7 +180,10 @@ def seed(stdout=None) -> None:
         )
         refresh_search_document(post)
         posts.append(post)
+        welcomed.append(groups)
     JobPost.objects.bulk_create(posts)
+    JobPostKeyGroup.objects.bulk_create([JobPostKeyGroup(post=post, code=code)
+                                         for post, groups in zip(posts, welcomed, strict=True) for code in groups])
     published = [p for p in JobPost.objects.filter(status=JobPost.Status.PUBLISHED).select_related("district")]
 
     counties = list(Organization.objects.filter(org_type=Organization.Type.COUNTY).order_by("code"))
@@ -195,14 +199,18 @@ def seed(stdout=None) -> None:
             user.save()
         category = rng.choice(OCCUPATIONS)[1]
         district = counties[index % len(counties)]
-        profile, _ = SeekerProfile.objects.get_or_create(user=user, defaults={
+        wanted = {category, rng.choice(Category.values)}
+        profile, created = SeekerProfile.objects.get_or_create(user=user, defaults={
             "real_name": name, "phone": username, "district": district, "key_group": groups[index % len(groups)],
             "education": rng.choice(Education.values), "experience_years": rng.randint(0, 20),
-            "skills": SKILLS.get(category, ""), "desired_categories": pack_codes([category, rng.choice(Category.values)]),
-            "desired_districts": pack_codes([str(district.pk)]), "desired_salary": rng.choice([0, 3500, 4500, 5500]),
+            "skills": SKILLS.get(category, ""), "desired_salary": rng.choice([0, 3500, 4500, 5500]),
             "resume_text": f"{name}，求职意向：{Category(category).label}。{SKILLS.get(category, '')}。",
             "allow_recommendation": index % 6 != 0,
         })
+        if created:
+            SeekerDesiredCategory.objects.bulk_create([SeekerDesiredCategory(seeker=profile, code=code)
+                                                       for code in sorted(wanted)])
+            profile.desired_districts.set([district])
         seekers.append(profile)
     for profile in seekers:
         recommendations_for_profile(profile_id=profile.pk)

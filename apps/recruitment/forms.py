@@ -26,7 +26,6 @@ from .models import (
     JobPost,
     KeyGroup,
     LiveSession,
-    unpack_codes,
 )
 from .services import validate_post_fields
 
@@ -114,7 +113,7 @@ class JobPostForm(forms.ModelForm):
         self.fields["category"].choices = [("", "请选择职业类别"), *Category.choices]
         self.fields["salary_min"].min_value = 1
         if self.instance.pk:
-            self.initial["key_groups"] = unpack_codes(self.instance.key_groups)
+            self.initial["key_groups"] = self.instance.key_group_codes
         self.fields["headcount"].widget.attrs["min"] = 1
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -144,7 +143,7 @@ class JobPostForm(forms.ModelForm):
         return data
 
     def _post_clean(self):
-        # The service assigns fields (key_groups is packed there); no model validation of raw form data.
+        # The service assigns fields and writes the welcomed groups; no model validation of raw form data.
         pass
 
 

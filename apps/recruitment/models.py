@@ -21,6 +21,7 @@ class KeyGroup(models.TextChoices):
 
 
 WELCOME_GROUPS = [choice for choice in KeyGroup.choices if choice[0] != KeyGroup.OTHER]
+WELCOME_CODES = [code for code, _label in WELCOME_GROUPS]
 
 
 class Category(models.TextChoices):
@@ -48,16 +49,6 @@ class Education(models.TextChoices):
     COLLEGE = "college", "大专"
     BACHELOR = "bachelor", "本科"
     MASTER = "master", "硕士及以上"
-
-
-def pack_codes(codes) -> str:
-    """Several choice codes in one column, ``|a|b|``, so one LIKE finds a code on any database."""
-    codes = [c for c in codes if c]
-    return f"|{'|'.join(codes)}|" if codes else ""
-
-
-def unpack_codes(packed: str) -> list[str]:
-    return [c for c in (packed or "").split("|") if c]
 
 
 class EmployerProfile(models.Model):
@@ -145,7 +136,6 @@ class JobPost(models.Model):
     headcount = models.PositiveIntegerField("招聘人数", validators=[MinValueValidator(1)])
     description = models.TextField("岗位要求")
     benefits = models.TextField("福利待遇", blank=True)
-    key_groups = models.CharField("重点群体优先", max_length=120, blank=True)
     contact_name = models.CharField("联系人", max_length=30)
     contact_phone = models.CharField("联系电话", max_length=20)
     valid_until = models.DateField("有效期至")
@@ -188,11 +178,19 @@ class JobPost(models.Model):
 
     @property
     def key_group_codes(self) -> list[str]:
-        return unpack_codes(self.key_groups)
+        """The groups this post welcomes, in KeyGroup order.
+
+        From the ``key_group_list`` annotation when the query made one (selectors.with_key_groups: no
+        query of its own), else from the relation (its prefetch, or one query).
+        """
+        codes = getattr(self, "key_group_list", None)
+        if codes is None:
+            codes = [row.code for row in self.key_groups.all()]
+        return [code for code in KeyGroup.values if code in codes]
 
     @property
     def key_group_labels(self) -> list[str]:
-        return [KeyGroup(code).label for code in self.key_group_codes if code in KeyGroup.values]
+        return [KeyGroup(code).label for code in self.key_group_codes]
 
     @property
     def salary_text(self) -> str:
@@ -213,8 +211,9 @@ class SeekerProfile(models.Model):
     experience_years = models.PositiveSmallIntegerField("工作年限", default=0)
     skills = models.CharField("技能特长", max_length=200, blank=True)
     experience = models.TextField("工作经历", blank=True)
-    desired_categories = models.CharField("期望职业", max_length=200, blank=True)
-    desired_districts = models.CharField("期望地区", max_length=200, blank=True)
+    desired_districts = models.ManyToManyField(Organization, verbose_name="期望工作地区", blank=True,
+                                               related_name="+",
+                                               limit_choices_to={"org_type": Organization.Type.COUNTY})
     desired_salary = models.PositiveIntegerField("期望月薪（元）", default=0)
     resume_text = models.TextField("简历", blank=True)
     resume_pdf = PrivateFileField("简历 PDF", upload_to="recruitment/resumes", blank=True)
@@ -237,11 +236,66 @@ class SeekerProfile(models.Model):
 
     @property
     def desired_category_codes(self) -> list[str]:
-        return unpack_codes(self.desired_categories)
+        """The trades wanted, in Category order: from the ``desired_category_list`` annotation
+        (selectors.with_wishes) when the query made one, else from the relation."""
+        codes = getattr(self, "desired_category_list", None)
+        if codes is None:
+            codes = [row.code for row in self.desired_categories.all()]
+        return [code for code in Category.values if code in codes]
 
     @property
     def desired_district_ids(self) -> list[int]:
-        return [int(c) for c in unpack_codes(self.desired_districts) if c.isdigit()]
+        """The counties wanted, by id: from the ``desired_district_list`` annotation, else the relation."""
+        ids = getattr(self, "desired_district_list", None)
+        if ids is None:
+            ids = [district.pk for district in self.desired_districts.all()]
+        return sorted(ids)
+
+
+class JobPostKeyGroup(models.Model):
+    """A key group a post especially welcomes (重点群体优先): one row per post and group.
+
+    A row per code rather than a lookup table with a many-to-many: the groups are the KeyGroup
+    choices (also a seeker's 人员类别), so the code is the value and its label stays in one place;
+    "posts welcoming migrants" is one probe of the (code, post) index.
+    """
+
+    # The unique (post, code) index serves "this post's groups"; no separate index on post alone.
+    post = models.ForeignKey(JobPost, verbose_name="岗位", on_delete=models.CASCADE, related_name="key_groups",
+                             db_index=False)
+    code = models.CharField("重点群体", max_length=20, choices=WELCOME_GROUPS)
+
+    class Meta:
+        verbose_name = "岗位优先的重点群体"
+        verbose_name_plural = "岗位优先的重点群体"
+        constraints = [
+            models.UniqueConstraint(fields=["post", "code"], name="recruit_post_group_once"),
+            models.CheckConstraint(condition=models.Q(code__in=WELCOME_CODES), name="recruit_post_group_known"),
+        ]
+        indexes = [models.Index(fields=["code", "post"], name="recruit_group_posts")]
+
+    def __str__(self) -> str:
+        return f"{self.post_id}: {self.code}"
+
+
+class SeekerDesiredCategory(models.Model):
+    """A trade a seeker wants (期望职业): one row per seeker and category."""
+
+    seeker = models.ForeignKey(SeekerProfile, verbose_name="求职者", on_delete=models.CASCADE,
+                               related_name="desired_categories", db_index=False)
+    code = models.CharField("期望职业", max_length=20, choices=Category.choices)
+
+    class Meta:
+        verbose_name = "期望职业"
+        verbose_name_plural = "期望职业"
+        constraints = [
+            models.UniqueConstraint(fields=["seeker", "code"], name="recruit_seeker_category_once"),
+            models.CheckConstraint(condition=models.Q(code__in=Category.values), name="recruit_seeker_category_known"),
+        ]
+        indexes = [models.Index(fields=["code", "seeker"], name="recruit_category_seekers")]
+
+    def __str__(self) -> str:
+        return f"{self.seeker_id}: {self.code}"
 
 
 class SavedJob(models.Model):

@@ -10,7 +10,7 @@ from django.utils import timezone
 from apps.core.audit import audit_record
 from apps.core.registry import ClosureNote, DataSection
 
-from .models import Application, EmployerMembership, Interview, SavedJob, SavedSearch, SeekerProfile
+from .models import Application, Category, EmployerMembership, Interview, SavedJob, SavedSearch, SeekerProfile
 
 S = Application.Status
 OPEN_STATUSES = (S.SUBMITTED, S.VIEWED, S.INTERVIEW, S.OFFERED)
@@ -18,14 +18,19 @@ OPEN_STATUSES = (S.SUBMITTED, S.VIEWED, S.INTERVIEW, S.OFFERED)
 
 def my_recruitment_data(user) -> list[DataSection]:
     sections = []
-    profile = SeekerProfile.objects.select_related("district").filter(user=user).first()
+    profile = (SeekerProfile.objects.select_related("district")
+               .prefetch_related("desired_categories", "desired_districts").filter(user=user).first())
     if profile is not None:
+        places = "、".join(d.name.replace("总工会", "") for d in sorted(profile.desired_districts.all(),
+                                                                         key=lambda d: d.code))
         sections.append(DataSection(
             title="求职登记",
             columns=["姓名", "联系电话", "居住地", "人员类别", "学历", "工作年限", "技能特长", "工作经历",
-                     "期望月薪（元）", "简历", "简历 PDF", "同意工会推荐", "登记时间", "更新时间"],
+                     "期望职业", "期望工作地区", "期望月薪（元）", "简历", "简历 PDF", "同意工会推荐", "登记时间",
+                     "更新时间"],
             rows=[[profile.real_name, profile.phone, str(profile.district), profile.get_key_group_display(),
                    profile.get_education_display(), profile.experience_years, profile.skills, profile.experience,
+                   "、".join(Category(code).label for code in profile.desired_category_codes), places,
                    profile.desired_salary, profile.resume_text, "已上传" if profile.resume_pdf else "",
                    "是" if profile.allow_recommendation else "否", profile.created_at, profile.updated_at]],
         ))

@@ -64,19 +64,6 @@ def district_lexeme(district_id: int) -> Q:
                     output_field=BooleanField()))
 
 
-def has_code(model, field: str, code: str) -> Q:
-    """Rows whose ``|a|b|`` column (``pack_codes``) holds ``code``.
-
-    On PostgreSQL the column read as an array, which the GIN indexes of migration 0005 answer (no
-    substring scan); elsewhere (SQLite in development) a LIKE.
-    """
-    if connection.vendor == "postgresql":
-        table = model._meta.db_table
-        return Q(RawSQL(f"string_to_array(trim(both '|' from \"{table}\".\"{field}\"), '|') @> ARRAY[%s]::text[]",
-                        (code,), output_field=BooleanField()))
-    return Q(**{f"{field}__contains": f"|{code}|"})
-
-
 def filter_keyword(queryset: QuerySet, query: str) -> QuerySet:
     """Keep rows containing every term (see the module docstring)."""
     terms = split_terms(query)

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -19,6 +19,7 @@ from apps.core.params import parse_id
 from apps.core.scoping import is_staff_member, org_scope_q
 from apps.core.selectors import counties
 
+from .codelists import codes_of
 from .models import (
     Application,
     BrokeredMatch,
@@ -26,12 +27,14 @@ from .models import (
     Interview,
     JobFair,
     JobPost,
+    JobPostKeyGroup,
     KeyGroup,
     Recommendation,
     SavedJob,
+    SeekerDesiredCategory,
     SeekerProfile,
 )
-from .search import district_lexeme, filter_keyword, has_code
+from .search import district_lexeme, filter_keyword
 
 PUBLIC_STATUSES = (JobPost.Status.PUBLISHED, JobPost.Status.CLOSED, JobPost.Status.EXPIRED)
 DAYS_CHOICES = (1, 3, 7, 30)
@@ -45,6 +48,23 @@ def district_choices() -> list[tuple[int, str]]:
         lambda: [(o.pk, o.name.replace("总工会", "")) for o in counties()],
         600,
     )
+
+
+def with_key_groups(posts: QuerySet[JobPost]) -> QuerySet[JobPost]:
+    """The posts with their welcomed groups in the same query: ``post.key_group_codes`` costs none."""
+    return posts.annotate(key_group_list=codes_of(JobPostKeyGroup, "post"))
+
+
+def with_wishes(profiles: QuerySet[SeekerProfile]) -> QuerySet[SeekerProfile]:
+    """Seekers with their wanted trades and counties in the same query (``desired_*`` properties cost none)."""
+    return profiles.annotate(
+        desired_category_list=codes_of(SeekerDesiredCategory, "seeker"),
+        desired_district_list=codes_of(SeekerProfile.desired_districts.through, "seekerprofile", "organization_id"))
+
+
+def welcoming(group: str) -> Exists:
+    """Posts that welcome ``group``: a probe of the (code, post) index; a post is never repeated."""
+    return Exists(JobPostKeyGroup.objects.filter(code=group, post=OuterRef("pk")))
 
 
 def published_posts() -> QuerySet[JobPost]:
@@ -64,11 +84,11 @@ def search_posts(params: dict) -> QuerySet[JobPost]:
     if params.get("salary"):
         posts = posts.filter(salary_max__gte=params["salary"])
     if params.get("group"):
-        posts = posts.filter(has_code(JobPost, "key_groups", params["group"]))
+        posts = posts.filter(welcoming(params["group"]))
     if params.get("days"):
         posts = posts.filter(published_at__gte=timezone.now() - timedelta(days=int(params["days"])))
     ordering = ("-salary_max", "-id") if params.get("sort") == "salary" else ("-published_at", "-id")
-    return posts.select_related("enterprise", "district").order_by(*ordering)
+    return with_key_groups(posts.select_related("enterprise", "district").order_by(*ordering))
 
 
 def search_sort(params: dict) -> str:
@@ -78,7 +98,7 @@ def search_sort(params: dict) -> str:
 
 def get_public_post(pk: int) -> JobPost:
     return get_object_or_404(
-        JobPost.objects.select_related("enterprise", "district", "enterprise__employer_profile"),
+        with_key_groups(JobPost.objects.select_related("enterprise", "district", "enterprise__employer_profile")),
         pk=pk, status__in=PUBLIC_STATUSES)
 
 
@@ -90,7 +110,7 @@ def get_post_for_reader(user, pk: int) -> JobPost:
         if not user.is_authenticated:
             raise
     for candidates in (posts_for_employer(user), posts_for_staff(user)):
-        post = candidates.select_related("enterprise__employer_profile").filter(pk=pk).first()
+        post = with_key_groups(candidates.select_related("enterprise__employer_profile").filter(pk=pk)).first()
         if post is not None:
             return post
     raise Http404
@@ -99,6 +119,13 @@ def get_post_for_reader(user, pk: int) -> JobPost:
 def other_posts_of_employer(post: JobPost, limit: int = 6) -> list[JobPost]:
     return list(published_posts().filter(enterprise_id=post.enterprise_id).exclude(pk=post.pk)
                 .select_related("district").order_by("-published_at")[:limit])
+
+
+def saved_jobs_for_user(user) -> QuerySet[SavedJob]:
+    """The person's saved posts, last saved first; ``post_key_group_list`` is the post's welcomed groups."""
+    return (SavedJob.objects.filter(user=user).select_related("post", "post__enterprise", "post__district")
+            .annotate(post_key_group_list=codes_of(JobPostKeyGroup, "post", outer="post_id"))
+            .order_by("-created_at", "-id"))
 
 
 def saved_post_ids(user, post_ids) -> set[int]:
@@ -138,7 +165,7 @@ def posts_for_employer(user) -> QuerySet[JobPost]:
 
 
 def get_post_for_employer(user, pk: int) -> JobPost:
-    return get_object_or_404(posts_for_employer(user), pk=pk)
+    return get_object_or_404(with_key_groups(posts_for_employer(user)), pk=pk)
 
 
 def applications_for_employer(user) -> QuerySet[Application]:
@@ -423,16 +450,16 @@ def dashboard_by_key_group(user, start: date, end: date) -> list[DashboardRow]:
                   .values_list("seeker__seeker_profile__key_group").annotate(n=Count("pk")))
     brokered = dict(_brokered_hires(start, end).filter(post__district_id__in=area_ids)
                     .values_list("seeker__key_group").annotate(n=Count("pk")))
-    post_aggregates = {}
-    for code, _label in KeyGroup.choices:
-        post_aggregates[f"p_{code}"] = Count("pk", filter=Q(key_groups__contains=f"|{code}|"))
-        post_aggregates[f"v_{code}"] = Sum("headcount", filter=Q(key_groups__contains=f"|{code}|"))
-    posts = _posts(start, end).filter(district_id__in=area_ids).aggregate(**post_aggregates)
+    # Posts and vacancies by the groups they welcome: one grouped query over the relation.
+    welcomed = {row["code"]: row for row in JobPostKeyGroup.objects.filter(
+        post__in=_posts(start, end).filter(district_id__in=area_ids)).order_by().values("code")
+        .annotate(posts=Count("post"), vacancies=Sum("post__headcount"))}
     rows = []
     for code, label in KeyGroup.choices:
+        posts = welcomed.get(code, {})
         rows.append(DashboardRow(
-            label=label, seekers=seekers.get(code, 0), posts=posts[f"p_{code}"] or 0,
-            vacancies=posts[f"v_{code}"] or 0, applications=apps.get(code, 0), interviews=interviews.get(code, 0),
+            label=label, seekers=seekers.get(code, 0), posts=posts.get("posts", 0),
+            vacancies=posts.get("vacancies") or 0, applications=apps.get(code, 0), interviews=interviews.get(code, 0),
             hires=hires.get(code, 0), direct_hires=direct.get(code, 0) + brokered.get(code, 0),
         ))
     return rows

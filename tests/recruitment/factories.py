@@ -12,9 +12,10 @@ from apps.recruitment.models import (
     EmployerMembership,
     EmployerProfile,
     JobPost,
+    JobPostKeyGroup,
     KeyGroup,
+    SeekerDesiredCategory,
     SeekerProfile,
-    pack_codes,
 )
 from apps.recruitment.services import refresh_search_document
 from tests.factories import UserFactory
@@ -33,7 +34,7 @@ class JobPostFactory(factory.django.DjangoModelFactory):
     headcount = 3
     description = "持焊工证，熟悉二氧化碳保护焊。"
     benefits = "五险一金"
-    key_groups = pack_codes([KeyGroup.MIGRANT])
+    key_groups = factory.LazyFunction(lambda: [KeyGroup.MIGRANT])  # rows of JobPostKeyGroup, made in _create
     contact_name = "王经理"
     contact_phone = "13839100099"
     valid_until = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=30))
@@ -42,9 +43,11 @@ class JobPostFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
+        groups = kwargs.pop("key_groups")
         post = model_class(*args, **kwargs)
         refresh_search_document(post)
         post.save()
+        JobPostKeyGroup.objects.bulk_create([JobPostKeyGroup(post=post, code=code) for code in groups])
         return post
 
 
@@ -63,14 +66,18 @@ def make_employer(enterprise, username: str = "employer", *, verified: bool = Tr
     return user
 
 
-def make_seeker_profile(user, district, **extra) -> SeekerProfile:
+def make_seeker_profile(user, district, *, desired_categories=(Category.WELDING,), desired_districts=None,
+                        **extra) -> SeekerProfile:
+    """A 求职登记 wanting welding in their own county unless told otherwise (lists of codes and counties)."""
     values = {
         "real_name": user.real_name or "求职者", "phone": "13900000001", "district": district,
-        "key_group": KeyGroup.MIGRANT, "desired_categories": pack_codes([Category.WELDING]),
-        "desired_districts": pack_codes([str(district.pk)]), "desired_salary": 5000,
-        **extra,
+        "key_group": KeyGroup.MIGRANT, "desired_salary": 5000, **extra,
     }
-    return SeekerProfile.objects.create(user=user, **values)
+    profile = SeekerProfile.objects.create(user=user, **values)
+    SeekerDesiredCategory.objects.bulk_create([SeekerDesiredCategory(seeker=profile, code=code)
+                                               for code in desired_categories])
+    profile.desired_districts.set([district] if desired_districts is None else desired_districts)
+    return profile
 
 
 def make_application(post, seeker, status=Application.Status.SUBMITTED, **extra) -> Application:

@@ -4,7 +4,16 @@ import pytest
 from django.db.models import Count
 
 from apps.core.models import Organization
-from apps.recruitment.models import Application, JobFair, JobPost, KeyGroup, LiveSession, SeekerProfile
+from apps.recruitment.models import (
+    Application,
+    JobFair,
+    JobPost,
+    JobPostKeyGroup,
+    KeyGroup,
+    LiveSession,
+    SeekerDesiredCategory,
+    SeekerProfile,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -17,8 +26,14 @@ def test_demo_covers_every_district_group_and_state_and_runs_twice():
     core_demo.seed()
     accounts_demo.seed()
     demo.seed()
+    rows = (JobPostKeyGroup.objects.count(), SeekerDesiredCategory.objects.count())
     demo.seed()
+    assert (JobPostKeyGroup.objects.count(), SeekerDesiredCategory.objects.count()) == rows
     assert 300 <= JobPost.objects.count() <= 400
+    # Every post welcomes some groups, every seeker wants a trade and a county.
+    assert not JobPost.objects.filter(key_groups=None).exists()
+    assert not SeekerProfile.objects.filter(desired_categories=None).exists()
+    assert not SeekerProfile.objects.filter(desired_districts=None).exists()
     districts = set(Organization.objects.filter(org_type="county").values_list("pk", flat=True))
     assert set(JobPost.objects.filter(status="published").values_list("district_id", flat=True)) == districts
     titles = set(JobPost.objects.values_list("title", flat=True))

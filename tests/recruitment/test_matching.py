@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from apps.recruitment import services, tasks
-from apps.recruitment.models import Category, JobPost, KeyGroup, Recommendation, pack_codes
+from apps.recruitment.models import Category, JobPost, KeyGroup, Recommendation
 from tests.factories import UserFactory
 
 from .factories import JobPostFactory, make_seeker_profile
@@ -74,7 +74,7 @@ def test_post_candidates_are_the_best_of_the_whole_pool(post, org_tree, monkeypa
     for n in range(6):  # created first: an unordered "first N" would pick these
         user = UserFactory(username=f"1390000{n:04d}")
         weak.append(make_seeker_profile(user, org_tree.boai, key_group=KeyGroup.GRADUATE,
-                                        desired_districts="", desired_salary=99000))
+                                        desired_districts=[], desired_salary=99000))
     strong = [make_seeker_profile(UserFactory(username=f"1391111{n:04d}"), org_tree.xiuwu) for n in range(3)]
     assert services.recommendations_for_post(post_id=post.pk) == 3
     chosen = set(Recommendation.objects.filter(post=post).values_list("profile_id", flat=True))
@@ -86,13 +86,13 @@ def test_sql_score_agrees_with_score_pair(post, org_tree, xiuwu_enterprise):
     profiles = [make_seeker_profile(UserFactory(username=f"1392222{n:04d}"), district, **extra)
                 for n, (district, extra) in enumerate([
                     (org_tree.xiuwu, {}), (org_tree.boai, {"desired_salary": 0}),
-                    (org_tree.boai, {"desired_districts": pack_codes([str(org_tree.xiuwu.pk)])}),
+                    (org_tree.boai, {"desired_districts": [org_tree.xiuwu]}),
                     (org_tree.boai, {"key_group": KeyGroup.GRADUATE, "desired_salary": 9000})])]
     services.recommendations_for_post(post_id=post.pk)
     for profile in profiles:
         reco = Recommendation.objects.get(profile=profile, post=post)
         assert reco.score == services.score_pair(profile, post)[0]
-    other = JobPostFactory(enterprise=xiuwu_enterprise, title="会计", category=Category.OFFICE, key_groups="")
+    other = JobPostFactory(enterprise=xiuwu_enterprise, title="会计", category=Category.OFFICE, key_groups=[])
     for profile in profiles:
         services.recommendations_for_profile(profile_id=profile.pk)
         scores = dict(Recommendation.objects.filter(profile=profile).values_list("post_id", "score"))

@@ -41,7 +41,8 @@ class TestPosts:
         post = services.post_create(actor=employer, enterprise=xiuwu_enterprise, data=post_data(org_tree))
         assert post.status == JobPost.Status.PENDING
         assert "数控车工" in post.search_document and xiuwu_enterprise.name.lower() in post.search_document
-        assert post.key_groups == "|graduate|migrant|"
+        assert post.key_group_codes == ["migrant", "graduate"]
+        assert sorted(post.key_groups.values_list("code", flat=True)) == ["graduate", "migrant"]
 
     @pytest.mark.parametrize("overrides, field", [
         ({"salary_min": 9000, "salary_max": 5000}, "salary_min"),
@@ -287,7 +288,7 @@ class TestInterviews:
 class TestMatching:
     def test_recommendations_rank_posts_with_reasons(self, seeker, post, xiuwu_enterprise):
         JobPostFactory(enterprise=xiuwu_enterprise, title="会计", category="office", salary_min=3000,
-                       salary_max=3500, key_groups="")
+                       salary_max=3500, key_groups=[])
         assert services.recommendations_for_profile(profile_id=seeker.seeker_profile.pk) == 1
         reco = Recommendation.objects.get()
         assert reco.post == post and reco.score == 100
@@ -295,8 +296,7 @@ class TestMatching:
 
     def test_post_candidates_only_include_seekers_who_allowed_it(self, seeker, other_seeker, post, org_tree):
         other_seeker.seeker_profile.allow_recommendation = False
-        other_seeker.seeker_profile.desired_categories = "|welding|"
-        other_seeker.seeker_profile.save()
+        other_seeker.seeker_profile.save()  # wants welding too (make_seeker_profile)
         services.recommendations_for_post(post_id=post.pk)
         assert [r.profile.user for r in selectors.candidates_for_post(post)] == [seeker]
 

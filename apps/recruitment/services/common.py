@@ -37,8 +37,9 @@ SEEKER_MOVES = {S.WITHDRAWN}
 EMPLOYER_MOVES = {S.VIEWED, S.INTERVIEW, S.OFFERED, S.HIRED, S.REJECTED}
 OPEN_INTERVIEW = (Interview.Status.PROPOSED, Interview.Status.ACCEPTED, Interview.Status.RESCHEDULE)
 
+# The post's own columns; its welcomed groups (``key_groups``) are a relation, written by _replace_codes.
 POST_FIELDS = ["title", "category", "district", "address", "salary_min", "salary_max", "headcount", "description",
-               "benefits", "key_groups", "contact_name", "contact_phone", "valid_until", "video"]
+               "benefits", "contact_name", "contact_phone", "valid_until", "video"]
 
 
 def _key(text: str) -> uuid.UUID:
@@ -57,6 +58,23 @@ def _delete_file_after_commit(model, field_name: str, name: str) -> None:
 def _check_transition(table: dict, current: str, target: str, label) -> None:
     if target not in table.get(current, set()):
         raise ValidationError(f"当前状态“{label(current).label}”不能变为“{label(target).label}”。", code="transition")
+
+
+def _replace_codes(related, wanted) -> bool:
+    """Make the codes of a relation (``post.key_groups``, ``profile.desired_categories``) exactly ``wanted``.
+
+    Only the difference is written, so an unchanged list writes nothing; returns whether it changed.
+    The caller holds the owner's row lock (or has just created it), so two saves do not interleave.
+    """
+    wanted = set(wanted)
+    current = set(related.values_list("code", flat=True))
+    if current == wanted:
+        return False
+    if current - wanted:
+        related.filter(code__in=current - wanted).delete()
+    owner = {related.field.name: related.instance}
+    related.model.objects.bulk_create([related.model(code=code, **owner) for code in sorted(wanted - current)])
+    return True
 
 
 def _employer_user_ids(enterprise_id: int) -> list[int]:

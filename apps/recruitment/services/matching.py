@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, Exists, FilteredRelation, OuterRef, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,9 +18,9 @@ from ..models import (
     JobPost,
     KeyGroup,
     Recommendation,
+    SeekerDesiredCategory,
     SeekerProfile,
 )
-from ..search import has_code
 from .common import _employer_user_ids
 
 
@@ -93,7 +93,9 @@ KEEP = 30
 
 def _seeker_score(post: JobPost):
     """score_pair's points for every seeker at once, in SQL, so the best are found over the whole pool."""
-    district = Q(district_id=post.district_id) | Q(desired_districts__contains=f"|{post.district_id}|")
+    wants_district = SeekerProfile.desired_districts.through.objects.filter(
+        seekerprofile_id=OuterRef("pk"), organization_id=post.district_id)
+    district = Q(district_id=post.district_id) | Q(Exists(wants_district))
     return (Value(40)
             + Case(When(district, then=Value(25)), default=Value(0))
             + Case(When(desired_salary=0, then=Value(10)), When(desired_salary__lte=post.salary_max, then=Value(20)),
@@ -101,14 +103,23 @@ def _seeker_score(post: JobPost):
             + Case(When(key_group__in=post.key_group_codes or [""], then=Value(15)), default=Value(0)))
 
 
+def _welcome_for(profile: SeekerProfile) -> FilteredRelation:
+    """The post's welcomed-group row for the seeker's group, if any (a LEFT JOIN, one row at most).
+
+    A join rather than EXISTS in the score: PostgreSQL prices a subplan in the score's CASE as if run
+    for every candidate, which at 200,000 posts pushed the estimate past ``jit_above_cost`` and spent
+    more time compiling than running (bench/recruitment.md).
+    """
+    return FilteredRelation("key_groups", condition=Q(key_groups__code=profile.key_group))
+
+
 def _post_score(profile: SeekerProfile, districts: list[int]):
-    """score_pair's points for every post at once, in SQL."""
-    group = has_code(JobPost, "key_groups", profile.key_group) if profile.key_group else Q(pk__in=[])
+    """score_pair's points for every post at once, in SQL (on a queryset annotated ``welcome=_welcome_for``)."""
     salary = (Case(When(salary_max__gte=profile.desired_salary, then=Value(20)), default=Value(0))
               if profile.desired_salary else Value(10))
     return (Case(When(category__in=profile.desired_category_codes or [""], then=Value(40)), default=Value(0))
             + Case(When(district_id__in=districts, then=Value(25)), default=Value(0))
-            + salary + Case(When(group, then=Value(15)), default=Value(0)))
+            + salary + Case(When(welcome__isnull=False, then=Value(15)), default=Value(0)))
 
 
 def recommendations_for_profile(*, profile_id: int) -> int:
@@ -117,17 +128,20 @@ def recommendations_for_profile(*, profile_id: int) -> int:
     The score is computed by the database over every published post of the seeker's trades or
     places, and the best ``KEEP`` (newest first among equals) are kept, not the best of a sample.
     """
-    from ..selectors import published_posts
+    from ..selectors import published_posts, with_key_groups, with_wishes
 
-    profile = SeekerProfile.objects.filter(pk=profile_id).first()
+    profile = with_wishes(SeekerProfile.objects.filter(pk=profile_id)).first()
     if profile is None:
         return 0
     categories = profile.desired_category_codes
     districts = sorted({*profile.desired_district_ids, profile.district_id})
-    candidates = list(
+    # The districts (named in the reasons) are fetched after the ranking: joined into it, they kept
+    # PostgreSQL from a top-N sort, and it sorted every candidate row on disk (bench/recruitment.md).
+    candidates = list(with_key_groups(
         published_posts().filter(Q(category__in=categories) | Q(district_id__in=districts))
+        .annotate(welcome=_welcome_for(profile))
         .annotate(match_score=_post_score(profile, districts)).filter(match_score__gte=MIN_SCORE)
-        .select_related("district").order_by("-match_score", "-published_at", "-id")[:KEEP])
+        .order_by("-match_score", "-published_at", "-id")).prefetch_related("district")[:KEEP])
     keep = [(score_pair(profile, post), post) for post in candidates]
     with transaction.atomic():
         Recommendation.objects.filter(profile=profile).exclude(post_id__in=[p.pk for _, p in keep]).delete()
@@ -138,18 +152,20 @@ def recommendations_for_profile(*, profile_id: int) -> int:
 def recommendations_for_post(*, post_id: int) -> int:
     """Recompute the seekers ranked for a published post (those who allowed recommendation). Idempotent.
 
-    Only seekers wanting the post's trade can reach ``MIN_SCORE``; among all of them (an indexed
-    query on PostgreSQL) the database ranks by score and the best ``KEEP`` are kept.
+    Only seekers wanting the post's trade can reach ``MIN_SCORE``; among all of them (found from the
+    (code, seeker) index of their wanted trades) the database ranks by score and the best ``KEEP`` are kept.
     """
-    post = (JobPost.objects.select_related("district")
-            .filter(pk=post_id, status=JobPost.Status.PUBLISHED, valid_until__gte=timezone.localdate()).first())
+    from ..selectors import with_key_groups, with_wishes
+
+    post = with_key_groups(JobPost.objects.select_related("district").filter(
+        pk=post_id, status=JobPost.Status.PUBLISHED, valid_until__gte=timezone.localdate())).first()
     if post is None:
         Recommendation.objects.filter(post_id=post_id).delete()
         return 0
-    candidates = list(
-        SeekerProfile.objects.filter(allow_recommendation=True)
-        .filter(has_code(SeekerProfile, "desired_categories", post.category))
-        .annotate(match_score=_seeker_score(post)).order_by("-match_score", "-updated_at", "-id")[:KEEP])
+    wants_trade = SeekerDesiredCategory.objects.filter(seeker=OuterRef("pk"), code=post.category)
+    candidates = list(with_wishes(
+        SeekerProfile.objects.filter(allow_recommendation=True).filter(Exists(wants_trade))
+        .annotate(match_score=_seeker_score(post)).order_by("-match_score", "-updated_at", "-id"))[:KEEP])
     keep = [(score_pair(profile, post), profile) for profile in candidates]
     keep = [(s, profile) for s, profile in keep if s[0] >= MIN_SCORE]
     with transaction.atomic():

@@ -15,11 +15,11 @@ from apps.core.models import Enterprise
 from apps.notifications.services import notify
 
 from ..models import (
+    WELCOME_CODES,
     Category,
     JobPost,
-    KeyGroup,
+    JobPostKeyGroup,
     Recommendation,
-    pack_codes,
 )
 from ..permissions import can_review_for, is_member, staff_can_manage
 from ..search import build_document
@@ -29,6 +29,7 @@ from .common import (
     _check_transition,
     _delete_file_after_commit,
     _employer_user_ids,
+    _replace_codes,
 )
 from .employers import enterprise_is_verified
 from .matching import recommendations_drop_for_post
@@ -50,7 +51,7 @@ def validate_post_fields(data: dict, *, is_new_date: bool = True) -> None:
     if valid_until is not None and valid_until > timezone.localdate() + timedelta(days=366):
         errors["valid_until"] = "有效期最长一年。"
     groups = data.get("key_groups") or []
-    if isinstance(groups, (list, tuple)) and any(g not in KeyGroup.values for g in groups):
+    if not isinstance(groups, (list, tuple, set)) or any(g not in WELCOME_CODES for g in groups):
         errors["key_groups"] = "重点群体选择有误。"
     if errors:
         raise ValidationError(errors)
@@ -66,8 +67,9 @@ def refresh_search_document(post: JobPost) -> str:
 
 
 def _matching_fields(post: JobPost) -> tuple:
-    """What recommendations depend on (services.score_pair)."""
-    return post.category, post.district_id, post.salary_max, post.key_groups, post.valid_until
+    """The columns recommendations depend on (services.score_pair); the welcomed groups are compared
+    where they are written (_replace_codes)."""
+    return post.category, post.district_id, post.salary_max, post.valid_until
 
 
 def _apply_post_data(post: JobPost, data: dict) -> None:
@@ -75,8 +77,6 @@ def _apply_post_data(post: JobPost, data: dict) -> None:
         if key not in data:
             continue
         value = data[key]
-        if key == "key_groups" and isinstance(value, (list, tuple)):
-            value = pack_codes(value)
         if key == "video" and value is None:
             continue
         if key == "video" and value is False:
@@ -101,6 +101,7 @@ def post_create(*, actor, enterprise: Enterprise, data: dict, submit: bool = Tru
     refresh_search_document(post)
     post.full_clean()
     post.save()
+    _replace_codes(post.key_groups, data.get("key_groups") or [])
     audit_record(actor=actor, action="recruitment.post.created", target=post, organization=enterprise.district)
     if submit:
         post_submit(actor=actor, post=post)
@@ -124,13 +125,13 @@ def post_update(*, actor, post: JobPost, data: dict) -> JobPost:
     refresh_search_document(post)
     post.full_clean()
     fields = [*POST_FIELDS, "search_document", "updated_at"]
-    fields = [f for f in fields if f != "key_groups"] + ["key_groups"]
     if post.status == JobPost.Status.PUBLISHED and not can_review_for(actor, post.enterprise):
         post.status = JobPost.Status.PENDING
         fields.append("status")
     post.save(update_fields=fields)
+    groups_changed = "key_groups" in data and _replace_codes(post.key_groups, data["key_groups"] or [])
     pagecache.bump("jobs")
-    if post.status != JobPost.Status.PUBLISHED or _matching_fields(post) != matched_on:
+    if post.status != JobPost.Status.PUBLISHED or groups_changed or _matching_fields(post) != matched_on:
         recommendations_drop_for_post(post)  # recomputed after commit when still published
     if old_video and post.video.name != old_video:
         _delete_file_after_commit(JobPost, "video", old_video)
@@ -229,6 +230,7 @@ def post_copy(*, actor, post: JobPost) -> JobPost:
     refresh_search_document(copy)
     copy.full_clean()
     copy.save()
+    JobPostKeyGroup.objects.bulk_create([JobPostKeyGroup(post=copy, code=code) for code in post.key_group_codes])
     audit_record(actor=actor, action="recruitment.post.copied", target=copy, after={"from": post.pk},
                  organization=post.enterprise.district)
     return copy

@@ -9,19 +9,22 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.core.audit import audit_record
+from apps.core.models import Organization
 from apps.core.outbox import enqueue
 from apps.core.scoping import is_staff_member
 from apps.notifications.services import notify
 
 from ..models import (
+    Category,
     JobPost,
     Recommendation,
     SavedJob,
     SavedSearch,
     SeekerProfile,
-    pack_codes,
 )
-from .common import _delete_file_after_commit, _key
+from .common import _delete_file_after_commit, _key, _replace_codes
+
+WISH_FIELDS = ("desired_categories", "desired_districts")
 
 
 # ---------------------------------------------------------------- seekers
@@ -30,12 +33,13 @@ def seeker_profile_save(*, user, data: dict) -> SeekerProfile:
     """Create or update the person's 求职登记; recommendations are then recomputed in the background."""
     if is_staff_member(user):
         raise ValidationError("工会工作人员账号不能登记求职。")
+    categories, districts = _clean_wishes(data)
     profile = SeekerProfile.objects.select_for_update().filter(user=user).first() or SeekerProfile(user=user)
     old_resume = profile.resume_pdf.name or ""
-    wanted_before = _wishes(profile)
+    wanted_before = _wishes(profile) if profile.pk else None
     for key, value in data.items():
-        if key in ("desired_categories", "desired_districts") and isinstance(value, (list, tuple)):
-            value = pack_codes([str(getattr(v, "pk", v)) for v in value])
+        if key in WISH_FIELDS:
+            continue
         if key == "resume_pdf" and value is None:
             continue
         if key == "resume_pdf" and value is False:
@@ -44,6 +48,10 @@ def seeker_profile_save(*, user, data: dict) -> SeekerProfile:
     profile.full_clean()
     created = profile.pk is None
     profile.save()
+    if categories is not None:
+        _replace_codes(profile.desired_categories, categories)
+    if districts is not None:
+        profile.desired_districts.set(districts)
     if not created and _wishes(profile) != wanted_before:
         # Posts matched to the old wishes go at once; the new ones are computed after commit.
         Recommendation.objects.filter(profile=profile).delete()
@@ -71,10 +79,33 @@ def seeker_resume_clear(*, user) -> bool:
     return True
 
 
+def _clean_wishes(data: dict) -> tuple[set[str] | None, list[int] | None]:
+    """The wanted trades and counties of ``data`` (None: not given, keep them), checked like the form does."""
+    errors = {}
+    categories = districts = None
+    if "desired_categories" in data:
+        value = data["desired_categories"] or []
+        if isinstance(value, str) or any(code not in Category.values for code in value):
+            errors["desired_categories"] = "期望职业选择有误。"
+        else:
+            categories = set(value)
+    if "desired_districts" in data:
+        value = data["desired_districts"] or []
+        ids = None if isinstance(value, str) else {getattr(item, "pk", item) for item in value}
+        if ids is None or any(not isinstance(pk, int) for pk in ids) or len(ids) != Organization.objects.filter(
+                pk__in=ids, org_type=Organization.Type.COUNTY).count():
+            errors["desired_districts"] = "期望工作地区选择有误。"
+        else:
+            districts = sorted(ids)
+    if errors:
+        raise ValidationError(errors)
+    return categories, districts
+
+
 def _wishes(profile: SeekerProfile) -> tuple:
     """What the seeker's recommendations depend on (services.score_pair), and consent to be recommended."""
-    return (profile.desired_categories, profile.desired_districts, profile.desired_salary, profile.key_group,
-            profile.district_id, profile.allow_recommendation)
+    return (tuple(profile.desired_category_codes), tuple(profile.desired_district_ids), profile.desired_salary,
+            profile.key_group, profile.district_id, profile.allow_recommendation)
 
 
 def _recompute_profile_task():

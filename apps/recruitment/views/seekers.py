@@ -26,7 +26,6 @@ from ..forms import (
 )
 from ..models import (
     Application,
-    SavedJob,
     SavedSearch,
     SeekerProfile,
 )
@@ -36,7 +35,7 @@ from .public import _post_cards
 
 # ---------------------------------------------------------------- seekers
 def seeker_profile(request):
-    profile = SeekerProfile.objects.filter(user=request.user).first()
+    profile = selectors.with_wishes(SeekerProfile.objects.filter(user=request.user)).first()
     initial = {"real_name": request.user.real_name, "phone": request.user.phone or ""}
     if profile:
         initial = {f: getattr(profile, f) for f in ("real_name", "phone", "district", "key_group", "education",
@@ -91,9 +90,11 @@ def job_save(request, pk: int):
 
 
 def saved_jobs(request):
-    rows = SavedJob.objects.filter(user=request.user).select_related("post", "post__enterprise", "post__district")
-    page = Paginator(rows.order_by("-created_at"), 20).get_page(request.GET.get("page"))
-    posts = [saved.post for saved in page.object_list]
+    page = Paginator(selectors.saved_jobs_for_user(request.user), 20).get_page(request.GET.get("page"))
+    posts = []
+    for saved in page.object_list:
+        saved.post.key_group_list = saved.post_key_group_list  # read with the row: no query per card
+        posts.append(saved.post)
     return render(request, "recruitment/saved_jobs.html", {
         "page_obj": page, "cards": _post_cards(posts, {post.pk for post in posts})})
 
