@@ -186,7 +186,7 @@ def election_rows(user, epidemic) -> QuerySet:
 
     found = UnionProfile.objects.filter(org_scope_q(user, "organization")).select_related("organization", "county")
     if epidemic is None:
-        return found.filter(election_postponed_on__isnull=False)
+        return found.filter(election_postponed_on__isnull=False).order_by("election_postponed_on", "pk")
     during = Q(term_end__gte=epidemic.started_on)
     if epidemic.ended_on:
         during &= Q(term_end__lte=epidemic.ended_on)
