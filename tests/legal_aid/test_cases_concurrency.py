@@ -2,48 +2,25 @@
 (real threads on PostgreSQL)."""
 from __future__ import annotations
 
-import threading
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.utils import timezone
 
 from apps.legal_aid import services
 from apps.legal_aid.models import CaseEntry, CaseNumberSequence, LegalAidCase
 from tests.conftest import require_postgres
+from tests.races import race
 
 from .conftest import apply_case
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _race(targets):
-    outcomes: list[object] = []
-    barrier = threading.Barrier(len(targets))
-
-    def run(target):
-        try:
-            barrier.wait()
-            outcomes.append(target())
-        except ValidationError as error:
-            outcomes.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(target,)) for target in targets]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
-
-
 def test_simultaneous_acceptances_take_consecutive_numbers(xiuwu_member, wages, xiuwu_staff, city_staff):
     require_postgres()
     cases = [apply_case(xiuwu_member, wages, opponent_name=f"第{i}号公司") for i in range(6)]
     staff = [xiuwu_staff, city_staff]
-    outcomes = _race([lambda case=case, i=i: services.case_accept(actor=staff[i % 2], case=case)
+    outcomes = race([lambda case=case, i=i: services.case_accept(actor=staff[i % 2], case=case)
                       for i, case in enumerate(cases)])
     assert all(isinstance(o, LegalAidCase) for o in outcomes), outcomes
     year = timezone.localdate().year
@@ -55,7 +32,7 @@ def test_simultaneous_acceptances_take_consecutive_numbers(xiuwu_member, wages, 
 def test_a_double_click_on_accept_gives_one_number(xiuwu_member, wages, xiuwu_staff, city_staff):
     require_postgres()
     case = apply_case(xiuwu_member, wages)
-    outcomes = _race([lambda: services.case_accept(actor=xiuwu_staff, case=case),
+    outcomes = race([lambda: services.case_accept(actor=xiuwu_staff, case=case),
                       lambda: services.case_accept(actor=city_staff, case=case)])
     assert sum(isinstance(o, LegalAidCase) for o in outcomes) == 1
     refused = [o for o in outcomes if isinstance(o, ValidationError)]
@@ -75,6 +52,6 @@ def test_the_same_stage_entry_sent_twice_at_once_is_recorded_once(xiuwu_member, 
         return services.case_record_stage(actor=lawyer, case=case, stage="mediation",
                                           happened_on=timezone.localdate(), body="调解中。", request_key=key)
 
-    outcomes = _race([send, send])
+    outcomes = race([send, send])
     assert all(o == outcomes[0] for o in outcomes)
     assert CaseEntry.objects.filter(case=case, stage="mediation").count() == 1

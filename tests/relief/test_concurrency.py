@@ -1,41 +1,19 @@
 """Many people at once on one fund (PostgreSQL, real threads): no overspending, no double allocation."""
 from __future__ import annotations
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
+from django.core.exceptions import ValidationError
 
 from apps.relief import selectors, services
 from apps.relief.models import Disbursement, FundAccount
 from tests.conftest import require_postgres
+from tests.races import race
 
 from .factories import allocate, make_fund, root_account
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def race(targets):
-    outcomes: list[object] = []
-    barrier = threading.Barrier(len(targets))
-
-    def run(target):
-        try:
-            barrier.wait()
-            outcomes.append(target())
-        except (ValidationError, PermissionDenied) as error:
-            outcomes.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(t,)) for t in targets]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 def test_fifty_payments_from_a_fund_covering_ten(city_staff, org_tree, xiuwu_staff):

@@ -1,42 +1,20 @@
 """Two people at once (PostgreSQL, real threads): one application per person, one batch, one debit."""
 from __future__ import annotations
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
+from django.core.exceptions import ValidationError
 
 from apps.relief.models import Disbursement, FundAccount
 from apps.subsidies import services
 from apps.subsidies.models import Application, PaymentBatch, PaymentItem
 from tests.conftest import require_postgres
+from tests.races import race
 
 from .factories import approved, make_programme, submit
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def race(targets):
-    outcomes: list[object] = []
-    barrier = threading.Barrier(len(targets))
-
-    def run(target):
-        try:
-            barrier.wait()
-            outcomes.append(target())
-        except (ValidationError, PermissionDenied) as error:
-            outcomes.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(t,)) for t in targets]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 def test_the_same_id_twice_at_once_is_saved_once(city_staff, worker, other_worker, xiuwu_enterprise):

@@ -1,46 +1,25 @@
 """Two people clicking the same slot at once get one booking; one person cannot double-book (PostgreSQL)."""
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection
+from django.db import IntegrityError
 
 from apps.accounts.roles import Role
 from apps.women_workers import services
 from apps.women_workers.models import Booking, CounsellingSlot
 from tests.conftest import require_postgres
 from tests.factories import UserFactory
+from tests.races import race
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _race(targets):
-    outcomes: list[object] = []
-    barrier = threading.Barrier(len(targets))
-
-    def run(target):
-        try:
-            barrier.wait()
-            outcomes.append(target())
-        except ValidationError as error:
-            outcomes.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(t,)) for t in targets]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
-
-
 def test_two_people_clicking_one_slot_at_once_get_one_booking(worker, other_worker, slot):
     require_postgres()
-    outcomes = _race([lambda w=w: services.booking_create(actor=w, slot=slot, mode="video")
+    outcomes = race([lambda w=w: services.booking_create(actor=w, slot=slot, mode="video")
                       for w in (worker, other_worker)])
     assert sum(isinstance(o, Booking) for o in outcomes) == 1
     assert sum(isinstance(o, ValidationError) for o in outcomes) == 1
@@ -52,7 +31,7 @@ def test_one_person_booking_two_overlapping_slots_at_once_gets_one(worker, slot)
     other = CounsellingSlot.objects.create(counsellor=UserFactory(roles=[Role.COUNSELLOR]),
                                            starts_at=slot.starts_at + timedelta(minutes=10),
                                            ends_at=slot.ends_at + timedelta(minutes=10))
-    outcomes = _race([lambda s=s: services.booking_create(actor=worker, slot=s, mode="video") for s in (slot, other)])
+    outcomes = race([lambda s=s: services.booking_create(actor=worker, slot=s, mode="video") for s in (slot, other)])
     assert sum(isinstance(o, Booking) for o in outcomes) == 1
     assert Booking.objects.filter(person=worker).count() == 1
 
