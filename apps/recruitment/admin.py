@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 
+from . import services
 from .models import (
     Application,
     BrokeredMatch,
@@ -34,6 +35,10 @@ class JobPostAdmin(admin.ModelAdmin):
     readonly_fields = ["search_document"]
     inlines = [JobPostKeyGroupInline]
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)  # the welcomed groups are saved by now
+        services.post_admin_changed(actor=request.user, post=form.instance)
+
 
 @admin.register(EmployerProfile)
 class EmployerProfileAdmin(admin.ModelAdmin):
@@ -54,6 +59,10 @@ class SeekerProfileAdmin(admin.ModelAdmin):
     list_filter = ["key_group", "district", "desired_categories__code"]
     raw_id_fields = ["user"]
     inlines = [SeekerDesiredCategoryInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)  # wishes and counties are saved by now
+        services.seeker_admin_changed(actor=request.user, profile=form.instance)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "desired_districts":

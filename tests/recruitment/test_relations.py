@@ -10,8 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.core.models import AuditLog
 from apps.recruitment import selectors, services
 from apps.recruitment.models import (
+    Category,
     JobPost,
     JobPostKeyGroup,
     Recommendation,
@@ -20,6 +22,7 @@ from apps.recruitment.models import (
 )
 from apps.recruitment.privacy import my_recruitment_data
 from tests.factories import UserFactory
+from tests.forms_html import form_data
 
 from .factories import JobPostFactory, make_seeker_profile
 
@@ -258,3 +261,38 @@ class TestAdmin:
         page = client.get(reverse("admin:recruitment_seekerprofile_change", args=[profile.pk])).content.decode()
         assert "期望职业" in page and 'value="welding" selected' in page
         assert "期望工作地区" in page and 'type="checkbox" name="desired_districts"' in page
+
+    def _save_in_admin(self, client, url_name, pk, **changes):
+        url = reverse(url_name, args=[pk])
+        data = form_data(client.get(url).content.decode(), form_id=url_name.split("_")[1] + "_form")
+        data.update({name: [value] if isinstance(value, str) else value for name, value in changes.items()})
+        response = client.post(url, data)
+        assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
+        return response
+
+    def test_admin_edit_of_a_posts_trade_drops_its_stale_recommendations_and_refreshes_search(
+            self, client, seeker, post, django_capture_on_commit_callbacks):
+        services.recommendations_for_post(post_id=post.pk)
+        assert Recommendation.objects.filter(post=post).count() == 1
+        root = UserFactory(username="root", is_staff=True, is_superuser=True)
+        client.force_login(root)
+        with django_capture_on_commit_callbacks(execute=True):
+            self._save_in_admin(client, "admin:recruitment_jobpost_change", post.pk,
+                                title="仓库会计", category=Category.OFFICE)
+        post.refresh_from_db()
+        # The seeker wants welding: the recomputation after commit finds no match for an office job.
+        assert not Recommendation.objects.filter(post=post).exists()
+        assert "仓库会计" in post.search_document
+        assert AuditLog.objects.filter(action="recruitment.post.admin_changed", actor=root).count() == 1
+
+    def test_admin_edit_of_a_seekers_wishes_drops_their_old_matches(self, client, seeker, post,
+                                                                   django_capture_on_commit_callbacks):
+        profile = seeker.seeker_profile
+        services.recommendations_for_profile(profile_id=profile.pk)
+        assert Recommendation.objects.filter(profile=profile).count() == 1
+        client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            self._save_in_admin(client, "admin:recruitment_seekerprofile_change", profile.pk,
+                                **{"desired_categories-0-code": Category.OFFICE})
+            assert not Recommendation.objects.filter(profile=profile).exists()  # at once, before the recompute
+        assert callbacks, "the recomputation is queued after commit"

@@ -143,6 +143,24 @@ def post_update(*, actor, post: JobPost, data: dict) -> JobPost:
 
 
 @transaction.atomic
+def post_admin_changed(*, actor, post: JobPost) -> JobPost:
+    """After a post was edited in the Django admin, which writes the row and its welcomed groups without
+    the services: rebuild its search text, drop the cached result pages and its recommendations (computed
+    again after commit while it is published), and audit the edit."""
+    post = JobPost.objects.select_for_update().select_related("enterprise", "district").get(pk=post.pk)
+    before = post.search_document
+    if refresh_search_document(post) != before:
+        post.save(update_fields=["search_document", "updated_at"])
+    pagecache.bump("jobs")
+    recommendations_drop_for_post(post)
+    audit_record(actor=actor, action="recruitment.post.admin_changed", target=post,
+                 after={"title": post.title, "status": post.status}, organization=post.enterprise.district)
+    if post.status == JobPost.Status.PUBLISHED:
+        _enqueue_post_matching(post.pk)
+    return post
+
+
+@transaction.atomic
 def post_submit(*, actor, post: JobPost) -> JobPost:
     post = JobPost.objects.select_for_update().select_related("enterprise").get(pk=post.pk)
     if not _may_write_post(actor, post.enterprise):

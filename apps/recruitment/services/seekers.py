@@ -65,6 +65,16 @@ def seeker_profile_save(*, user, data: dict) -> SeekerProfile:
 
 
 @transaction.atomic
+def seeker_admin_changed(*, actor, profile: SeekerProfile) -> None:
+    """After a 求职登记 was edited in the Django admin (wishes, consent): its recommendations go at once and
+    are computed again after commit; the edit is audited."""
+    Recommendation.objects.filter(profile_id=profile.pk).delete()
+    audit_record(actor=actor, action="recruitment.seeker.admin_changed", target=profile,
+                 organization=profile.district)
+    enqueue(_recompute_profile_task(), profile.pk)
+
+
+@transaction.atomic
 def seeker_resume_clear(*, user) -> bool:
     """The seeker takes their résumé PDF down. False when there was none (nothing written then)."""
     profile = SeekerProfile.objects.select_for_update().filter(user=user).first()
