@@ -9,6 +9,8 @@ index exists only on PostgreSQL; elsewhere the queries are the same and just slo
 """
 from django.db import migrations
 
+from apps.core.migration_ops import postgres_only_sql
+
 FORWARD = """
 CREATE INDEX IF NOT EXISTS legal_cons_stats ON legal_aid_consultation (created_at)
     INCLUDE (organization_id, status, lawyer_id, category_id, first_response_seconds, resolution_seconds);
@@ -16,17 +18,7 @@ CREATE INDEX IF NOT EXISTS legal_cons_stats ON legal_aid_consultation (created_a
 BACKWARD = "DROP INDEX IF EXISTS legal_cons_stats;"
 
 
-def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(FORWARD)
-
-
-def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(BACKWARD)
-
-
 class Migration(migrations.Migration):
     dependencies = [("legal_aid", "0005_disputes_negotiations")]
 
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = [postgres_only_sql(FORWARD, BACKWARD)]
