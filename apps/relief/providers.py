@@ -3,9 +3,23 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from apps.core.registry import ClosureNote, DataSection, MySection, RecordRow, TodoItem
+from apps.core.registry import ClosureNote, DataSection, MySection, PrivacyNote, RecordRow, TodoItem
+
+from .consents import AID_APPLICATION
 
 GROUP = "帮扶救助"
+
+# What this app collects about a person, for the privacy notice (/privacy/).
+PRIVACY_NOTES = (
+    PrivacyNote(
+        info="困难帮扶申请（家庭人口、家庭收入、致困原因、困难情况和证明材料）",
+        when="申请困难职工帮扶",
+        purpose="核实困难情况、核定帮扶档次和金额、发放帮扶资金",
+        sensitive=True,
+        keep="帮扶申请及资金发放记录属于财务凭证，按财务档案的保管期限保存，注销账号后与您的身份脱钩保留。",
+        order=40,
+    ),
+)
 
 
 def console_todos(user) -> list[TodoItem]:
@@ -90,10 +104,12 @@ def register() -> None:
         ConsoleLink,
         NavItem,
         account_closers,
+        consent_purposes,
         console_menu,
         my_data_exports,
         my_records,
         nav_items,
+        privacy_notes,
     )
     from apps.core.registry import console_todos as todo_registry
     from apps.core.uploads import private_files
@@ -119,3 +135,6 @@ def register() -> None:
     account_closers.register(aid_records_close)
     private_files.register(AidApplication, _aid_files)
     private_files.register(Visit, _visit_files)
+    for note in PRIVACY_NOTES:
+        privacy_notes.register(note)
+    consent_purposes.register(AID_APPLICATION)
