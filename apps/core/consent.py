@@ -56,7 +56,7 @@ class ConsentPurpose:
     def html(self):
         """The same wording for the page, shown next to the checkbox."""
         return format_html(
-            '<div class="sensitive-consent border rounded p-2 mt-1" data-testid="consent-notice">'
+            '<div class="sensitive-consent border rounded p-2 mb-2 small" data-testid="consent-notice">'
             "<p class=\"mb-1\">为办理“{}”，需要您单独同意处理以下敏感个人信息（《个人信息保护法》第二十九条）。</p>"
             '<dl class="mb-0">{}</dl></div>',
             self.service,

@@ -37,6 +37,21 @@ def flash_service_errors(request, error: ValidationError | PermissionDenied) -> 
         messages.error(request, str(error) or "没有权限进行此操作。")
 
 
+class ConsentCheckbox(forms.CheckboxInput):
+    """The consent checkbox, preceded by the wording it agrees to, so the person reads it before ticking."""
+
+    def __init__(self, *, notice, **kwargs):
+        super().__init__(**kwargs)
+        self.notice = notice
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = dict(attrs or {})
+        notice_id = f"{attrs.get('id') or 'id_' + name}_notice"
+        attrs["aria-describedby"] = notice_id
+        checkbox = super().render(name, value, attrs, renderer)
+        return format_html('<div id="{}">{}</div>{}', notice_id, self.notice, checkbox)
+
+
 class SensitiveConsentMixin:
     """Adds the separate-consent checkbox (PIPL art. 29) after the form's own fields.
 
@@ -53,12 +68,12 @@ class SensitiveConsentMixin:
         purpose = self.consent_purpose
         if self.consent_attested:
             label = "已取得职工本人的书面同意"
-            help_text = format_html("{}<p class=\"mt-1 mb-0\">{}</p>", purpose.html(), ATTESTATION)
+            notice = format_html("{}<p class=\"small mt-1\">{}</p>", purpose.html(), ATTESTATION)
         else:
             label = "我已阅读上述说明，单独同意处理以上敏感个人信息"
-            help_text = purpose.html()
+            notice = purpose.html()
         self.fields[CONSENT_FIELD] = forms.BooleanField(
-            label=label, required=True, help_text=help_text,
+            label=label, required=True, widget=ConsentCheckbox(notice=notice),
             error_messages={"required": consent_error(attested=self.consent_attested)})
 
 

@@ -63,7 +63,8 @@ def test_worker_cannot_publish_slots(client, worker):
 
 def test_worker_books_and_gets_an_ics(client, worker, slot):
     client.force_login(worker)
-    response = client.post(reverse("women_workers:book", args=[slot.pk]), {"mode": "video", "topic": ""})
+    response = client.post(reverse("women_workers:book", args=[slot.pk]),
+                           {"mode": "video", "topic": "", "sensitive_consent": "on"})
     booking = Booking.objects.get()
     assert response.status_code == 302 and booking.topic == "" and booking.starts_at == slot.starts_at
     ics = client.get(reverse("women_workers:booking_ics", args=[booking.pk]))
@@ -73,7 +74,7 @@ def test_worker_books_and_gets_an_ics(client, worker, slot):
 def test_taken_slot_cannot_be_booked_again(client, worker, other_worker, slot):
     services.booking_create(sensitive_consent=True, actor=worker, slot=slot, mode="video")
     client.force_login(other_worker)
-    response = client.post(reverse("women_workers:book", args=[slot.pk]), {"mode": "video"})
+    response = client.post(reverse("women_workers:book", args=[slot.pk]), {"mode": "video", "sensitive_consent": "on"})
     assert response.status_code == 400 and "已被预约" in response.content.decode()
     assert Booking.objects.count() == 1
 
