@@ -63,13 +63,6 @@ def test_a_worker_applies_and_sees_her_record_on_me(client, worker, programme, x
     assert "补贴申请" in page and "待单位工会确认返岗" in page
 
 
-@pytest.mark.parametrize("changes, field, message", [
-    ({"id_number": "410821199001011234"}, "id_number", "校验位"),
-    ({"bank_account": "6222020000000000001"}, "bank_account", "校验不通过"),
-    ({"returned_on": "9999-12-31"}, "returned_on", "返岗日期须在"),
-    ({"returned_on": "2001-01-01"}, "returned_on", "返岗日期须在"),
-    ({"phone": "abc"}, "phone", "手机"),
-])
 def test_without_the_separate_consent_nothing_is_saved(client, worker, programme, xiuwu_enterprise):
     client.force_login(worker)
     data = _form(programme, xiuwu_enterprise)
@@ -111,6 +104,13 @@ def test_withdrawing_the_application_withdraws_its_consent(client, worker, progr
     assert list(SensitiveConsent.objects.order_by("id").values_list("kind", flat=True)) == ["given", "withdrawn"]
 
 
+@pytest.mark.parametrize("changes, field, message", [
+    ({"id_number": "410821199001011234"}, "id_number", "校验位"),
+    ({"bank_account": "6222020000000000001"}, "bank_account", "校验不通过"),
+    ({"returned_on": "9999-12-31"}, "returned_on", "返岗日期须在"),
+    ({"returned_on": "2001-01-01"}, "returned_on", "返岗日期须在"),
+    ({"phone": "abc"}, "phone", "手机"),
+])
 def test_bad_input_shows_a_message_next_to_the_field(client, worker, programme, xiuwu_enterprise, changes,
                                                       field, message):
     client.force_login(worker)
