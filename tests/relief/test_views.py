@@ -270,3 +270,38 @@ def test_dashboard_export(client, city_staff, fund, xiuwu_account, boai_staff):
     client.force_login(boai_staff)
     assert client.get(reverse("relief:dashboard") + f"?fund={fund.pk}").status_code == 404
     assert allocate is not None
+
+
+def test_worker_withdraws_an_undecided_application_and_its_consent(client, worker, other_worker, ruleset, org_tree):
+    application = services.aid_apply(actor=worker, worker=worker, organization=org_tree.xiuwu, **facts())
+    client.force_login(other_worker)
+    assert client.post(reverse("relief:aid_withdraw", args=[application.pk])).status_code == 404
+    client.force_login(worker)
+    page = client.get(reverse("relief:aid_detail", args=[application.pk])).content.decode()
+    assert 'data-testid="withdraw"' in page
+    response = client.post(reverse("relief:aid_withdraw", args=[application.pk]))
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.status == AidApplication.Status.WITHDRAWN
+    assert application.steps.filter(kind="withdrawn").exists()
+    assert AuditLog.objects.filter(action="relief.aid.withdrawn", target_id=str(application.pk)).exists()
+    assert list(SensitiveConsent.objects.order_by("id").values_list("kind", flat=True)) == ["given", "withdrawn"]
+    # Withdrawn, the worker may apply again.
+    assert services.aid_apply(actor=worker, worker=worker, organization=org_tree.xiuwu, **facts()).pk
+
+
+def test_an_approved_application_cannot_be_withdrawn(grassroots_staff, worker, xiuwu_staff, city_staff,
+                                                     xiuwu_account, ruleset):
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from .conftest import pay_through
+
+    paid = pay_through(services.aid_apply(actor=grassroots_staff, worker=worker, **facts()),
+                       county_staff=xiuwu_staff, city_staff=city_staff, account=xiuwu_account)
+    with pytest.raises(PermissionDenied):
+        services.aid_withdraw(actor=grassroots_staff, application=paid)
+    with pytest.raises(ValidationError):
+        services.aid_withdraw(actor=worker, application=paid)
+    paid.refresh_from_db()
+    assert paid.status == AidApplication.Status.PAID
+    assert not SensitiveConsent.objects.filter(kind="withdrawn").exists()

@@ -23,7 +23,7 @@ from apps.core.consent import require_consent
 from apps.core.models import Organization
 from apps.core.registry import membership
 from apps.core.scoping import can_act_for, is_staff_member
-from apps.core.services import consent_record
+from apps.core.services import consent_record, consent_withdraw
 from apps.notifications.services import notify
 
 from ..consents import AID_APPLICATION
@@ -284,6 +284,30 @@ def aid_resubmit(*, actor, application: AidApplication, cause: str, household_si
     _step(application, AidStep.Kind.RESUBMITTED, actor)
     audit_record(actor=actor, action="relief.aid.resubmitted", target=application,
                  after={"status": application.status})
+    return application
+
+
+# Not yet decided: the worker may still withdraw (and so withdraw the consent given with it).
+WITHDRAWABLE = {S.GRASSROOTS, S.COUNTY, S.CITY, S.RETURNED}
+
+
+@transaction.atomic
+def aid_withdraw(*, actor, application: AidApplication) -> AidApplication:
+    """The worker withdraws their own application before it is approved; the consent given with it is
+    withdrawn too (a new consent row). An application their union entered is theirs to withdraw as well."""
+    application = _locked(application)
+    if actor.pk != application.worker_id:
+        raise PermissionDenied("只能撤回本人的申请。")
+    if application.status not in WITHDRAWABLE:
+        raise ValidationError(f"申请当前为“{application.get_status_display()}”，已批准或已办结的申请不能撤回。")
+    before = application.status
+    application.status = S.WITHDRAWN
+    application.returned_from = ""
+    application.save(update_fields=["status", "returned_from"])
+    _step(application, AidStep.Kind.WITHDRAWN, actor)
+    audit_record(actor=actor, action="relief.aid.withdrawn", target=application, organization=application.organization,
+                 before={"status": before}, after={"status": application.status})
+    consent_withdraw(subject=actor, purpose=AID_APPLICATION, target=application)
     return application
 
 
