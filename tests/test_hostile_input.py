@@ -104,7 +104,7 @@ def _legal_aid_cases(worker, staff, org_tree) -> None:
     category = ConsultationCategory.objects.first()
     lawyer = UserFactory(username="lawyer_hostile", roles=[Role.VOLUNTEER_LAWYER])
     for party in ("甲公司", "乙公司"):
-        case = legal.case_apply(worker=worker, category=category, opponent_name=party,
+        case = legal.case_apply(sensitive_consent=True, worker=worker, category=category, opponent_name=party,
                                 facts="公司拖欠工资三个月未发放。", contact_phone="13900000001",
                                 amount_claimed="1000", district=org_tree.xiuwu)
     legal.case_accept(actor=staff, case=case, lawyer=lawyer)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from . import selectors, services
-from .models import AuditLog, Enterprise, Organization
+from .models import AuditLog, Enterprise, Organization, SensitiveConsent
 from .scoping import org_scope_q
 
 admin.site.site_header = "焦作职工服务平台 · 管理后台"
@@ -94,6 +94,29 @@ class AuditLogAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_filter = ["outcome", "action"]
     search_fields = ["action", "target_repr", "actor_repr", "target_id"]
     date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SensitiveConsent)
+class SensitiveConsentAdmin(admin.ModelAdmin):
+    """Read-only, for the platform's administrators: the rows have no organisation to scope by."""
+
+    list_display = ["created_at", "service", "kind", "subject", "actor", "target_id", "wording_version"]
+    list_filter = ["kind", "purpose"]
+    search_fields = ["purpose", "target_id", "wording_version"]
+    date_hierarchy = "created_at"
+    list_select_related = ["subject", "actor"]
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
 
     def has_add_permission(self, request):
         return False

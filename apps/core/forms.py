@@ -5,7 +5,14 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.html import format_html
 
+from .consent import (
+    ATTESTATION,
+    CONSENT_FIELD,
+    ConsentPurpose,
+    consent_error,
+)
 from .models import Enterprise, Organization
 from .selectors import organizations_for_user
 from .validators import normalize_credit_code
@@ -28,6 +35,46 @@ def flash_service_errors(request, error: ValidationError | PermissionDenied) -> 
             messages.error(request, text)
     else:
         messages.error(request, str(error) or "没有权限进行此操作。")
+
+
+class ConsentCheckbox(forms.CheckboxInput):
+    """The consent checkbox, preceded by the wording it agrees to, so the person reads it before ticking."""
+
+    def __init__(self, *, notice, **kwargs):
+        super().__init__(**kwargs)
+        self.notice = notice
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = dict(attrs or {})
+        notice_id = f"{attrs.get('id') or 'id_' + name}_notice"
+        attrs["aria-describedby"] = notice_id
+        checkbox = super().render(name, value, attrs, renderer)
+        return format_html('<div id="{}">{}</div>{}', notice_id, self.notice, checkbox)
+
+
+class SensitiveConsentMixin:
+    """Adds the separate-consent checkbox (PIPL art. 29) after the form's own fields.
+
+    A form declares ``consent_purpose = SOME_PURPOSE``; a form staff fill in on a worker's behalf also
+    sets ``consent_attested = True`` (the staff member confirms the worker's written consent). The
+    cleaned value is ``sensitive_consent``; the service refuses again without it.
+    """
+
+    consent_purpose: ConsentPurpose
+    consent_attested = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        purpose = self.consent_purpose
+        if self.consent_attested:
+            label = "已取得职工本人的书面同意"
+            notice = format_html("{}<p class=\"small mt-1\">{}</p>", purpose.html(), ATTESTATION)
+        else:
+            label = "我已阅读上述说明，单独同意处理以上敏感个人信息"
+            notice = purpose.html()
+        self.fields[CONSENT_FIELD] = forms.BooleanField(
+            label=label, required=True, widget=ConsentCheckbox(notice=notice),
+            error_messages={"required": consent_error(attested=self.consent_attested)})
 
 
 class EnterpriseForm(forms.ModelForm):

@@ -170,3 +170,41 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_name} #{self.pk}"
+
+
+class SensitiveConsent(models.Model):
+    """Append-only record of separate consent to process sensitive personal information (PIPL art. 29).
+
+    A row is never changed or deleted (a trigger refuses it on PostgreSQL): withdrawing adds a row of
+    kind WITHDRAWN for the same purpose and object. ``wording`` is the exact text the person (or, for
+    an entry on their behalf, the staff member) agreed to; ``wording_version`` is its hash.
+    """
+
+    class Kind(models.TextChoices):
+        GIVEN = "given", "本人单独同意"
+        ATTESTED = "attested", "工作人员确认已取得本人书面同意"
+        WITHDRAWN = "withdrawn", "撤回同意"
+
+    subject = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="信息主体", on_delete=models.PROTECT,
+                                related_name="sensitive_consents")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT,
+                              related_name="+")
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    purpose = models.CharField("用途", max_length=80)
+    service = models.CharField("业务", max_length=100)
+    wording = models.TextField("告知并同意的内容")
+    wording_version = models.CharField("内容版本", max_length=16)
+    target_type = models.CharField("对象类型", max_length=80, blank=True)
+    target_id = models.CharField("对象编号", max_length=64, blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+    ip_address = models.GenericIPAddressField("IP 地址", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "敏感个人信息单独同意"
+        verbose_name_plural = "敏感个人信息单独同意"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["subject", "purpose"], name="core_consent_subject"),
+                   models.Index(fields=["target_type", "target_id"], name="core_consent_target")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.service}"

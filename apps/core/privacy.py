@@ -15,7 +15,24 @@ def personal_data_sections(user) -> list[DataSection]:
     sections: list[DataSection] = []
     for provider in my_data_exports:
         sections.extend(provider(user) or [])
+    sections.extend(my_consent_data(user))
     return sections
+
+
+def my_consent_data(user) -> list[DataSection]:
+    """Core's own section: each separate consent given, attested or withdrawn, with the wording agreed to."""
+    from .selectors import consents_of
+
+    consents = list(consents_of(user))
+    if not consents:
+        return []
+    return [DataSection(
+        title="敏感个人信息单独同意",
+        columns=["业务", "类型", "时间", "操作人", "告知并同意的内容", "内容版本", "申请编号"],
+        rows=[[consent.service, consent.get_kind_display(), consent.created_at,
+               "本人" if consent.actor_id == user.pk else (consent.actor.get_full_name() or "工会工作人员"),
+               consent.wording, consent.wording_version, consent.target_id]
+              for consent in consents])]
 
 
 def _plain(value):

@@ -20,6 +20,7 @@ The plug-in convention, the one every app follows (docs/architecture.md tells th
     my_data_exports.register(my_applications_data)  # fn(user) -> list[DataSection]
     account_closers.register(close_seeker_records)  # fn(user) -> ClosureNote | None (inside the closing transaction)
     privacy_notes.register(PrivacyNote(info="简历", when="求职登记", purpose="向用人单位展示"))  # /privacy/
+    consent_purposes.register(AID_APPLICATION)    # ConsentPurpose (apps.core.consent): asked separately, /privacy/
     landing_pages.register(employer_landing)      # fn(user) -> str | None (where a sign-in lands)
     membership.register(union_of=..., unions_of=...)  # the one membership app answers "whose union?"
     private_files.register(JobPost, can_see_video)  # fn(user, obj, field_name) -> bool (apps.core.uploads)
@@ -214,6 +215,9 @@ my_data_exports: Registry = Registry()
 account_closers: Registry = Registry()
 # PrivacyNote: what the app collects about a person, listed on the privacy notice (/privacy/).
 privacy_notes: Registry = Registry()
+# ConsentPurpose (apps.core.consent): sensitive information a form asks separate consent for (PIPL art. 29);
+# the form uses core.forms.SensitiveConsentMixin, the service core.services.consent_record; /privacy/ lists them.
+consent_purposes: Registry = Registry()
 
 Provider = Callable[..., Any]
 

@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from .indicators import Indicator, period_bounds, subtree_totals
-from .models import AuditLog, Enterprise, Organization
+from .models import AuditLog, Enterprise, Organization, SensitiveConsent
 from .scoping import org_scope_q
 
 
@@ -36,6 +36,11 @@ def get_enterprise_for_user(user, pk: int) -> Enterprise:
 
 def audit_for_user(user) -> QuerySet[AuditLog]:
     return AuditLog.objects.filter(org_scope_q(user, "organization")).select_related("actor", "organization")
+
+
+def consents_of(user) -> QuerySet[SensitiveConsent]:
+    """The separate consents a person gave (or staff attested for them) and withdrew, newest first."""
+    return SensitiveConsent.objects.filter(subject=user).select_related("actor").order_by("-created_at", "-id")
 
 
 def _enterprises_registered(organizations, start, end):

@@ -3,8 +3,9 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from .audit import audit_record
-from .models import Enterprise, Organization
+from .audit import audit_record, current_ip
+from .consent import ConsentPurpose, require_consent, wording_version
+from .models import Enterprise, Organization, SensitiveConsent
 from .scoping import can_act_for
 from .validators import normalize_credit_code
 
@@ -69,3 +70,46 @@ def enterprise_update(*, actor, enterprise: Enterprise, data: dict) -> Enterpris
 def _snapshot(enterprise: Enterprise) -> dict:
     foreign_keys = ("district", "union")
     return {key: getattr(enterprise, f"{key}_id" if key in foreign_keys else key) for key in _ENTERPRISE_FIELDS}
+
+
+def consent_record(*, subject, purpose: ConsentPurpose, given: bool, actor=None, target=None) -> SensitiveConsent:
+    """Record the separate consent that allows ``purpose`` for ``subject``, inside the caller's transaction.
+
+    ``actor`` is the person who ticked the box: the subject themselves, or a staff member entering on
+    their behalf, who attests that the subject's written consent was obtained. Refuses when not given.
+    """
+    actor = actor or subject
+    attested = actor.pk != subject.pk
+    require_consent(given, attested=attested)
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("consent_record must run inside the transaction that creates the application.")
+    wording = purpose.attestation_text if attested else purpose.text
+    return _consent_row(subject=subject, actor=actor, purpose=purpose, wording=wording, target=target,
+                        kind=SensitiveConsent.Kind.ATTESTED if attested else SensitiveConsent.Kind.GIVEN)
+
+
+def consent_withdraw(*, subject, purpose: ConsentPurpose, target, actor=None) -> SensitiveConsent | None:
+    """Withdrawing the application withdraws its consent: a new WITHDRAWN row (the given one stays as it was).
+
+    Called by the apps' own withdraw services, in their transaction; nothing to do when no consent was given.
+    """
+    target_type, target_id = target._meta.label_lower, str(target.pk)
+    rows = SensitiveConsent.objects.filter(subject=subject, purpose=purpose.key, target_type=target_type,
+                                           target_id=target_id)
+    if not rows.exclude(kind=SensitiveConsent.Kind.WITHDRAWN).exists() or \
+            rows.filter(kind=SensitiveConsent.Kind.WITHDRAWN).exists():
+        return None
+    return _consent_row(subject=subject, actor=actor or subject, purpose=purpose, target=target,
+                        wording=f"撤回对“{purpose.service}”处理敏感个人信息的同意（随撤回申请一并撤回）。",
+                        kind=SensitiveConsent.Kind.WITHDRAWN)
+
+
+def _consent_row(*, subject, actor, purpose: ConsentPurpose, wording: str, target, kind: str) -> SensitiveConsent:
+    consent = SensitiveConsent(
+        subject=subject, actor=actor, kind=kind, purpose=purpose.key, service=purpose.service[:100],
+        wording=wording, wording_version=wording_version(wording),
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=str(target.pk) if target is not None else "", ip_address=current_ip.get())
+    consent.full_clean()
+    consent.save()
+    return consent

@@ -46,7 +46,7 @@ def me(request):
 @login_not_required
 def privacy_notice(request):
     """The privacy notice: the account's own data, then what each installed app collects."""
-    from .registry import privacy_notes
+    from .registry import consent_purposes, privacy_notes
 
     retention = settings.PRIVACY_RETENTION
     notes = sorted(privacy_notes, key=lambda note: note.order)
@@ -55,6 +55,7 @@ def privacy_notice(request):
         "sensitive": [note for note in notes if note.sensitive],
         "who": [note.who for note in notes if note.who],
         "keep": [note.keep.format(**retention) for note in notes if note.keep],
+        "consent_purposes": sorted(consent_purposes, key=lambda purpose: purpose.order),
     })
 
 

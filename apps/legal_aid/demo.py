@@ -246,7 +246,7 @@ def _legal_aid_cases(lawyers, workers, now) -> int:
         case = services.case_apply(
             worker=worker, category=categories[code], opponent_name=party, facts=CASE_FACTS[code],
             contact_phone=worker.phone or "13839100000", amount_claimed=Decimal(amount), workers_involved=people,
-            is_migrant_worker=migrant, is_needy_worker=needy, is_epidemic_related=epidemic,
+            is_migrant_worker=migrant, is_needy_worker=needy, is_epidemic_related=epidemic, sensitive_consent=True,
             district=districts.get(district))
         days_ago = 70 - index * 4
         submitted = now - timedelta(days=days_ago, hours=index)

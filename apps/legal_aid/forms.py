@@ -7,9 +7,11 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
+from apps.core.forms import SensitiveConsentMixin
 from apps.core.models import Organization
 from apps.core.uploads import UploadField
 
+from .consents import CASE_APPLICATION
 from .models import (
     MAX_CASE_AMOUNT,
     MAX_WORKERS_INVOLVED,
@@ -28,7 +30,7 @@ class AskForm(forms.Form):
                                       error_messages={"required": "请选择问题类别。",
                                                       "invalid_choice": "请选择列表中的类别。"})
     facts = forms.CharField(label="事实经过", max_length=4000, widget=forms.Textarea(attrs={"rows": 6}),
-                            help_text="请写明时间、单位、发生了什么、您希望得到什么帮助。不必写身份证号等敏感信息。",
+                            help_text="请写明时间、单位、发生了什么、您希望得到什么帮助。不必写身份证号、病情、银行卡号等敏感信息。",
                             error_messages={"required": "请填写事实经过。", "max_length": "事实经过不能超过 4000 字。"})
     attachment = UploadField(kind="document", label="附件（可选）", required=False,
                              help_text="劳动合同、工资条、聊天记录截图等：PDF、JPG、PNG、Word 或 Excel。")
@@ -156,7 +158,8 @@ class YuanField(forms.DecimalField):
         return super().to_python(text)
 
 
-class CaseApplyForm(forms.Form):
+class CaseApplyForm(SensitiveConsentMixin, forms.Form):
+    consent_purpose = CASE_APPLICATION
     category = forms.ModelChoiceField(label="纠纷类型", queryset=ConsultationCategory.objects.all(),
                                       empty_label="请选择纠纷类型",
                                       error_messages={"required": "请选择纠纷类型。",

@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from apps.core.registry import MySection, PrivacyNote, RecordRow, TodoItem
 
+from .consents import CASE_APPLICATION
+
 GROUP = "法律服务"
 TONES = {"queued": "warning", "assigned": "info", "answered": "success", "closed": "secondary"}
 
@@ -89,7 +91,15 @@ PRIVACY_NOTES = (
 
 
 def register() -> None:
-    from apps.core.registry import ConsoleLink, NavItem, console_menu, my_records, nav_items, privacy_notes
+    from apps.core.registry import (
+        ConsoleLink,
+        NavItem,
+        consent_purposes,
+        console_menu,
+        my_records,
+        nav_items,
+        privacy_notes,
+    )
     from apps.core.registry import console_todos as todo_registry
     from apps.core.uploads import private_files
 
@@ -118,6 +128,8 @@ def register() -> None:
     _register_privacy()
     for note in PRIVACY_NOTES:
         privacy_notes.register(note)
+    for purpose in (CASE_APPLICATION,):
+        consent_purposes.register(purpose)
 
 
 def _negotiation_files(user, obj, field_name: str) -> bool:

@@ -44,7 +44,7 @@ def _applications(users, relief_account, worker_pool) -> None:
     ]
     for (cause, size, income, state, tier, amount), worker in zip(plans, worker_pool, strict=False):
         application = services.aid_apply(
-            actor=grassroots, worker=worker, real_name=worker.real_name or "职工",
+            sensitive_consent=True, actor=grassroots, worker=worker, real_name=worker.real_name or "职工",
             workplace="修武县恒达机械制造有限公司",
             cause=cause, household_size=size, household_income=Decimal(income),
             description="家庭主要劳动力因病（伤）长期不能工作，医疗支出大，家庭收入明显下降。")

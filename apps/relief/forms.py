@@ -8,10 +8,12 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from apps.core.forms import SensitiveConsentMixin
 from apps.core.models import Organization
 from apps.core.uploads import UploadField, validate_upload
 from apps.core.validators import normalize_mobile
 
+from .consents import AID_APPLICATION
 from .models import AidApplication, Cause, Fund, FundAccount, NeedyFile, NeedyHelp, Tier, Visit, VisitPlan
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -81,9 +83,10 @@ class AidFactsForm(forms.Form):
     document = ProofField(label="证明材料", required=False)
 
 
-class AidApplyForm(AidFactsForm):
+class AidApplyForm(SensitiveConsentMixin, AidFactsForm):
     """The worker's own application."""
 
+    consent_purpose = AID_APPLICATION
     real_name = forms.CharField(label="姓名", max_length=50)
     workplace = forms.CharField(label="工作单位", max_length=100)
     organization = forms.ModelChoiceField(
@@ -102,6 +105,7 @@ class AidApplyForm(AidFactsForm):
 class AidEnterForm(AidApplyForm):
     """A union staff member applies on a worker's behalf; the worker is found by their mobile number."""
 
+    consent_attested = True
     phone = forms.CharField(label="职工手机号码", max_length=20, help_text="职工在本平台注册的手机号码")
     field_order = ["phone", *AidApplyForm.field_order]
 

@@ -3,9 +3,23 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from apps.core.registry import ClosureNote, DataSection, MySection, RecordRow, TodoItem
+from apps.core.registry import ClosureNote, DataSection, MySection, PrivacyNote, RecordRow, TodoItem
+
+from .consents import AID_APPLICATION
 
 GROUP = "帮扶救助"
+
+# What this app collects about a person, for the privacy notice (/privacy/).
+PRIVACY_NOTES = (
+    PrivacyNote(
+        info="困难帮扶申请（家庭人口、家庭收入、致困原因、困难情况和证明材料）",
+        when="申请困难职工帮扶",
+        purpose="核实困难情况、核定帮扶档次和金额、发放帮扶资金",
+        sensitive=True,
+        keep="帮扶申请及资金发放记录属于财务凭证，按财务档案的保管期限保存，注销账号后与您的身份脱钩保留。",
+        order=40,
+    ),
+)
 
 
 def console_todos(user) -> list[TodoItem]:
@@ -54,22 +68,30 @@ def my_aid(user) -> MySection | None:
 
 
 def my_aid_data(user) -> list[DataSection]:
-    from .models import AidApplication
+    from .models import AidApplication, AidPaymentReturn
 
     applications = AidApplication.objects.filter(worker=user).select_related("organization")
     return [DataSection(
         title="困难帮扶申请",
         columns=["所属工会", "致困原因", "家庭人口", "家庭月收入", "状态", "核定金额", "提交时间"],
         rows=[[str(a.organization), a.get_cause_display(), a.household_size, a.household_income,
-               a.get_status_display(), a.amount or "", a.submitted_at] for a in applications])]
+               a.get_status_display(), a.amount or "", a.submitted_at] for a in applications]),
+        DataSection(
+            title="帮扶资金退回",
+            columns=["退回金额", "退回日期", "退回原因"],
+            rows=[[item.amount, item.returned_on, item.reason] for item in
+                  AidPaymentReturn.objects.filter(application__worker=user).order_by("returned_on", "id")])]
 
 
 def aid_records_close(*, user) -> ClosureNote:
-    from .models import AidApplication
+    from .models import AidApplication, AidPaymentReturn
 
     note = ClosureNote(app="帮扶救助")
     if AidApplication.objects.filter(worker=user).exists():
         note.kept.append("帮扶申请及资金发放记录属于财务凭证，按财务档案的保管期限保留。")
+    if AidPaymentReturn.objects.filter(application__worker=user).exists():
+        note.kept.append("被银行退回的帮扶款项的退回登记（金额、日期、原因、登记人）及资金台账中的冲销记录同属财务凭证，"
+                         "按同一期限保留。")
     return note
 
 
@@ -90,10 +112,12 @@ def register() -> None:
         ConsoleLink,
         NavItem,
         account_closers,
+        consent_purposes,
         console_menu,
         my_data_exports,
         my_records,
         nav_items,
+        privacy_notes,
     )
     from apps.core.registry import console_todos as todo_registry
     from apps.core.uploads import private_files
@@ -119,3 +143,6 @@ def register() -> None:
     account_closers.register(aid_records_close)
     private_files.register(AidApplication, _aid_files)
     private_files.register(Visit, _visit_files)
+    for note in PRIVACY_NOTES:
+        privacy_notes.register(note)
+    consent_purposes.register(AID_APPLICATION)

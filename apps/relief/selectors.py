@@ -12,6 +12,7 @@ from apps.core.scoping import is_staff_member, org_scope_q, scope_root
 
 from .models import (
     AidApplication,
+    AidPaymentReturn,
     Cause,
     Fund,
     FundAccount,
@@ -119,6 +120,18 @@ def payable_accounts(user, application: AidApplication) -> QuerySet[FundAccount]
     """Accounts the reviewer may reserve from: aid funds held by the applicant's union or one above it."""
     ancestors = [code for code in application.organization.path.split("/") if code]
     return fund_accounts_for_user(user, purpose="aid").filter(organization__code__in=ancestors)
+
+
+def aid_payment_returns_for_user(user, *, fund: Fund | None = None,
+                                 district: Organization | None = None) -> QuerySet[AidPaymentReturn]:
+    """Returned aid payments of the applications the user may see (the dashboard's filters apply)."""
+    returns = AidPaymentReturn.objects.filter(application__in=aid_for_user(user)).select_related(
+        "application__organization", "disbursement__account__fund", "recorded_by")
+    if district is not None:
+        returns = returns.filter(application__organization__path__startswith=district.path)
+    if fund is not None:
+        returns = returns.filter(disbursement__account__fund=fund)
+    return returns.order_by("returned_on", "id")
 
 
 # --- visits ------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ urlpatterns = [
     path("aid/<int:pk>/payment-return/", views.aid_payment_return, name="aid_payment_return"),
     path("aid/<int:pk>/repay/", views.aid_repay, name="aid_repay"),
     path("aid/<int:pk>/resubmit/", views.aid_resubmit, name="aid_resubmit"),
+    path("aid/<int:pk>/withdraw/", views.aid_withdraw, name="aid_withdraw"),
     path("tiers/", views.tier_rules, name="tier_rules"),
     path("funds/", views.fund_list, name="fund_list"),
     path("funds/new/", views.fund_create, name="fund_create"),

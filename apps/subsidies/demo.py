@@ -86,7 +86,8 @@ def seed(stdout=None) -> None:
             enterprise=hengda, origin=origin, band=band, returned_on=today - timedelta(days=40 - n * 3),
             bank_name="中国工商银行焦作分行", bank_account=_card(3 if n == 9 else n),  # a card used twice
             receipts=[SimpleUploadedFile("ticket.png", PNG + (b"1" if n in (2, 7) else str(n).encode()),
-                                         content_type="image/png")])  # two receipts with the same bytes
+                                         content_type="image/png")],  # two receipts with the same bytes
+            sensitive_consent=True)
         Application.objects.filter(pk=application.pk).update(created_at=timezone.now() - timedelta(days=30 - n))
         applications[state] = applications.get(state, []) + [application]
         order = ["submitted", "confirmed", "reviewed", "approved"]

@@ -3,17 +3,20 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
+from apps.core.forms import SensitiveConsentMixin
 from apps.core.models import Enterprise
 from apps.core.uploads import UploadField
 from apps.core.validators import normalize_mobile, normalize_resident_id
 
+from .consents import TRANSPORT_SUBSIDY
 from .models import Application, DuesDeferral, Programme
 from .services import normalize_bank_account
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class ApplicationForm(forms.Form):
+class ApplicationForm(SensitiveConsentMixin, forms.Form):
+    consent_purpose = TRANSPORT_SUBSIDY
     real_name = forms.CharField(label="姓名", max_length=30)
     id_number = forms.CharField(label="身份证号", max_length=18, min_length=18,
                                 widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}),

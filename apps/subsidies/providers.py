@@ -5,6 +5,8 @@ from django.urls import reverse
 
 from apps.core.registry import MySection, PrivacyNote, RecordRow, TodoItem
 
+from .consents import TRANSPORT_SUBSIDY
+
 GROUP = "补贴与缓缴"
 
 
@@ -72,6 +74,7 @@ def register() -> None:
         ConsoleLink,
         NavItem,
         account_closers,
+        consent_purposes,
         console_menu,
         my_data_exports,
         my_records,
@@ -102,3 +105,5 @@ def register() -> None:
     account_closers.register(subsidy_records_close)
     for note in PRIVACY_NOTES:
         privacy_notes.register(note)
+    for purpose in (TRANSPORT_SUBSIDY,):
+        consent_purposes.register(purpose)

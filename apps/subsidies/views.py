@@ -73,7 +73,8 @@ def apply(request, pk: int):
                 applicant=request.user, programme=programme, real_name=data["real_name"],
                 id_number=data["id_number"], phone=data["phone"], enterprise=data["enterprise"],
                 origin=data["origin"], band=data["band"], returned_on=data["returned_on"],
-                bank_name=data["bank_name"], bank_account=data["bank_account"], receipts=form.receipts())
+                bank_name=data["bank_name"], bank_account=data["bank_account"], receipts=form.receipts(),
+                sensitive_consent=data["sensitive_consent"])
         except ValidationError as error:
             add_service_errors(form, error)
         else:

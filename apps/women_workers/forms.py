@@ -3,17 +3,21 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 
+from apps.core.forms import SensitiveConsentMixin
 from apps.core.models import Organization
 from apps.core.scoping import org_scope_q
 from apps.core.validators import normalize_mobile
 
+from .consents import ARRANGEMENT, COUNSELLING
 from .models import Arrangement, Booking, CareFamily, Commendation
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class ArrangementForm(forms.Form):
+class ArrangementForm(SensitiveConsentMixin, forms.Form):
+    consent_purpose = ARRANGEMENT
+
     kind = forms.ChoiceField(label="希望的安排", choices=Arrangement.Kind.choices, widget=forms.RadioSelect)
     period = forms.ChoiceField(label="特殊时期", choices=Arrangement.Period.choices, widget=forms.RadioSelect)
     child_birth_date = forms.DateField(label="子女出生日期", required=False, widget=DATE,
@@ -32,6 +36,7 @@ class ArrangementForm(forms.Form):
 
 
 class OnBehalfForm(ArrangementForm):
+    consent_attested = True
     worker_phone = forms.CharField(label="职工手机号", max_length=20, help_text="她在本平台注册的手机号")
 
     field_order = ["worker_phone"]
@@ -66,7 +71,9 @@ class SlotForm(forms.Form):
     place = forms.CharField(label="面谈地点", max_length=120, required=False)
 
 
-class BookingForm(forms.Form):
+class BookingForm(SensitiveConsentMixin, forms.Form):
+    consent_purpose = COUNSELLING
+
     mode = forms.ChoiceField(label="咨询方式", choices=Booking.Mode.choices, widget=forms.RadioSelect)
     topic = forms.CharField(label="想聊的话题", max_length=200, required=False,
                             help_text="可以不填，咨询师会为您保密")

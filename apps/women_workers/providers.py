@@ -7,6 +7,8 @@ from django.utils import timezone
 
 from apps.core.registry import HonourRecommendation, MySection, PrivacyNote, RecordRow, TodoItem
 
+from .consents import ARRANGEMENT, COUNSELLING
+
 GROUP = "女职工关爱"
 TONES = {"agreed": "success", "partly_agreed": "info", "refused": "danger", "withdrawn": "secondary",
          "submitted": "warning", "negotiating": "primary"}
@@ -74,6 +76,7 @@ def register() -> None:
         ConsoleLink,
         NavItem,
         account_closers,
+        consent_purposes,
         console_menu,
         honour_recommendations,
         my_data_exports,
@@ -103,3 +106,5 @@ def register() -> None:
     account_closers.register(women_records_close)
     for note in PRIVACY_NOTES:
         privacy_notes.register(note)
+    for purpose in (ARRANGEMENT, COUNSELLING,):
+        consent_purposes.register(purpose)

@@ -12,10 +12,13 @@ from django.utils import timezone
 
 from apps.accounts.roles import Role, user_has_role
 from apps.core.audit import audit_record
+from apps.core.consent import require_consent
 from apps.core.models import Organization
 from apps.core.registry import membership
 from apps.core.scoping import can_act_for, is_staff_member
+from apps.core.services import consent_record, consent_withdraw
 
+from .consents import ARRANGEMENT, COUNSELLING
 from .models import Arrangement, Booking, CareFamily, CareNeed, CareVisit, Commendation, CounsellingSlot
 
 MAX_REPEAT_WEEKS = 12
@@ -63,8 +66,13 @@ def _check_period(*, period: str, starts_on: date, ends_on: date, child_birth_da
 
 @transaction.atomic
 def arrangement_request(*, actor, worker=None, data: dict) -> Arrangement:
-    """A woman worker asks for an arrangement, or her union asks on her behalf."""
+    """A woman worker asks for an arrangement, or her union asks on her behalf.
+
+    ``data["sensitive_consent"]``: her separate consent (PIPL art. 29), or on her behalf the staff member's
+    confirmation that her written consent was obtained; recorded with the arrangement.
+    """
     worker = worker or actor
+    require_consent(data.get("sensitive_consent"), attested=worker.pk != actor.pk)
     union = membership.union_of(worker)
     if union is None:
         raise ValidationError({"__all__": "系统中没有查到您的工会会员信息，请先加入工会，或联系所在工会代为申请。"})
@@ -80,6 +88,8 @@ def arrangement_request(*, actor, worker=None, data: dict) -> Arrangement:
                               starts_on=data["starts_on"], ends_on=data["ends_on"], reason=data.get("reason", ""))
     arrangement.full_clean()
     arrangement.save()
+    consent_record(subject=worker, actor=actor, purpose=ARRANGEMENT, given=data.get("sensitive_consent"),
+                   target=arrangement)
     audit_record(actor=actor, action="women.arrangement.requested", target=arrangement, organization=union,
                  after={"kind": arrangement.kind, "period": arrangement.period, "on_behalf": worker.pk != actor.pk})
     if worker.pk != actor.pk:
@@ -152,6 +162,7 @@ def arrangement_withdraw(*, actor, arrangement: Arrangement) -> Arrangement:
     arrangement.status = Arrangement.Status.WITHDRAWN
     arrangement.save(update_fields=["status"])
     audit_record(actor=actor, action="women.arrangement.withdrawn", target=arrangement, organization=arrangement.union)
+    consent_withdraw(subject=actor, purpose=ARRANGEMENT, target=arrangement)
     return arrangement
 
 
@@ -201,8 +212,11 @@ def _overlapping(person, starts_at, ends_at, exclude_pk=None):
 
 
 @transaction.atomic
-def booking_create(*, actor, slot: CounsellingSlot, mode: str, topic: str = "", contact_phone: str = "") -> Booking:
-    """Book a slot. The slot row is locked; the database's constraints refuse a double booking anyway."""
+def booking_create(*, actor, slot: CounsellingSlot, mode: str, sensitive_consent: bool, topic: str = "",
+                   contact_phone: str = "") -> Booking:
+    """Book a slot, with the person's separate consent (PIPL art. 29). The slot row is locked; the
+    database's constraints refuse a double booking anyway."""
+    require_consent(sensitive_consent)
     slot = CounsellingSlot.objects.select_for_update().get(pk=slot.pk)
     if slot.counsellor_id == actor.pk:
         raise ValidationError({"__all__": "不能预约自己发布的时段。"})
@@ -226,6 +240,7 @@ def booking_create(*, actor, slot: CounsellingSlot, mode: str, topic: str = "", 
             booking.save()
     except IntegrityError as error:
         raise ValidationError({"__all__": "这个时段刚刚已被预约，或与您的其他预约时间重叠。"}) from error
+    consent_record(subject=actor, purpose=COUNSELLING, given=sensitive_consent, target=booking)
     audit_record(actor=actor, action="women.booking.created", target=booking)
     _notify(recipients=[slot.counsellor], title="有新的心理咨询预约",
             body=f"{timezone.localtime(slot.starts_at):%m-%d %H:%M}，{booking.get_mode_display()}",
@@ -245,6 +260,8 @@ def booking_cancel(*, actor, booking: Booking) -> Booking:
     booking.cancelled_at = timezone.now()
     booking.save(update_fields=["status", "cancelled_at"])
     audit_record(actor=actor, action="women.booking.cancelled", target=booking)
+    if actor.pk == booking.person_id:
+        consent_withdraw(subject=actor, purpose=COUNSELLING, target=booking)
     other = booking.slot.counsellor if actor.pk == booking.person_id else booking.person
     _notify(recipients=[other], title="心理咨询预约已取消",
             body=f"{timezone.localtime(booking.starts_at):%m-%d %H:%M} 的预约已取消。",

@@ -45,12 +45,13 @@ def everywhere(worker, org_tree, xiuwu_enterprise, grassroots_staff, xiuwu_staff
     today = timezone.localdate()
     women.arrangement_request(actor=worker, data={
         "employer_name": xiuwu_enterprise.name, "kind": "remote", "period": "pregnancy", "child_birth_date": None,
-        "starts_on": today + timedelta(days=3), "ends_on": today + timedelta(days=90), "reason": "孕 28 周"})
+        "starts_on": today + timedelta(days=3), "ends_on": today + timedelta(days=90), "reason": "孕 28 周",
+        "sensitive_consent": True})
     counsellor = UserFactory(username="counsellor", real_name="何心怡", roles=[Role.COUNSELLOR])
     start = timezone.now() + timedelta(days=2)
     slot = CounsellingSlot.objects.create(counsellor=counsellor, starts_at=start, ends_at=start + timedelta(hours=1),
                                           modes="video")
-    women.booking_create(actor=worker, slot=slot, mode="video", topic="焦虑")
+    women.booking_create(actor=worker, slot=slot, mode="video", topic="焦虑", sensitive_consent=True)
     contest = EssayContest.objects.create(title="抗击疫情，我们在行动", rules="不少于800字。",
                                           organization=org_tree.city, opens_on=today,
                                           closes_on=today + timedelta(days=9))

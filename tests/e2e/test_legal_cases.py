@@ -27,6 +27,7 @@ def test_worker_applies_staff_accept_green_lawyer_records_worker_follows(page, d
     phone.get_by_label("请求金额（元）").fill("-36800")
     phone.get_by_label("纠纷经过").fill("春节后复工以来，公司连续三个月没有发工资，工友十二人共被拖欠三万六千八百元。")
     phone.get_by_label("我是农民工").check()
+    phone.get_by_label("单独同意处理以上敏感个人信息").check()
     assert phone.get_by_label("联系电话").input_value() == worker.phone
     phone.get_by_role("button", name="提交申请").click()
     phone.get_by_text("金额不能为负数").wait_for()  # next to the field, nothing saved

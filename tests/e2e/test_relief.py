@@ -52,6 +52,7 @@ def test_union_applies_district_and_city_approve_staff_pay_worker_sees_paid(
     union.get_by_label("家庭月收入（元）").fill("2400")
     union.get_by_label("困难情况").fill("本人感染住院一个月，妻子无业，两个孩子上学。")
     union.get_by_label("证明材料").set_input_files({"name": "诊断证明.png", "mimeType": "image/png", "buffer": PNG})
+    union.get_by_label("已取得职工本人的书面同意").check()  # the worker's written consent (PIPL art. 29)
     union.get_by_role("button", name="提交申请").click()
     union.get_by_text("已代职工提交帮扶申请").wait_for()
     application = AidApplication.objects.get()

@@ -48,10 +48,14 @@ def test_apply_confirm_review_approve_pay(browser, live_server, page, desktop_pa
     phone.get_by_label("银行卡号").fill("6222020000000000001")  # a typo: the Luhn check refuses it
     phone.get_by_role("button", name="提交申请").click()
     phone.get_by_text("银行卡号校验不通过").wait_for()
+    # The separate consent was not ticked: its message stands under the box, and nothing is saved.
+    phone.locator("#div_id_sensitive_consent").get_by_text("办理此项业务需要您单独同意处理上述敏感个人信息").wait_for()
+    assert not Application.objects.exists()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     phone.locator("#id_receipt_1").set_input_files(
         {"name": "车票.png", "mimeType": "image/png", "buffer": PNG})
     phone.get_by_label("银行卡号").fill(bank_card(555))
+    phone.get_by_label("单独同意处理以上敏感个人信息").check()
     phone.get_by_role("button", name="提交申请").click()
     phone.get_by_text("申请已提交").wait_for()
     assert phone.get_by_test_id("my-status").inner_text() == "待单位工会确认返岗"

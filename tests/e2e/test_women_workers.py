@@ -21,6 +21,7 @@ def test_two_people_click_one_slot_at_the_same_moment(page, desktop_page, worker
         person.get_by_test_id("slot-row").first.get_by_role("link", name="预约", exact=True).click()
         person.get_by_label("视频").check()
         person.get_by_label("想聊的话题").fill("复工后有些焦虑")
+        person.get_by_label("单独同意处理以上敏感个人信息").check()
     # Both press the button before either page has an answer.
     first.get_by_role("button", name="确认预约").click(no_wait_after=True)
     second.get_by_role("button", name="确认预约").click(no_wait_after=True)
@@ -53,6 +54,7 @@ def test_pregnant_worker_asks_for_remote_work_and_sees_the_answer(page, desktop_
     page.get_by_label("结束日期").fill((today + timedelta(days=97)).isoformat())
     page.get_by_label("用人单位").fill("修武县恒达机械制造有限公司")
     page.get_by_label("情况说明").fill("孕 30 周，通勤一小时")
+    page.get_by_label("单独同意处理以上敏感个人信息").check()
     page.get_by_role("button", name="提交申请").click()
     page.get_by_text("申请已提交").wait_for()
     assert page.get_by_test_id("arrangement-status").inner_text() == "已提交"

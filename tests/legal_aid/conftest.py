@@ -70,7 +70,7 @@ CASE_FACTS = "公司拖欠我和工友三个月工资共三万多元，老板说
 def apply_case(worker, category, **extra):
     """A worker's application with sensible defaults; ``extra`` overrides any field."""
     data = {"opponent_name": "修武县恒达机械制造有限公司", "facts": CASE_FACTS, "contact_phone": "13900000001",
-            "amount_claimed": "32000.00", "workers_involved": 1, **extra}
+            "amount_claimed": "32000.00", "workers_involved": 1, "sensitive_consent": True, **extra}
     return services.case_apply(worker=worker, category=category, **data)
 
 

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from apps.core.indicators import all_indicators
-from apps.core.models import AuditLog
+from apps.core.models import AuditLog, SensitiveConsent
 from apps.legal_aid import selectors, services
 from apps.legal_aid.models import CaseEntry, CaseNumberSequence, LegalAidCase
 from apps.notifications.models import Notification
@@ -63,12 +63,14 @@ class TestApply:
         ("workers_involved", 0, "涉及职工人数"),
         ("workers_involved", 10_001, "涉及职工人数"),
         ("contact_phone", "12345", "手机号码"),
+        ("sensitive_consent", False, "单独同意"),
+        ("sensitive_consent", None, "单独同意"),
     ])
     def test_bad_input_names_the_field_and_saves_nothing(self, xiuwu_member, wages, field, value, message):
         with pytest.raises(ValidationError) as caught:
             apply_case(xiuwu_member, wages, **{field: value})
         assert message in " ".join(caught.value.message_dict[field])
-        assert not LegalAidCase.objects.exists()
+        assert not LegalAidCase.objects.exists() and not SensitiveConsent.objects.exists()
 
     def test_only_ones_own_consultation_may_be_linked(self, xiuwu_member, other_worker, wages, org_tree):
         theirs = ask(other_worker, wages)

@@ -10,9 +10,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.core.models import AuditLog
+from apps.core.models import AuditLog, SensitiveConsent
 from apps.core.uploads import private_file_url
 from apps.legal_aid import services
+from apps.legal_aid.consents import CASE_APPLICATION
 from apps.legal_aid.models import CaseEntry, LegalAidCase
 
 from .conftest import CASE_FACTS, apply_case, ask
@@ -32,7 +33,8 @@ def action(name, pk):
 
 def apply_data(**extra):
     return {"category": extra.pop("category"), "opponent_name": "修武县恒达机械制造有限公司", "amount_claimed": "32000",
-            "workers_involved": "1", "facts": CASE_FACTS, "contact_phone": "13900000001", **extra}
+            "workers_involved": "1", "facts": CASE_FACTS, "contact_phone": "13900000001",
+            "sensitive_consent": "on", **extra}
 
 
 def field_message(response, field: str) -> str:
@@ -55,6 +57,29 @@ class TestApply:
         assert response.status_code == 302 and response.url == detail(case.pk)
         assert case.green_channel and case.attachment and case.worker == xiuwu_member
         assert "绿色通道" in client.get(response.url).content.decode()
+
+    def test_unticked_consent_saves_nothing_and_says_why_under_the_box(self, client, xiuwu_member, wages):
+        client.force_login(xiuwu_member)
+        data = apply_data(category=wages.pk)
+        del data["sensitive_consent"]
+        response = client.post(reverse("legal_aid:case_apply"), data)
+        assert response.status_code == 400
+        assert field_message(response, "sensitive_consent") == "办理此项业务需要您单独同意处理上述敏感个人信息。"
+        assert not LegalAidCase.objects.exists() and not SensitiveConsent.objects.exists()
+
+    def test_the_case_carries_one_consent_and_withdrawing_withdraws_it(self, client, xiuwu_member, wages):
+        client.force_login(xiuwu_member)
+        assert "承办律师和受理工会法律部门" in client.get(reverse("legal_aid:case_apply")).content.decode()
+        client.post(reverse("legal_aid:case_apply"), apply_data(category=wages.pk))
+        case = LegalAidCase.objects.get()
+        consent = SensitiveConsent.objects.get()
+        assert consent.kind == "given" and consent.subject == xiuwu_member and consent.actor == xiuwu_member
+        assert consent.purpose == "legal_aid.case_application" and consent.wording == CASE_APPLICATION.text
+        assert consent.target_type == "legal_aid.legalaidcase" and consent.target_id == str(case.pk)
+        client.post(reverse("legal_aid:case_withdraw", args=[case.pk]))
+        case.refresh_from_db()
+        assert case.status == LegalAidCase.Status.WITHDRAWN
+        assert list(SensitiveConsent.objects.order_by("id").values_list("kind", flat=True)) == ["given", "withdrawn"]
 
     def test_non_member_chooses_a_district(self, client, worker, wages, org_tree):
         client.force_login(worker)

@@ -59,7 +59,8 @@ def member(worker, org_tree, grassroots_staff):
 
 def facts(**extra):
     data = {"real_name": "张伟", "workplace": "修武县恒达机械", "cause": Cause.INFECTION, "household_size": 4,
-            "household_income": Decimal("2400"), "description": "本人感染住院，家庭收入锐减。"}
+            "household_income": Decimal("2400"), "description": "本人感染住院，家庭收入锐减。",
+            "sensitive_consent": True}
     data.update(extra)
     return data
 

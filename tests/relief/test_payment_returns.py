@@ -242,3 +242,45 @@ def test_console_lists_returned_payments_to_pay_again(client, paid, cashier):
     assert "发放退回待重新支付的帮扶" in page
     listing = client.get(reverse("relief:aid_list") + "?status=pay_returned").content.decode()
     assert paid.real_name in listing
+
+
+# --- the export and account closing ---------------------------------------------------------------
+
+def _export_sheets(client, user, query=""):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    client.force_login(user)
+    response = client.get(reverse("relief:dashboard_export") + query)
+    assert response.status_code == 200
+    book = load_workbook(BytesIO(b"".join(response.streaming_content)))
+    return {sheet.title: [list(row) for row in sheet.iter_rows(values_only=True)] for sheet in book.worksheets}
+
+
+def test_the_dashboard_export_lists_returned_payments(client, paid, cashier, city_staff, org_tree):
+    _return(paid, cashier, reason="账户已销户")
+    rows = _export_sheets(client, city_staff)["发放退回"]
+    assert rows[0][:6] == ["申请编号", "所属工会", "专项资金", "退回金额（元）", "退回日期", "退回原因"]
+    assert len(rows) == 2
+    assert rows[1][0] == paid.pk and Decimal(str(rows[1][3])) == Decimal("5000.00") and rows[1][5] == "账户已销户"
+    assert rows[1][8] == "退回待重付"
+    # Filtered to another district: the header only.
+    assert len(_export_sheets(client, city_staff, f"?org={org_tree.boai.pk}")["发放退回"]) == 1
+
+
+def test_account_closing_says_the_return_records_are_kept(paid, cashier, worker):
+    from apps.relief.providers import aid_records_close
+
+    assert not any("退回" in line for line in aid_records_close(user=worker).kept)
+    _return(paid, cashier)
+    kept = aid_records_close(user=worker).kept
+    assert any("退回登记" in line and "财务凭证" in line for line in kept)
+
+
+def test_the_workers_data_copy_shows_the_return(paid, cashier, worker):
+    from apps.relief.providers import my_aid_data
+
+    _return(paid, cashier, reason="户名不符")
+    sections = {section.title: section for section in my_aid_data(worker)}
+    assert sections["帮扶资金退回"].rows == [[Decimal("5000.00"), timezone.localdate(), "户名不符"]]

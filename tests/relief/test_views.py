@@ -7,8 +7,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from apps.core.models import AuditLog
+from apps.core.models import AuditLog, SensitiveConsent
 from apps.relief import services
+from apps.relief.consents import AID_APPLICATION
 from apps.relief.models import AidApplication, Fund, NeedyFile, Visit
 from tests.organizing.conftest import id_number
 
@@ -95,9 +96,21 @@ def test_union_enters_for_a_worker_with_bad_input(client, grassroots_staff, work
                              "cause": "infection", "household_size": "4", "household_income": "2400",
                              "description": "本人感染住院，家庭收入锐减。",
                              "document": SimpleUploadedFile("d.png", PNG)})
+    assert good.status_code == 400 and not AidApplication.objects.exists()
+    assert good.context["form"].errors["sensitive_consent"] == [
+        "代职工办理需要确认已取得职工本人处理敏感个人信息的书面同意。"]
+    assert not SensitiveConsent.objects.exists()
+    good = client.post(url, {"phone": worker.username, "real_name": "张伟", "workplace": "恒达",
+                             "cause": "infection", "household_size": "4", "household_income": "2400",
+                             "description": "本人感染住院，家庭收入锐减。", "sensitive_consent": "on",
+                             "document": SimpleUploadedFile("d.png", PNG)})
     assert good.status_code == 302
     application = AidApplication.objects.get()
     assert application.status == AidApplication.Status.COUNTY and application.entered_by == grassroots_staff
+    consent = SensitiveConsent.objects.get()
+    assert consent.kind == SensitiveConsent.Kind.ATTESTED and consent.purpose == "relief.aid_application"
+    assert consent.subject == worker and consent.actor == grassroots_staff
+    assert consent.wording == AID_APPLICATION.attestation_text and consent.target_id == str(application.pk)
 
 
 def test_worker_sees_only_their_own_application(client, worker, other_worker, grassroots_staff, ruleset,
@@ -218,11 +231,37 @@ def test_tier_rules_readable_by_staff_editable_by_city(client, xiuwu_staff, city
 def test_worker_applies_on_the_public_form(client, worker, ruleset, org_tree):
     client.force_login(worker)
     page = client.get(reverse("relief:aid_apply"))
-    assert page.status_code == 200
+    assert page.status_code == 200 and "不同意会怎样" in page.content.decode()
     response = client.post(reverse("relief:aid_apply"), {**{k: str(v) for k, v in facts().items()},
                                                           "organization": org_tree.xiuwu.pk})
     assert response.status_code == 302
-    assert AidApplication.objects.get().status == AidApplication.Status.COUNTY
+    application = AidApplication.objects.get()
+    assert application.status == AidApplication.Status.COUNTY
+    consent = SensitiveConsent.objects.get()
+    assert consent.kind == SensitiveConsent.Kind.GIVEN and consent.subject == worker and consent.actor == worker
+    assert consent.purpose == "relief.aid_application" and consent.wording == AID_APPLICATION.text
+    assert consent.target_id == str(application.pk)
+
+
+def test_worker_who_does_not_tick_the_consent_saves_nothing(client, worker, ruleset, org_tree):
+    client.force_login(worker)
+    data = {k: str(v) for k, v in facts().items() if k != "sensitive_consent"}
+    response = client.post(reverse("relief:aid_apply"), {**data, "organization": org_tree.xiuwu.pk})
+    assert response.status_code == 400
+    html = response.content.decode()
+    block = html[html.index('id="div_id_sensitive_consent"'):]
+    assert "办理此项业务需要您单独同意处理上述敏感个人信息" in block
+    assert not AidApplication.objects.exists() and not SensitiveConsent.objects.exists()
+
+
+def test_the_service_refuses_an_application_without_consent(worker, ruleset, org_tree):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as error:
+        services.aid_apply(actor=worker, worker=worker, organization=org_tree.xiuwu,
+                           **facts(sensitive_consent=False))
+    assert "sensitive_consent" in error.value.message_dict
+    assert not AidApplication.objects.exists() and not SensitiveConsent.objects.exists()
 
 
 def test_dashboard_export(client, city_staff, fund, xiuwu_account, boai_staff):
@@ -231,3 +270,38 @@ def test_dashboard_export(client, city_staff, fund, xiuwu_account, boai_staff):
     client.force_login(boai_staff)
     assert client.get(reverse("relief:dashboard") + f"?fund={fund.pk}").status_code == 404
     assert allocate is not None
+
+
+def test_worker_withdraws_an_undecided_application_and_its_consent(client, worker, other_worker, ruleset, org_tree):
+    application = services.aid_apply(actor=worker, worker=worker, organization=org_tree.xiuwu, **facts())
+    client.force_login(other_worker)
+    assert client.post(reverse("relief:aid_withdraw", args=[application.pk])).status_code == 404
+    client.force_login(worker)
+    page = client.get(reverse("relief:aid_detail", args=[application.pk])).content.decode()
+    assert 'data-testid="withdraw"' in page
+    response = client.post(reverse("relief:aid_withdraw", args=[application.pk]))
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.status == AidApplication.Status.WITHDRAWN
+    assert application.steps.filter(kind="withdrawn").exists()
+    assert AuditLog.objects.filter(action="relief.aid.withdrawn", target_id=str(application.pk)).exists()
+    assert list(SensitiveConsent.objects.order_by("id").values_list("kind", flat=True)) == ["given", "withdrawn"]
+    # Withdrawn, the worker may apply again.
+    assert services.aid_apply(actor=worker, worker=worker, organization=org_tree.xiuwu, **facts()).pk
+
+
+def test_an_approved_application_cannot_be_withdrawn(grassroots_staff, worker, xiuwu_staff, city_staff,
+                                                     xiuwu_account, ruleset):
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from .conftest import pay_through
+
+    paid = pay_through(services.aid_apply(actor=grassroots_staff, worker=worker, **facts()),
+                       county_staff=xiuwu_staff, city_staff=city_staff, account=xiuwu_account)
+    with pytest.raises(PermissionDenied):
+        services.aid_withdraw(actor=grassroots_staff, application=paid)
+    with pytest.raises(ValidationError):
+        services.aid_withdraw(actor=worker, application=paid)
+    paid.refresh_from_db()
+    assert paid.status == AidApplication.Status.PAID
+    assert not SensitiveConsent.objects.filter(kind="withdrawn").exists()

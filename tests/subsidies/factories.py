@@ -57,7 +57,8 @@ def submit(programme, applicant, enterprise, *, n: int | None = None, band="mid"
     fields = dict(applicant=applicant, programme=programme, real_name="张伟", id_number=resident_id(n),
                   phone=phone or f"139{n:08d}", enterprise=enterprise, origin="四川省成都市", band=band,
                   returned_on=timezone.localdate() - timedelta(days=3), bank_name="中国工商银行焦作分行",
-                  bank_account=account or bank_card(n), receipts=receipts or [png(n)])
+                  bank_account=account or bank_card(n), receipts=receipts or [png(n)],
+                  sensitive_consent=True)
     fields.update(extra)
     return services.application_submit(**fields)
 

@@ -5,11 +5,14 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.core.models import SensitiveConsent
 from apps.relief.models import FundAccount
 from apps.subsidies import services
+from apps.subsidies.consents import TRANSPORT_SUBSIDY
 from apps.subsidies.models import Application, PaymentBatch
 
 from .factories import approved, bank_card, make_programme, png, resident_id, submit
@@ -32,7 +35,8 @@ def _form(programme, enterprise, **changes):
     data = {"real_name": "李娜", "id_number": resident_id(301), "phone": "13912340001",
             "enterprise": enterprise.pk, "origin": "贵州省遵义市", "band": "far",
             "returned_on": (timezone.localdate() - timedelta(days=2)).isoformat(),
-            "receipt_1": png(301), "bank_name": "中国农业银行焦作分行", "bank_account": bank_card(301)}
+            "receipt_1": png(301), "bank_name": "中国农业银行焦作分行", "bank_account": bank_card(301),
+            "sensitive_consent": "on"}
     data.update(changes)
     return data
 
@@ -57,6 +61,47 @@ def test_a_worker_applies_and_sees_her_record_on_me(client, worker, programme, x
     assert application.amount == Decimal("300.00")
     page = client.get(reverse("core:me")).content.decode()
     assert "补贴申请" in page and "待单位工会确认返岗" in page
+
+
+def test_without_the_separate_consent_nothing_is_saved(client, worker, programme, xiuwu_enterprise):
+    client.force_login(worker)
+    data = _form(programme, xiuwu_enterprise)
+    del data["sensitive_consent"]
+    response = client.post(reverse("subsidies:apply", args=[programme.pk]), data)
+    assert response.status_code == 400
+    assert response.context["form"].errors["sensitive_consent"] == ["办理此项业务需要您单独同意处理上述敏感个人信息。"]
+    html = response.content.decode()
+    # The message sits in the checkbox's own block, after the wording it refers to.
+    block = html[html.index('id="div_id_sensitive_consent"'):]
+    assert block.index("银行卡号") < block.index("办理此项业务需要您单独同意处理上述敏感个人信息")
+    assert not Application.objects.exists() and not SensitiveConsent.objects.exists()
+
+
+def test_the_application_carries_exactly_one_consent_with_its_wording(client, worker, programme, xiuwu_enterprise):
+    client.force_login(worker)
+    client.post(reverse("subsidies:apply", args=[programme.pk]), _form(programme, xiuwu_enterprise))
+    application = Application.objects.get()
+    consent = SensitiveConsent.objects.get()
+    assert consent.subject == worker and consent.actor == worker and consent.kind == "given"
+    assert consent.purpose == "subsidies.transport_application" and consent.wording == TRANSPORT_SUBSIDY.text
+    assert consent.target_type == "subsidies.application" and consent.target_id == str(application.pk)
+
+
+def test_the_service_refuses_without_consent(worker, programme, xiuwu_enterprise):
+    with pytest.raises(ValidationError) as error:
+        submit(programme, worker, xiuwu_enterprise, sensitive_consent=False)
+    assert "sensitive_consent" in error.value.message_dict
+    assert not Application.objects.exists() and not SensitiveConsent.objects.exists()
+
+
+def test_withdrawing_the_application_withdraws_its_consent(client, worker, programme, xiuwu_enterprise):
+    client.force_login(worker)
+    client.post(reverse("subsidies:apply", args=[programme.pk]), _form(programme, xiuwu_enterprise))
+    application = Application.objects.get()
+    client.post(reverse("subsidies:my_withdraw", args=[application.pk]))
+    application.refresh_from_db()
+    assert application.status == S.WITHDRAWN
+    assert list(SensitiveConsent.objects.order_by("id").values_list("kind", flat=True)) == ["given", "withdrawn"]
 
 
 @pytest.mark.parametrize("changes, field, message", [

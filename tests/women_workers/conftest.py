@@ -43,6 +43,6 @@ def arrangement_data(**overrides):
     today = timezone.localdate()
     data = {"employer_name": "修武县恒达机械制造有限公司", "kind": "remote", "period": "pregnancy",
             "child_birth_date": None, "starts_on": today + timedelta(days=3), "ends_on": today + timedelta(days=90),
-            "reason": "孕 28 周，通勤一小时"}
+            "reason": "孕 28 周，通勤一小时", "sensitive_consent": True}
     data.update(overrides)
     return data

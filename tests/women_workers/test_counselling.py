@@ -63,7 +63,8 @@ def test_worker_cannot_publish_slots(client, worker):
 
 def test_worker_books_and_gets_an_ics(client, worker, slot):
     client.force_login(worker)
-    response = client.post(reverse("women_workers:book", args=[slot.pk]), {"mode": "video", "topic": ""})
+    response = client.post(reverse("women_workers:book", args=[slot.pk]),
+                           {"mode": "video", "topic": "", "sensitive_consent": "on"})
     booking = Booking.objects.get()
     assert response.status_code == 302 and booking.topic == "" and booking.starts_at == slot.starts_at
     ics = client.get(reverse("women_workers:booking_ics", args=[booking.pk]))
@@ -71,9 +72,9 @@ def test_worker_books_and_gets_an_ics(client, worker, slot):
 
 
 def test_taken_slot_cannot_be_booked_again(client, worker, other_worker, slot):
-    services.booking_create(actor=worker, slot=slot, mode="video")
+    services.booking_create(sensitive_consent=True, actor=worker, slot=slot, mode="video")
     client.force_login(other_worker)
-    response = client.post(reverse("women_workers:book", args=[slot.pk]), {"mode": "video"})
+    response = client.post(reverse("women_workers:book", args=[slot.pk]), {"mode": "video", "sensitive_consent": "on"})
     assert response.status_code == 400 and "已被预约" in response.content.decode()
     assert Booking.objects.count() == 1
 
@@ -82,9 +83,9 @@ def test_past_slot_and_phone_without_number_are_refused(worker, counsellor, slot
     past = CounsellingSlot.objects.create(counsellor=counsellor, starts_at=timezone.now() - timedelta(hours=2),
                                           ends_at=timezone.now() - timedelta(hours=1))
     with pytest.raises(ValidationError):
-        services.booking_create(actor=worker, slot=past, mode="video")
+        services.booking_create(sensitive_consent=True, actor=worker, slot=past, mode="video")
     with pytest.raises(ValidationError) as caught:
-        services.booking_create(actor=worker, slot=slot, mode="phone")
+        services.booking_create(sensitive_consent=True, actor=worker, slot=slot, mode="phone")
     assert "contact_phone" in caught.value.error_dict
     assert not Booking.objects.exists()
 
@@ -96,23 +97,23 @@ def test_a_person_cannot_hold_two_overlapping_bookings(worker, slot):
     second = UserFactory(roles=[Role.COUNSELLOR])
     other = CounsellingSlot.objects.create(counsellor=second, starts_at=slot.starts_at + timedelta(minutes=20),
                                            ends_at=slot.ends_at + timedelta(minutes=20))
-    services.booking_create(actor=worker, slot=slot, mode="video")
+    services.booking_create(sensitive_consent=True, actor=worker, slot=slot, mode="video")
     with pytest.raises(ValidationError) as caught:
-        services.booking_create(actor=worker, slot=other, mode="video")
+        services.booking_create(sensitive_consent=True, actor=worker, slot=other, mode="video")
     assert "已有其他咨询预约" in str(caught.value)
 
 
 def test_cancellation_frees_the_slot(worker, other_worker, slot):
-    booking = services.booking_create(actor=worker, slot=slot, mode="video")
+    booking = services.booking_create(sensitive_consent=True, actor=worker, slot=slot, mode="video")
     with pytest.raises(PermissionDenied):
         services.booking_cancel(actor=other_worker, booking=booking)
     services.booking_cancel(actor=worker, booking=booking)
-    again = services.booking_create(actor=other_worker, slot=slot, mode="video")
+    again = services.booking_create(sensitive_consent=True, actor=other_worker, slot=slot, mode="video")
     assert again.status == "booked"
 
 
 def test_someone_elses_booking_is_404(client, worker, other_worker, slot):
-    booking = services.booking_create(actor=worker, slot=slot, mode="video")
+    booking = services.booking_create(sensitive_consent=True, actor=worker, slot=slot, mode="video")
     client.force_login(other_worker)
     for name in ("booking_detail", "booking_ics"):
         assert client.get(reverse(f"women_workers:{name}", args=[booking.pk])).status_code == 404
@@ -122,7 +123,7 @@ def test_someone_elses_booking_is_404(client, worker, other_worker, slot):
 def test_crisis_flag_alerts_the_department_by_site_and_sms(client, worker, slot, xiuwu_staff, city_staff,
                                                           grassroots_staff, counsellor,
                                                           django_capture_on_commit_callbacks):
-    booking = services.booking_create(actor=worker, slot=slot, mode="video")
+    booking = services.booking_create(sensitive_consent=True, actor=worker, slot=slot, mode="video")
     Booking.objects.filter(pk=booking.pk).update(starts_at=timezone.now() - timedelta(minutes=5))
     CounsellingSlot.objects.filter(pk=slot.pk).update(starts_at=timezone.now() - timedelta(minutes=5))
     client.force_login(counsellor)
@@ -140,7 +141,7 @@ def test_note_is_refused_before_the_session_and_for_other_counsellors(worker, sl
     from apps.accounts.roles import Role
     from tests.factories import UserFactory
 
-    booking = services.booking_create(actor=worker, slot=slot, mode="video")
+    booking = services.booking_create(sensitive_consent=True, actor=worker, slot=slot, mode="video")
     with pytest.raises(ValidationError):
         services.booking_record_session(actor=slot.counsellor, booking=booking, note="x", crisis=False)
     with pytest.raises(PermissionDenied):
@@ -151,7 +152,7 @@ def test_note_is_refused_before_the_session_and_for_other_counsellors(worker, sl
 def test_reminders_are_sent_once(worker, counsellor, django_capture_on_commit_callbacks):
     start = timezone.now() + timedelta(hours=3)
     soon = CounsellingSlot.objects.create(counsellor=counsellor, starts_at=start, ends_at=start + timedelta(hours=1))
-    services.booking_create(actor=worker, slot=soon, mode="video")
+    services.booking_create(sensitive_consent=True, actor=worker, slot=soon, mode="video")
     with django_capture_on_commit_callbacks(execute=True):
         assert services.bookings_remind() == 1
     assert services.bookings_remind() == 0

@@ -44,7 +44,7 @@ def _slot(counsellor, days: float) -> CounsellingSlot:
 def _held(person, counsellor, *, days_ago: int = 3, crisis: bool = False) -> Booking:
     """A session that took place: booked ahead, moved into the past, recorded by the counsellor."""
     booking = services.booking_create(actor=person, slot=_slot(counsellor, 1 + days_ago), mode="phone",
-                                      topic="复工后失眠", contact_phone="13900000001")
+                                      topic="复工后失眠", contact_phone="13900000001", sensitive_consent=True)
     past = timezone.now() - timedelta(days=days_ago)
     CounsellingSlot.objects.filter(pk=booking.slot_id).update(starts_at=past, ends_at=past + timedelta(minutes=50))
     Booking.objects.filter(pk=booking.pk).update(starts_at=past, ends_at=past + timedelta(minutes=50))
@@ -68,7 +68,7 @@ def family(org_tree, xiuwu_staff):
 def test_her_copy_holds_her_arrangements_and_bookings_without_the_confidential_note(agreed, member, counsellor,
                                                                                     other_worker, slot):
     _held(member, counsellor, crisis=True)
-    services.booking_create(actor=other_worker, slot=slot, mode="video", topic="别人的话题")
+    services.booking_create(sensitive_consent=True, actor=other_worker, slot=slot, mode="video", topic="别人的话题")
     sections = _sections(member)
     assert set(sections) == {"特殊时期工作安排", "心理咨询预约"}
     arrangement = dict(zip(sections["特殊时期工作安排"].columns, sections["特殊时期工作安排"].rows[0], strict=True))
@@ -84,7 +84,8 @@ def test_her_copy_holds_her_arrangements_and_bookings_without_the_confidential_n
 
 
 def test_a_counsellors_copy_lists_her_slots_but_no_client(counsellor, slot, worker):
-    services.booking_create(actor=worker, slot=slot, mode="phone", topic="焦虑", contact_phone="13900000001")
+    services.booking_create(actor=worker, slot=slot, mode="phone", topic="焦虑", contact_phone="13900000001",
+                            sensitive_consent=True)
     _slot(counsellor, 5)
     section = _sections(counsellor)["我发布的咨询时段（咨询师）"]
     assert [row[4] for row in section.rows] == ["已预约", "空闲"]
@@ -111,7 +112,7 @@ def test_the_copy_runs_a_fixed_number_of_queries(member, counsellor, xiuwu_staff
         services.arrangement_request(actor=member, data=arrangement_data(
             starts_on=timezone.localdate() + timedelta(days=3 + 100 * week),
             ends_on=timezone.localdate() + timedelta(days=90 + 100 * week)))
-        services.booking_create(actor=member, slot=_slot(counsellor, 2 + week), mode="video")
+        services.booking_create(sensitive_consent=True, actor=member, slot=_slot(counsellor, 2 + week), mode="video")
     with django_assert_max_num_queries(6):
         sections = my_women_data(member)
     assert [len(s.rows) for s in sections] == [4, 4]
@@ -121,7 +122,7 @@ def test_the_copy_runs_a_fixed_number_of_queries(member, counsellor, xiuwu_staff
 def test_closing_withdraws_open_requests_and_cancels_upcoming_bookings(member, counsellor, slot,
                                                                        django_capture_on_commit_callbacks):
     open_request = services.arrangement_request(actor=member, data=arrangement_data())
-    booking = services.booking_create(actor=member, slot=slot, mode="video", topic="压力大")
+    booking = services.booking_create(sensitive_consent=True, actor=member, slot=slot, mode="video", topic="压力大")
     with django_capture_on_commit_callbacks(execute=True):
         note = women_records_close(user=member)
     assert not Arrangement.objects.filter(pk=open_request.pk).exists()
@@ -184,7 +185,7 @@ def test_the_purge_leaves_active_accounts_alone_and_is_scheduled(member, counsel
 
 def test_a_counsellor_closing_takes_her_future_slots_down_and_tells_the_client(counsellor, slot, worker,
                                                                                django_capture_on_commit_callbacks):
-    booking = services.booking_create(actor=worker, slot=slot, mode="video")
+    booking = services.booking_create(sensitive_consent=True, actor=worker, slot=slot, mode="video")
     spare = _slot(counsellor, 6)
     with django_capture_on_commit_callbacks(execute=True):
         note = women_records_close(user=counsellor)
@@ -240,7 +241,7 @@ def test_closing_runs_a_fixed_number_of_queries_whatever_the_history(member, cou
 
 def test_the_close_account_page_runs_it(client, agreed, member, slot):
     assert women_records_close in list(account_closers) and my_women_data in list(my_data_exports)
-    services.booking_create(actor=member, slot=slot, mode="video")
+    services.booking_create(sensitive_consent=True, actor=member, slot=slot, mode="video")
     client.force_login(member)
     response = client.post(reverse("accounts:close_account"), {"password": PASSWORD, "confirm": "on"})
     html = response.content.decode()

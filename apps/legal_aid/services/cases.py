@@ -17,12 +17,15 @@ from django.utils import timezone
 
 from apps.accounts.roles import Role, user_has_role
 from apps.core.audit import audit_record
+from apps.core.consent import CONSENT_FIELD, consent_error
 from apps.core.models import Enterprise, Organization
 from apps.core.registry import membership
 from apps.core.scoping import can_act_for
+from apps.core.services import consent_record, consent_withdraw
 from apps.core.validators import normalize_mobile
 from apps.notifications.services import notify
 
+from ..consents import CASE_APPLICATION
 from ..models import (
     MAX_CASE_AMOUNT,
     MAX_WORKERS_INVOLVED,
@@ -182,8 +185,11 @@ def case_apply(*, worker, category: ConsultationCategory, opponent_name: str, fa
                amount_claimed, workers_involved: int = 1, is_migrant_worker: bool = False,
                is_needy_worker: bool = False, is_epidemic_related: bool = False,
                district: Organization | None = None, consultation: Consultation | None = None,
-               attachment=None) -> LegalAidCase:
-    """A signed-in worker applies for legal aid for themselves; the green channel follows their circumstances."""
+               attachment=None, sensitive_consent: bool) -> LegalAidCase:
+    """A signed-in worker applies for legal aid for themselves; the green channel follows their circumstances.
+
+    Needs their separate consent to process the dispute and their circumstances (PIPL art. 29), recorded with it.
+    """
     from django.contrib.auth import get_user_model
 
     if not getattr(worker, "is_authenticated", False):
@@ -220,6 +226,8 @@ def case_apply(*, worker, category: ConsultationCategory, opponent_name: str, fa
         if district is None or district.org_type not in COUNTY_TYPES:
             errors["district"] = "请选择您所在的县（市、区）总工会。"
         organization = district
+    if sensitive_consent is not True:
+        errors[CONSENT_FIELD] = consent_error()
     if errors:
         raise ValidationError(errors)
     # One pending application against the same party: a resent form does not file twice.
@@ -239,6 +247,7 @@ def case_apply(*, worker, category: ConsultationCategory, opponent_name: str, fa
         case.attachment = attachment
     case.full_clean(exclude=["attachment"])
     case.save()
+    consent_record(subject=worker, purpose=CASE_APPLICATION, given=sensitive_consent, target=case)
     audit_record(actor=worker, action="legal_aid.case.submitted", target=case, organization=organization,
                  after={"green_channel": case.green_channel, "amount_claimed": case.amount_claimed})
     return case
@@ -255,6 +264,7 @@ def case_withdraw(*, worker, case: LegalAidCase) -> LegalAidCase:
     case.save(update_fields=["status", "withdrawn_at", "updated_at"])
     audit_record(actor=worker, action="legal_aid.case.withdrawn", target=case, organization=case.organization,
                  before={"status": CS.SUBMITTED}, after={"status": case.status})
+    consent_withdraw(subject=worker, purpose=CASE_APPLICATION, target=case)
     return case
 
 

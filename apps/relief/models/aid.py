@@ -82,6 +82,7 @@ class AidApplication(models.Model):
         APPROVED = "approved", "已批准待发放"
         PAID = "paid", "已发放"
         PAYMENT_RETURNED = "pay_returned", "退回待重付"
+        WITHDRAWN = "withdrawn", "已撤回"
 
     worker = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="申请职工", on_delete=models.PROTECT,
                                related_name="relief_aid_applications")
@@ -149,6 +150,7 @@ class AidStep(models.Model):
         PAID = "paid", "已发放"
         PAYMENT_RETURNED = "pay_returned", "发放退回"
         REPAID = "repaid", "重新支付"
+        WITHDRAWN = "withdrawn", "本人撤回申请"
 
     application = models.ForeignKey(AidApplication, verbose_name="申请", on_delete=models.CASCADE,
                                     related_name="steps")

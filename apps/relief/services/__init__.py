@@ -2,6 +2,7 @@
 # ruff: noqa: F401
 from .aid import (
     NEXT_ON_APPROVAL,
+    WITHDRAWABLE,
     aid_apply,
     aid_approve,
     aid_pay,
@@ -9,6 +10,7 @@ from .aid import (
     aid_repay,
     aid_resubmit,
     aid_return,
+    aid_withdraw,
     current_ruleset,
     level_of,
     rule_for,

@@ -19,11 +19,14 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from apps.core.audit import audit_record
+from apps.core.consent import require_consent
 from apps.core.models import Organization
 from apps.core.registry import membership
 from apps.core.scoping import can_act_for, is_staff_member
+from apps.core.services import consent_record, consent_withdraw
 from apps.notifications.services import notify
 
+from ..consents import AID_APPLICATION
 from ..models import (
     AidApplication,
     AidPaymentReturn,
@@ -135,10 +138,16 @@ def _facts(application, *, cause, household_size, household_income, description)
 
 @transaction.atomic
 def aid_apply(*, actor, worker, real_name: str, workplace: str, cause: str, household_size: int,
-              household_income: Decimal, description: str, document=None,
+              household_income: Decimal, description: str, sensitive_consent: bool, document=None,
               organization: Organization | None = None) -> AidApplication:
-    """A worker applies, or their union applies on their behalf (its entry stands for its own review)."""
+    """A worker applies, or their union applies on their behalf (its entry stands for its own review).
+
+    Needs the worker's separate consent to process the hardship facts (PIPL art. 29), or, for an entry on
+    their behalf, the staff member's confirmation that the worker's written consent was obtained.
+    """
     from django.contrib.auth import get_user_model
+
+    require_consent(sensitive_consent, attested=actor.pk != worker.pk)
 
     get_user_model().objects.select_for_update().filter(pk=worker.pk).first()  # one open application each
     if AidApplication.objects.filter(worker=worker, status__in=OPEN_STATES).exists():
@@ -169,6 +178,7 @@ def aid_apply(*, actor, worker, real_name: str, workplace: str, cause: str, hous
     application.full_clean(exclude=["document"])
     application.save()
     _step(application, kind, actor)
+    consent_record(subject=worker, actor=actor, purpose=AID_APPLICATION, given=sensitive_consent, target=application)
     audit_record(actor=actor, action="relief.aid.submitted", target=application,
                  after={"status": status, "worker": worker.pk}, organization=organization)
     return application
@@ -274,6 +284,30 @@ def aid_resubmit(*, actor, application: AidApplication, cause: str, household_si
     _step(application, AidStep.Kind.RESUBMITTED, actor)
     audit_record(actor=actor, action="relief.aid.resubmitted", target=application,
                  after={"status": application.status})
+    return application
+
+
+# Not yet decided: the worker may still withdraw (and so withdraw the consent given with it).
+WITHDRAWABLE = {S.GRASSROOTS, S.COUNTY, S.CITY, S.RETURNED}
+
+
+@transaction.atomic
+def aid_withdraw(*, actor, application: AidApplication) -> AidApplication:
+    """The worker withdraws their own application before it is approved; the consent given with it is
+    withdrawn too (a new consent row). An application their union entered is theirs to withdraw as well."""
+    application = _locked(application)
+    if actor.pk != application.worker_id:
+        raise PermissionDenied("只能撤回本人的申请。")
+    if application.status not in WITHDRAWABLE:
+        raise ValidationError(f"申请当前为“{application.get_status_display()}”，已批准或已办结的申请不能撤回。")
+    before = application.status
+    application.status = S.WITHDRAWN
+    application.returned_from = ""
+    application.save(update_fields=["status", "returned_from"])
+    _step(application, AidStep.Kind.WITHDRAWN, actor)
+    audit_record(actor=actor, action="relief.aid.withdrawn", target=application, organization=application.organization,
+                 before={"status": before}, after={"status": application.status})
+    consent_withdraw(subject=actor, purpose=AID_APPLICATION, target=application)
     return application
 
 

@@ -9,6 +9,7 @@ from .aid import (
     aid_repay,
     aid_resubmit,
     aid_review,
+    aid_withdraw,
 )
 from .dashboard import dashboard, dashboard_export, tier_rules
 from .funds import fund_allocate, fund_create, fund_detail, fund_export, fund_list

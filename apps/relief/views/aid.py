@@ -111,6 +111,7 @@ def aid_detail(request, pk: int):
         context["rule"] = services.rule_for(application.ruleset, application.proposed_tier, application.cause)
     context["can_resubmit"] = (application.status == S.RETURNED
                                and user.pk in (application.worker_id, application.entered_by_id))
+    context["can_withdraw"] = user.pk == application.worker_id and application.status in services.WITHDRAWABLE
     context["payment_returns"] = list(application.payment_returns.select_related("recorded_by"))
     return render(request, "relief/aid_detail.html", context)
 
@@ -193,6 +194,19 @@ def aid_repay(request, pk: int):
         flash_service_errors(request, error)
     else:
         messages.success(request, "帮扶资金已重新支付。")
+    return redirect("relief:aid_detail", pk=application.pk)
+
+
+@require_POST
+def aid_withdraw(request, pk: int):
+    """The worker withdraws their own application while it is still under review."""
+    application = selectors.get_aid_for_user(request.user, pk)
+    try:
+        services.aid_withdraw(actor=request.user, application=application)
+    except (ValidationError, PermissionDenied) as error:
+        flash_service_errors(request, error)
+    else:
+        messages.success(request, "申请已撤回，您对处理相关敏感个人信息的同意也一并撤回。")
     return redirect("relief:aid_detail", pk=application.pk)
 
 

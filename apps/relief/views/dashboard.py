@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from apps.core.audit import audit_record
 from apps.core.params import parse_id
@@ -60,6 +61,16 @@ def dashboard_export(request):
     for account in data["accounts"]:
         accounts.append([str(account.fund), account.organization.name, account.received, account.allocated_out,
                          account.reserved, account.spent, account.available])
+    returns = book.sheet("发放退回")
+    returns.header(["申请编号", "所属工会", "专项资金", "退回金额（元）", "退回日期", "退回原因", "登记人", "登记时间",
+                    "申请当前状态"])
+    for item in selectors.aid_payment_returns_for_user(request.user, fund=fund, district=district):
+        application = item.application
+        returns.append([application.pk, application.organization.name, str(item.disbursement.account.fund),
+                        item.amount, item.returned_on, item.reason,
+                        item.recorded_by.get_full_name() or item.recorded_by.get_username(),
+                        timezone.localtime(item.recorded_at).strftime("%Y-%m-%d %H:%M"),
+                        application.get_status_display()])
     return workbook_response(book, "帮扶救助统计.xlsx", ascii_name="relief-dashboard.xlsx")
 
 

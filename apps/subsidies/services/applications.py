@@ -12,13 +12,16 @@ from django.utils import timezone
 
 from apps.core import crypto
 from apps.core.audit import audit_record
+from apps.core.consent import CONSENT_FIELD, consent_error
 from apps.core.models import Enterprise, Organization
 from apps.core.registry import membership
+from apps.core.services import consent_record, consent_withdraw
 from apps.core.uploads import validate_upload
 from apps.core.validators import mask_resident_id, normalize_mobile, normalize_resident_id
 from apps.notifications.services import notify
 from apps.relief.services import fund_reserve
 
+from ..consents import TRANSPORT_SUBSIDY
 from ..models import MAX_SUBSIDY, Application, ApplicationEvent, Programme, Receipt
 from .common import mask_account, message_key, normalize_bank_account, require_level, require_perm, require_scope
 
@@ -155,8 +158,11 @@ def _receipt_digest(uploaded) -> str:
 @transaction.atomic
 def application_submit(*, applicant, programme: Programme, real_name: str, id_number: str, phone: str,
                        enterprise: Enterprise, origin: str, band: str, returned_on: date, bank_name: str,
-                       bank_account: str, receipts: list) -> Application:
-    """A worker applies; one application per person (by the ID number's keyed hash) per programme."""
+                       bank_account: str, receipts: list, sensitive_consent: bool) -> Application:
+    """A worker applies; one application per person (by the ID number's keyed hash) per programme.
+
+    The ID and bank card numbers need the worker's separate consent (PIPL art. 29), recorded with it.
+    """
     if not getattr(applicant, "is_authenticated", False):
         raise PermissionDenied("请先登录。")
     errors: dict[str, str] = {}
@@ -204,6 +210,8 @@ def application_submit(*, applicant, programme: Programme, real_name: str, id_nu
             except ValidationError as error:
                 errors["receipts"] = f"{uploaded.name[:40]}：{error.messages[0]}"
                 break
+    if sensitive_consent is not True:
+        errors[CONSENT_FIELD] = consent_error()
     if errors:
         raise ValidationError(errors)
     amount = programme.amount_for(band)
@@ -226,6 +234,7 @@ def application_submit(*, applicant, programme: Programme, real_name: str, id_nu
         Receipt.objects.create(application=application, file=uploaded, sha256=_receipt_digest(uploaded))
     ApplicationEvent.objects.create(application=application, action="submit", to_status=S.SUBMITTED,
                                     actor=applicant)
+    consent_record(subject=applicant, purpose=TRANSPORT_SUBSIDY, given=sensitive_consent, target=application)
     audit_record(actor=applicant, action="subsidies.application.submitted", target=application,
                  after={"amount": str(amount), "programme": programme.pk}, organization=application.union)
     notify(recipients=_staff_holding(application.union, "subsidies.confirm_return"),
@@ -342,6 +351,7 @@ def application_withdraw(*, actor, application: Application) -> Application:
     move(application, "withdraw", actor=actor)
     application.save(update_fields=["status", "updated_at"])
     audit_record(actor=actor, action="subsidies.application.withdrawn", target=application)
+    consent_withdraw(subject=actor, purpose=TRANSPORT_SUBSIDY, target=application)
     return application
 
 
