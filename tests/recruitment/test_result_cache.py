@@ -90,3 +90,26 @@ def test_without_the_page_cache_every_search_runs(client, worker, post, django_a
     with django_assert_max_num_queries(20) as again:
         client.get(LIST, {"q": "焊工"})
     assert len(again.captured_queries) == len(cold.captured_queries)
+
+
+def test_the_kept_job_page_follows_changes_at_once(client, worker, employer, xiuwu_staff, post,
+                                                   django_assert_max_num_queries):
+    url = reverse("recruitment:job_detail", args=[post.pk])
+    client.force_login(worker)
+    client.get(url)
+    with django_assert_max_num_queries(3):  # user, the person's application and saved mark
+        assert client.get(url).context["post"].title == "焊工"
+    services.post_update(actor=xiuwu_staff, post=post, data={"title": "氩弧焊工"})
+    assert client.get(url).context["post"].title == "氩弧焊工"
+    services.post_close(actor=employer, post=post)
+    assert 'data-testid="post-closed"' in client.get(url).content.decode()
+
+
+def test_a_post_in_review_is_previewed_by_its_employer_only(client, worker, employer, post):
+    url = reverse("recruitment:job_detail", args=[post.pk])
+    client.force_login(worker)
+    client.get(url)  # kept while published
+    services.post_update(actor=employer, post=post, data={"title": "焊工（急招）"})  # back to review
+    assert client.get(url).status_code == 404
+    client.force_login(employer)
+    assert 'data-testid="post-preview"' in client.get(url).content.decode()

@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
+from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
@@ -98,15 +99,25 @@ def job_list(request):
     })
 
 
+def _public_post(pk: int) -> tuple[JobPost, list[JobPost]]:
+    post = selectors.get_public_post(pk)
+    return post, selectors.other_posts_of_employer(post)
+
+
 @login_not_required
 @public_page("jobs")
 def job_detail(request, pk: int):
-    post = selectors.get_post_for_reader(request.user, pk)
+    try:
+        # A public post and its employer's other posts are everyone's: kept like the search results.
+        (post, others), _hit = pagecache.fragment(f"recruitment:post:{pk}", ("jobs",), lambda: _public_post(pk))
+    except Http404:  # not public: its employer's or the area's staff preview, checked per person
+        post = selectors.get_post_for_reader(request.user, pk)
+        others = selectors.other_posts_of_employer(post)
     application = None
     if request.user.is_authenticated:
         application = Application.objects.filter(post=post, seeker=request.user).first()
     return render(request, "recruitment/job_detail.html", {
-        "post": post, "others": selectors.other_posts_of_employer(post),
+        "post": post, "others": others,
         "is_saved": bool(selectors.saved_post_ids(request.user, [post.pk])),
         "application": application, "apply_form": ApplyForm(), "draft_letter": _apply_draft(request, post),
         "open": post.status == JobPost.Status.PUBLISHED and post.valid_until >= timezone.localdate(),
