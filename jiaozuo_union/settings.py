@@ -196,6 +196,9 @@ LOGOUT_REDIRECT_URL = "core:home"
 # Sessions: workers stay signed in for a week; staff sessions end after 30 idle minutes
 # (apps.accounts.middleware.StaffIdleTimeoutMiddleware).
 SESSION_COOKIE_AGE = 7 * 24 * 3600
+# Read from the cache, written through to the table: a signed-in page costs no session query
+# (bench/recruitment.md); without Redis, or when it is down, the table answers.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 STAFF_IDLE_TIMEOUT = env.int("STAFF_IDLE_TIMEOUT", default=30 * 60)
 SESSION_COOKIE_HTTPONLY = True
 

@@ -125,6 +125,13 @@ def _lookup(request, namespaces: tuple[str, ...]) -> tuple[str, list[str], tuple
     is no longer served (and is overwritten by the next render).
     """
     key = _page_key(request)
+    versions, stored = _versioned_get(key, namespaces)
+    return key, versions, stored
+
+
+def _versioned_get(key: str, namespaces: tuple[str, ...]) -> tuple[list[str], tuple | None]:
+    """One round trip for the namespaces' versions and the entry at ``key`` (``(versions, ...)``),
+    the entry only if it was stored under the current versions."""
     version_keys = [_VERSION_KEY.format(ns) for ns in namespaces]
     found = cache.get_many([*version_keys, key])
     versions = []
@@ -137,8 +144,38 @@ def _lookup(request, namespaces: tuple[str, ...]) -> tuple[str, list[str], tuple
         versions.append(str(value))
     stored = found.get(key)
     if stored is not None and list(stored[0]) == versions:
-        return key, versions, stored
-    return key, versions, None
+        return versions, stored
+    return versions, None
+
+
+def fragment(key: str, namespaces: tuple[str, ...], build, *, timeout: int | None = None):
+    """A part of a page that is the same for everyone (e.g. the job search's result cards), kept
+    under the same versions as the public pages: a :func:`bump` of any of ``namespaces`` drops it.
+
+    ``key`` names the fragment and everything it depends on (the caller normalises it); ``build()``
+    makes it on a miss and must return something picklable without per-person content or tokens.
+    Also served to signed-in people, so it is today's (the date is part of the key) and never
+    older than ``timeout`` (the page cache's). A cache outage builds it every time.
+    Returns ``(value, hit)``.
+    """
+    seconds = _timeout() if timeout is None else timeout
+    if seconds <= 0:
+        return build(), False
+    full_key = "pagecache:fragment:" + hashlib.sha256(
+        "\x00".join([key, str(timezone.localdate())]).encode()).hexdigest()
+    try:
+        versions, stored = _versioned_get(full_key, namespaces)
+    except Exception:  # noqa: BLE001 — the fragment is built without the cache
+        logger.warning("page cache unavailable", exc_info=True)
+        return build(), False
+    if stored is not None:
+        return stored[1], True
+    value = build()
+    try:
+        cache.set(full_key, (versions, value), seconds)
+    except Exception:  # noqa: BLE001
+        logger.warning("page cache unavailable", exc_info=True)
+    return value, False
 
 
 def _cacheable_request(request) -> bool:

@@ -157,7 +157,10 @@ class JobPost(models.Model):
             models.Index(fields=["status", "-published_at", "-id"], name="recruit_post_newest"),
             models.Index(fields=["status", "-salary_max", "-id"], name="recruit_post_salary"),
             models.Index(fields=["enterprise", "status"], name="recruit_post_enterprise"),
-            models.Index(fields=["district", "status"], name="recruit_post_district"),
+            # The district's posts newest first, valid_until alongside: the capped count of a district
+            # (with or without a welcomed group) reads the index only, and its page walks it in order.
+            models.Index(fields=["district", "status", "-published_at", "-id"], include=["valid_until"],
+                         name="recruit_post_district_newest"),
             models.Index(fields=["status", "valid_until"], name="recruit_post_expiry"),
         ]
         constraints = [

@@ -108,6 +108,25 @@ def test_volunteer_lawyer_without_organisation_needs_it(db):
     assert services.needs_second_factor(lawyer)
 
 
+@pytest.mark.parametrize("side", ["user", "group"])
+def test_a_signed_in_worker_given_a_role_is_asked_at_once(client, worker, side):
+    """The "no group" answer is remembered between requests; a new role must not wait for it to expire."""
+    from apps.accounts.roles import role_group
+
+    client.force_login(worker)
+    assert client.get(reverse("core:me")).status_code == 200  # remembered: no group
+    assert client.get(reverse("core:me")).status_code == 200
+    group = role_group(Role.VOLUNTEER_LAWYER)
+    if side == "user":
+        worker.groups.add(group)
+    else:
+        group.user_set.add(worker)
+    response = client.get(reverse("core:me"))
+    assert response.status_code == 302 and response["Location"].startswith(VERIFY)
+    worker.groups.clear()
+    assert client.get(reverse("core:me")).status_code == 200
+
+
 def test_second_step_pages_logout_and_healthz_stay_open(client, city_staff):
     client.force_login(city_staff)
     assert client.get(SETUP).status_code == 200

@@ -6,6 +6,7 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
+from apps.core import pagecache
 from apps.recruitment.models import (
     Application,
     Category,
@@ -48,6 +49,7 @@ class JobPostFactory(factory.django.DjangoModelFactory):
         refresh_search_document(post)
         post.save()
         JobPostKeyGroup.objects.bulk_create([JobPostKeyGroup(post=post, code=code) for code in groups])
+        pagecache.bump("jobs")  # as the services do after writing a post: cached search results are dropped
         return post
 
 

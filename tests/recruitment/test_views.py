@@ -27,32 +27,32 @@ def form_post(client, url, data, **extra):
 class TestSearch:
     def test_keyword_and_filters(self, client, post, boai_post, org_tree):
         response = client.get(reverse("recruitment:job_list"), {"q": "焊工"})
-        assert [p.pk for p in response.context["posts"]] == [post.pk]
+        assert [card["pk"] for card in response.context["cards"]] == [post.pk]
         response = client.get(reverse("recruitment:job_list"), {"district": org_tree.boai.pk})
-        assert [p.pk for p in response.context["posts"]] == [boai_post.pk]
+        assert [card["pk"] for card in response.context["cards"]] == [boai_post.pk]
         response = client.get(reverse("recruitment:job_list"), {"category": "electrical", "group": "migrant"})
-        assert [p.pk for p in response.context["posts"]] == [boai_post.pk]
+        assert [card["pk"] for card in response.context["cards"]] == [boai_post.pk]
         response = client.get(reverse("recruitment:job_list"), {"salary": 8500})
-        assert list(response.context["posts"]) == []
+        assert response.context["cards"] == []
 
     def test_employer_name_is_searchable(self, client, post):
         response = client.get(reverse("recruitment:job_list"), {"q": "恒达"})
-        assert [p.pk for p in response.context["posts"]] == [post.pk]
+        assert [card["pk"] for card in response.context["cards"]] == [post.pk]
 
     def test_unpublished_and_past_date_posts_are_not_listed(self, client, xiuwu_enterprise, post):
         JobPostFactory(enterprise=xiuwu_enterprise, status=JobPost.Status.PENDING, title="待审核焊工")
         JobPostFactory(enterprise=xiuwu_enterprise, title="过期焊工",
                        valid_until=timezone.localdate() - timedelta(days=1))
         response = client.get(reverse("recruitment:job_list"))
-        assert [p.pk for p in response.context["posts"]] == [post.pk]
+        assert [card["pk"] for card in response.context["cards"]] == [post.pk]
 
     def test_posted_within_days_and_salary_sort(self, client, xiuwu_enterprise, post):
         old = JobPostFactory(enterprise=xiuwu_enterprise, title="老岗位", salary_max=20000,
                              published_at=timezone.now() - timedelta(days=10))
         response = client.get(reverse("recruitment:job_list"), {"days": 3})
-        assert [p.pk for p in response.context["posts"]] == [post.pk]
+        assert [card["pk"] for card in response.context["cards"]] == [post.pk]
         response = client.get(reverse("recruitment:job_list"), {"sort": "salary"})
-        assert [p.pk for p in response.context["posts"]] == [old.pk, post.pk]
+        assert [card["pk"] for card in response.context["cards"]] == [old.pk, post.pk]
 
     def test_list_query_count_does_not_grow_with_rows(self, client, worker, xiuwu_enterprise, boai_enterprise,
                                                       django_assert_max_num_queries):
@@ -62,7 +62,7 @@ class TestSearch:
         client.get(reverse("recruitment:job_list"))  # warms the district cache
         with django_assert_max_num_queries(8):
             response = client.get(reverse("recruitment:job_list"), {"q": "焊工", "page": 2})
-        assert len(response.context["posts"]) == 20
+        assert len(response.context["cards"]) == 20
         with django_assert_max_num_queries(8):
             client.get(reverse("recruitment:job_list"), {"sort": "salary", "group": "migrant"})
 
@@ -83,8 +83,8 @@ class TestSearch:
                                 published_at=timezone.now() - timedelta(hours=i)) for i in range(5)]
         JobPostFactory(enterprise=xiuwu_enterprise, title="会计", description="财务")
         response = client.get(reverse("recruitment:job_list"), {"q": "焊工"})
-        assert response.context["paginator"].is_capped
-        assert [p.pk for p in response.context["posts"]] == [p.pk for p in posts]
+        assert response.context["result"]["is_capped"]
+        assert [card["pk"] for card in response.context["cards"]] == [p.pk for p in posts]
 
     def test_detail_shows_employer_and_other_posts(self, client, post, xiuwu_enterprise, django_assert_max_num_queries):
         other = JobPostFactory(enterprise=xiuwu_enterprise, title="电工")

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import django_otp
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -47,12 +48,37 @@ WRONG_CODE_MESSAGE = "验证码不正确，请查看身份验证器上当前显�
 THROTTLED_MESSAGE = "验证码错误次数过多，请 15 分钟后再试。如手机丢失，请联系市总工会办公室重置。"
 
 
+NO_GROUPS_SECONDS = 300
+_NO_GROUPS_KEY = "2fa:no-groups:{}"
+
+
 def needs_second_factor(user) -> bool:
-    """True for every account that can reach staff pages; workers and employers are never asked."""
+    """True for every account that can reach staff pages; workers and employers are never asked.
+
+    Asked on every request (StaffSecondFactorMiddleware). The flags come with the user's row; the
+    role groups cost a query, so "no group" is remembered for a few minutes per person and
+    forgotten as soon as a group is added (:func:`forget_groups`, on every change of User.groups).
+    """
     if user is None or not user.is_authenticated or not user.is_active:
         return False
-    return bool(user.is_staff or user.is_superuser or getattr(user, "organization_id", None)
-                or user.groups.exists())
+    if user.is_staff or user.is_superuser or getattr(user, "organization_id", None):
+        return True
+    key = _NO_GROUPS_KEY.format(user.pk)
+    if cache.get(key):
+        return False
+    if user.groups.exists():
+        return True
+    cache.set(key, True, NO_GROUPS_SECONDS)
+    return False
+
+
+def forget_groups(user_ids) -> None:
+    """Drop the remembered "no group" of these people, now and again after commit (a request
+    reading the old rows in between must not keep it)."""
+    keys = [_NO_GROUPS_KEY.format(pk) for pk in user_ids]
+    if keys:
+        cache.delete_many(keys)
+        transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 def confirmed_totp_device(user) -> TOTPDevice | None:

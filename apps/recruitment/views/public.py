@@ -4,10 +4,14 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
+from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
+from apps.core import pagecache
 from apps.core.pagecache import public_page
 
 from .. import selectors
@@ -47,40 +51,73 @@ def _post_cards(posts, saved_ids) -> list[dict]:
     return cards
 
 
+def _search_results(params: dict, page_number) -> dict:
+    """The result part of the search page, the same for everyone: the cards (without saved marks),
+    each card's HTML, the total and the page links. Cached by ``pagecache.fragment`` under "jobs"."""
+    results = selectors.search_posts(params)
+    if params.get("q") and selectors.search_sort(params) == "relevance":
+        paginator = RelevancePaginator(results, 20, title_q=title_match_q(results, params["q"]))
+        page = paginator.get_page(page_number)
+        posts = list(page.object_list)
+    else:
+        paginator = CappedPaginator(results, 20)
+        page = paginator.get_page(page_number)
+        if params.get("q") and paginator.is_capped:
+            posts = fetch_in_index_order(page.object_list)  # a common term: walk the ordering's index
+        else:
+            posts = list(page.object_list)
+    cards = _post_cards(posts, set())
+    card_template = get_template("recruitment/_post_card.html")
+    query = urlencode({name: value for name, value in sorted(params.items())})
+    return {
+        "cards": cards, "card_html": [card_template.render({"card": card}) for card in cards],
+        "count_label": paginator.count_label, "is_capped": paginator.is_capped,
+        "pagination": render_to_string("includes/pagination.html", {"page_obj": page, "query": query}),
+    }
+
+
 @login_not_required
 @public_page("jobs")
 def job_list(request):
     form = JobSearchForm(request.GET or None)
     params = form.params()
-    results = selectors.search_posts(params)
-    if params.get("q") and selectors.search_sort(params) == "relevance":
-        paginator = RelevancePaginator(results, 20, title_q=title_match_q(results, params["q"]))
-        page = paginator.get_page(request.GET.get("page"))
-        posts = list(page.object_list)
-    else:
-        paginator = CappedPaginator(results, 20)
-        page = paginator.get_page(request.GET.get("page"))
-        if params.get("q") and paginator.is_capped:
-            posts = fetch_in_index_order(page.object_list)  # a common term: walk the ordering's index
-        else:
-            posts = list(page.object_list)
+    page_number = request.GET.get("page")
+    # Everything but the saved marks is everyone's: one cache round trip when warm (bench/recruitment.md).
+    key = "recruitment:results:" + urlencode(sorted({**params, "page": page_number or "1"}.items()))
+    result, _hit = pagecache.fragment(key, ("jobs",), lambda: _search_results(params, page_number))
+    saved = selectors.saved_post_ids(request.user, [card["pk"] for card in result["cards"]])
+    cards, card_html = result["cards"], result["card_html"]
+    if saved:
+        card_template = get_template("recruitment/_post_card.html")
+        cards = [{**card, "saved": card["pk"] in saved} for card in cards]
+        card_html = [card_template.render({"card": card}) if card["saved"] else html
+                     for card, html in zip(cards, card_html, strict=True)]
     return render(request, "recruitment/job_list.html", {
-        "form": form, "selects": form.selects(), "page_obj": page, "paginator": paginator, "params": params,
-        "posts": posts,
-        "cards": _post_cards(posts, selectors.saved_post_ids(request.user, [p.pk for p in posts])),
+        "form": form, "selects": form.selects(), "params": params, "result": result,
+        "cards": cards, "card_html": card_html,
         "save_name": params.get("q") or "我的搜索",
     })
+
+
+def _public_post(pk: int) -> tuple[JobPost, list[JobPost]]:
+    post = selectors.get_public_post(pk)
+    return post, selectors.other_posts_of_employer(post)
 
 
 @login_not_required
 @public_page("jobs")
 def job_detail(request, pk: int):
-    post = selectors.get_post_for_reader(request.user, pk)
+    try:
+        # A public post and its employer's other posts are everyone's: kept like the search results.
+        (post, others), _hit = pagecache.fragment(f"recruitment:post:{pk}", ("jobs",), lambda: _public_post(pk))
+    except Http404:  # not public: its employer's or the area's staff preview, checked per person
+        post = selectors.get_post_for_reader(request.user, pk)
+        others = selectors.other_posts_of_employer(post)
     application = None
     if request.user.is_authenticated:
         application = Application.objects.filter(post=post, seeker=request.user).first()
     return render(request, "recruitment/job_detail.html", {
-        "post": post, "others": selectors.other_posts_of_employer(post),
+        "post": post, "others": others,
         "is_saved": bool(selectors.saved_post_ids(request.user, [post.pk])),
         "application": application, "apply_form": ApplyForm(), "draft_letter": _apply_draft(request, post),
         "open": post.status == JobPost.Status.PUBLISHED and post.valid_until >= timezone.localdate(),

@@ -1,0 +1,115 @@
+"""The search page's result block is kept for everyone (apps.core.pagecache.fragment, bench/recruitment.md):
+a signed-in person must still see every change of a post at once, and their own saved marks."""
+from __future__ import annotations
+
+from django.test.utils import override_settings
+from django.urls import reverse
+
+from apps.recruitment import services
+from apps.recruitment.models import JobPost
+
+from .factories import JobPostFactory
+
+LIST = reverse("recruitment:job_list")
+
+
+def titles(client, **query) -> list[str]:
+    return [card["title"] for card in client.get(LIST, query).context["cards"]]
+
+
+def test_a_repeated_search_is_answered_from_the_kept_block(client, worker, post, django_assert_max_num_queries):
+    client.force_login(worker)
+    client.get(LIST)  # fills the layout's and the districts' caches
+    with django_assert_max_num_queries(20) as cold:
+        first = client.get(LIST, {"q": "焊工"})
+    with django_assert_max_num_queries(20) as warm:
+        second = client.get(LIST, {"q": "焊工"})
+    assert second.context["cards"] == first.context["cards"]
+    # Session, user, second-factor check and the saved marks: the count and the page are not run again.
+    assert len(warm.captured_queries) <= len(cold.captured_queries) - 2
+
+
+def test_an_edited_post_shows_at_once(client, worker, employer, xiuwu_staff, post):
+    client.force_login(worker)
+    assert titles(client, q="焊工") == ["焊工"]
+    services.post_update(actor=xiuwu_staff, post=post, data={"title": "氩弧焊工"})  # the reviewer: stays published
+    assert titles(client, q="焊工") == ["氩弧焊工"]
+    services.post_update(actor=employer, post=post, data={"title": "焊工（急招）"})  # back to review: unlisted
+    assert titles(client, q="焊工") == []
+
+
+def test_a_closed_post_leaves_at_once(client, worker, employer, post):
+    client.force_login(worker)
+    assert titles(client) == ["焊工"]
+    services.post_close(actor=employer, post=post)
+    assert titles(client) == []
+    assert "没有找到符合条件的岗位" in client.get(LIST).content.decode()
+
+
+def test_a_new_post_appears_at_once(client, worker, xiuwu_staff, xiuwu_enterprise, employer, post):
+    client.force_login(worker)
+    assert titles(client, q="焊") == ["焊工"]
+    new = services.post_create(actor=employer, enterprise=xiuwu_enterprise, data={
+        "title": "电焊工", "category": "welding", "salary_min": 4000, "salary_max": 6000, "headcount": 2,
+        "address": "修武县工业路2号", "description": "持证上岗。", "benefits": "", "contact_name": "王经理",
+        "contact_phone": "13839100099", "valid_until": post.valid_until})
+    assert titles(client, q="焊") == ["焊工"]  # sent for review, not published yet
+    services.post_review(actor=xiuwu_staff, post=new, approve=True)
+    assert JobPost.objects.get(pk=new.pk).status == JobPost.Status.PUBLISHED
+    assert sorted(titles(client, q="焊")) == ["焊工", "电焊工"]
+
+
+def test_saved_marks_are_each_persons_own(client, worker, other_worker, post, xiuwu_enterprise):
+    other = JobPostFactory(enterprise=xiuwu_enterprise, title="焊工学徒")
+    services.saved_job_toggle(user=worker, post=post)
+    client.force_login(worker)
+    page = client.get(LIST, {"q": "焊工"})
+    assert {card["pk"]: card["saved"] for card in page.context["cards"]} == {post.pk: True, other.pk: False}
+    assert page.content.decode().count("已收藏") == 1
+    client.force_login(other_worker)
+    page = client.get(LIST, {"q": "焊工"})  # the same kept block, without the first person's mark
+    assert not any(card["saved"] for card in page.context["cards"]) and "已收藏" not in page.content.decode()
+
+
+def test_the_signed_in_page_keeps_its_csrf_token_and_page_links(client, worker, xiuwu_enterprise):
+    for index in range(25):
+        JobPostFactory(enterprise=xiuwu_enterprise, title=f"焊工{index}")
+    client.force_login(worker)
+    for _ in range(2):  # built, then kept
+        html = client.get(LIST, {"q": "焊工", "sort": "newest"}).content.decode()
+        assert 'name="csrfmiddlewaretoken"' in html
+        assert "?q=%E7%84%8A%E5%B7%A5&amp;sort=newest&amp;page=2" in html
+
+
+@override_settings(PUBLIC_PAGE_CACHE_SECONDS=0)
+def test_without_the_page_cache_every_search_runs(client, worker, post, django_assert_max_num_queries):
+    client.force_login(worker)
+    client.get(LIST)  # fills the layout's and the districts' caches
+    with django_assert_max_num_queries(20) as cold:
+        client.get(LIST, {"q": "焊工"})
+    with django_assert_max_num_queries(20) as again:
+        client.get(LIST, {"q": "焊工"})
+    assert len(again.captured_queries) == len(cold.captured_queries)
+
+
+def test_the_kept_job_page_follows_changes_at_once(client, worker, employer, xiuwu_staff, post,
+                                                   django_assert_max_num_queries):
+    url = reverse("recruitment:job_detail", args=[post.pk])
+    client.force_login(worker)
+    client.get(url)
+    with django_assert_max_num_queries(3):  # user, the person's application and saved mark
+        assert client.get(url).context["post"].title == "焊工"
+    services.post_update(actor=xiuwu_staff, post=post, data={"title": "氩弧焊工"})
+    assert client.get(url).context["post"].title == "氩弧焊工"
+    services.post_close(actor=employer, post=post)
+    assert 'data-testid="post-closed"' in client.get(url).content.decode()
+
+
+def test_a_post_in_review_is_previewed_by_its_employer_only(client, worker, employer, post):
+    url = reverse("recruitment:job_detail", args=[post.pk])
+    client.force_login(worker)
+    client.get(url)  # kept while published
+    services.post_update(actor=employer, post=post, data={"title": "焊工（急招）"})  # back to review
+    assert client.get(url).status_code == 404
+    client.force_login(employer)
+    assert 'data-testid="post-preview"' in client.get(url).content.decode()
