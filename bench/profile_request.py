@@ -74,6 +74,8 @@ def main() -> None:
         profiler = cProfile.Profile()
         profiler.enable()
         for _ in range(args.n):
+            if args.cold:
+                pagecache.bump("jobs")
             client.get(args.url)
         profiler.disable()
         pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.lines)
