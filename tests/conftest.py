@@ -57,6 +57,15 @@ def require_chromium() -> None:
     require(CHROMIUM is not None, "需要 Debian 的 chromium 软件包（apt-get install chromium）")
 
 
+LONGEST_FIRST = ("tests/e2e/test_accessibility.py",)
+
+
+def pytest_collection_modifyitems(items):
+    """The accessibility crawl (minutes) goes first: with pytest-xdist one worker starts it at once while
+    the others share the rest, instead of it starting last and running alone. The rest keeps its order."""
+    items.sort(key=lambda item: not item.nodeid.startswith(LONGEST_FIRST))
+
+
 @pytest.fixture(autouse=True)
 def _eager_celery(request):
     """Tasks run in-process unless a test starts a real worker (marker ``celery_worker``)."""
