@@ -37,8 +37,11 @@ run: venv
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 # The whole suite. With DATABASE_URL and REDIS_URL set it runs on PostgreSQL with a real Celery worker.
+# TEST_WORKERS pytest-xdist processes, each a module at a time, with its own test database and Redis
+# database (tests/settings.py); TEST_WORKERS=0 runs in this process.
+TEST_WORKERS ?= 2
 test: venv-dev
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
 
 # Rebuild static/img/icons.svg after using a new icon ({% icon "name" %}); needs npm.
 icons: venv

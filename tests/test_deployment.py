@@ -19,7 +19,7 @@ PRODUCTION = {"DEBUG": "0", "SECRET_KEY": STRONG_KEY, "ALLOWED_HOSTS": "jzgh.exa
 
 def _manage(*args: str, **env_overrides: str) -> subprocess.CompletedProcess:
     dropped = ("SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "FORCE_HTTPS", "DJANGO_ALLOW_ASYNC_UNSAFE",
-               "PII_HASH_KEY", "FIELD_ENCRYPTION_KEY")
+               "PII_HASH_KEY", "FIELD_ENCRYPTION_KEY", "DJANGO_SETTINGS_MODULE")
     env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.update(env_overrides)
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True,

@@ -1,12 +1,11 @@
 """What legal aid plugs into core for cases and personal data: /me/, to-dos, the console menu, the person's
-copy of their records, account closing, demo data."""
+copy of their records, account closing (the demo cases: tests/core/test_seed_demo.py)."""
 from __future__ import annotations
 
 from io import BytesIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -160,23 +159,3 @@ def test_closer_says_nothing_for_a_person_without_legal_records(other_worker):
 def test_closer_runs_fixed_queries(legal_history, xiuwu_member, django_assert_max_num_queries):
     with django_assert_max_num_queries(16):
         legal_records_close(user=xiuwu_member)
-
-
-def test_demo_has_cases_at_every_stage_and_outcome():
-    call_command("seed_demo", verbosity=0)
-    statuses = set(LegalAidCase.objects.values_list("status", flat=True))
-    assert statuses == set(S.values)
-    running = set(LegalAidCase.objects.filter(status=S.ACCEPTED).values_list("stage", flat=True))
-    assert running == {"consultation", "mediation", "arbitration", "litigation"}
-    assert set(LegalAidCase.objects.filter(status=S.CLOSED).values_list("outcome", flat=True)) == {
-        "won", "mediated", "partial", "lost"}
-    assert LegalAidCase.objects.filter(status=S.SUBMITTED, green_channel=True).exists()
-    assert LegalAidCase.objects.filter(opponent_enterprise__isnull=False).exists()
-    for case in LegalAidCase.objects.filter(status__in=[S.ACCEPTED, S.CLOSED]):
-        dates = list(case.entries.values_list("happened_on", flat=True))
-        assert dates == sorted(dates) and dates[-1] <= timezone.localdate()
-    count = LegalAidCase.objects.count()
-    from apps.legal_aid.demo import seed
-
-    seed()
-    assert LegalAidCase.objects.count() == count

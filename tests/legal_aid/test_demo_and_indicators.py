@@ -3,10 +3,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from django.core.management import call_command
 
 from apps.core.indicators import all_indicators
-from apps.legal_aid.models import Consultation, PublishedAnswer, RiskScreening
 
 from .conftest import ask
 
@@ -27,12 +25,3 @@ def test_indicators_count_the_subtree(xiuwu_member, wages, org_tree, lawyer):
     answered = indicators["legal_aid.consultations_answered"].compute([org_tree.city], date(today.year, 1, 1),
                                                                       today)
     assert answered[org_tree.city.pk] == 1
-
-
-def test_demo_seeds_every_state_and_is_repeatable():
-    call_command("seed_demo", verbosity=0)
-    call_command("seed_demo", verbosity=0)
-    assert Consultation.objects.count() == 40
-    assert set(Consultation.objects.values_list("status", flat=True)) == set(Consultation.Status.values)
-    assert set(RiskScreening.objects.values_list("level", flat=True)) == set(RiskScreening.Level.values)
-    assert PublishedAnswer.objects.filter(status="published").exists()
