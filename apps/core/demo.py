@@ -61,6 +61,14 @@ def _org(name: str, code: str, org_type: str, parent: Organization | None) -> Or
     return existing or organization_create(name=name, code=code, org_type=org_type, parent=parent)
 
 
+def demo_enterprises():
+    """The enterprises of the table above (other apps' demo data adds more, e.g. the census import), so
+    that an app's demo seeded before or after those gives the same rows."""
+    codes = [credit_code_for(int(county_code) * 10 + index)
+             for county_code, rows in ENTERPRISES.items() for index in range(1, len(rows) + 1)]
+    return Enterprise.objects.filter(credit_code__in=codes)
+
+
 def seed(stdout=None) -> None:
     city = _org(*CITY, Organization.Type.CITY, None)
     counties = {code: _org(name, code, Organization.Type.COUNTY, city) for name, code in COUNTIES}

@@ -117,6 +117,7 @@ def seed(stdout=None) -> None:
     from django.contrib.auth.hashers import make_password
 
     from apps.accounts import demo as accounts_demo
+    from apps.core import demo as core_demo
 
     password_hash = make_password(DEMO_PASSWORD)  # argon2 is slow on purpose: hash once for every demo account
     rng = random.Random(20260301)
@@ -124,7 +125,9 @@ def seed(stdout=None) -> None:
     today = timezone.localdate()
     city = Organization.objects.get(code="410800")
     staff = User.objects.filter(username="city_office").first()
-    enterprises = list(Enterprise.objects.select_related("district").order_by("pk"))
+    # Only the city's demo enterprises: organizing's census adds ~500 more, and seeding again after it
+    # must not give them all employer accounts.
+    enterprises = list(core_demo.demo_enterprises().select_related("district").order_by("pk"))
     for enterprise in enterprises:
         EmployerProfile.objects.get_or_create(enterprise=enterprise, defaults={
             "status": EmployerProfile.Status.VERIFIED, "verified_by": staff, "verified_at": now,
