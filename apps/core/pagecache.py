@@ -42,6 +42,9 @@ from django.utils.cache import patch_vary_headers
 logger = logging.getLogger(__name__)
 
 SITE = "site"
+# Core's own records shown on other apps' public pages (an enterprise's name on a job card): core
+# bumps it when one changes, and the pages that show them name it beside their own namespace.
+ENTERPRISES = "enterprises"
 _VERSION_KEY = "pagecache:v:{}"
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from . import pagecache
 from .audit import audit_record, current_ip
 from .consent import ConsentPurpose, require_consent, wording_version
 from .models import Enterprise, Organization, SensitiveConsent
@@ -61,6 +62,7 @@ def enterprise_update(*, actor, enterprise: Enterprise, data: dict) -> Enterpris
     enterprise.has_union = enterprise.union is not None or enterprise.has_union
     enterprise.full_clean()
     enterprise.save()
+    pagecache.bump(pagecache.ENTERPRISES)
     audit_record(
         actor=actor, action="core.enterprise.updated", target=enterprise, before=before, after=_snapshot(enterprise)
     )

@@ -113,3 +113,15 @@ def test_a_post_in_review_is_previewed_by_its_employer_only(client, worker, empl
     assert client.get(url).status_code == 404
     client.force_login(employer)
     assert 'data-testid="post-preview"' in client.get(url).content.decode()
+
+
+def test_a_renamed_enterprise_shows_at_once_on_cards_and_the_job_page(client, worker, xiuwu_staff, post):
+    from apps.core.services import enterprise_update
+
+    client.force_login(worker)
+    detail = reverse("recruitment:job_detail", args=[post.pk])
+    assert "修武县恒达机械制造有限公司" in client.get(LIST).content.decode()
+    assert "修武县恒达机械制造有限公司" in client.get(detail).content.decode()
+    enterprise_update(actor=xiuwu_staff, enterprise=post.enterprise, data={"name": "修武县恒达重工有限公司"})
+    assert "修武县恒达重工有限公司" in client.get(LIST).content.decode()
+    assert "修武县恒达重工有限公司" in client.get(detail).content.decode()

@@ -77,14 +77,15 @@ def _search_results(params: dict, page_number) -> dict:
 
 
 @login_not_required
-@public_page("jobs")
+@public_page("jobs", pagecache.ENTERPRISES)
 def job_list(request):
     form = JobSearchForm(request.GET or None)
     params = form.params()
     page_number = request.GET.get("page")
     # Everything but the saved marks is everyone's: one cache round trip when warm (bench/recruitment.md).
     key = "recruitment:results:" + urlencode(sorted({**params, "page": page_number or "1"}.items()))
-    result, _hit = pagecache.fragment(key, ("jobs",), lambda: _search_results(params, page_number))
+    result, _hit = pagecache.fragment(key, ("jobs", pagecache.ENTERPRISES),
+                                      lambda: _search_results(params, page_number))
     saved = selectors.saved_post_ids(request.user, [card["pk"] for card in result["cards"]])
     cards, card_html = result["cards"], result["card_html"]
     if saved:
@@ -105,11 +106,12 @@ def _public_post(pk: int) -> tuple[JobPost, list[JobPost]]:
 
 
 @login_not_required
-@public_page("jobs")
+@public_page("jobs", pagecache.ENTERPRISES)
 def job_detail(request, pk: int):
     try:
         # A public post and its employer's other posts are everyone's: kept like the search results.
-        (post, others), _hit = pagecache.fragment(f"recruitment:post:{pk}", ("jobs",), lambda: _public_post(pk))
+        (post, others), _hit = pagecache.fragment(f"recruitment:post:{pk}", ("jobs", pagecache.ENTERPRISES),
+                                                  lambda: _public_post(pk))
     except Http404:  # not public: its employer's or the area's staff preview, checked per person
         post = selectors.get_post_for_reader(request.user, pk)
         others = selectors.other_posts_of_employer(post)
