@@ -35,6 +35,16 @@ def test_icon_tag_is_hidden_from_screen_readers_unless_labelled():
     assert 'role="img" aria-label="消息"' in labelled and 'class="bi me-1"' in labelled
 
 
+def test_icon_markup_is_built_once_but_follows_a_new_static_address():
+    from django.test import override_settings
+
+    template = Template('{% icon "briefcase" %}')
+    assert 'href="/static/img/icons.svg#briefcase"' in template.render(Context())
+    with override_settings(STATIC_URL="/assets/"):
+        assert 'href="/assets/img/icons.svg#briefcase"' in template.render(Context())
+    assert 'href="/static/img/icons.svg#briefcase"' in template.render(Context())
+
+
 def test_old_markup_is_converted():
     text = '<i class="bi bi-award text-danger"></i> <i class="bi bi-{{ item.icon }}" aria-hidden="true"></i>'
     assert icons.convert_markup(text) == '{% icon "award" class="text-danger" %} {% icon item.icon %}'

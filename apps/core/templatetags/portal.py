@@ -1,8 +1,16 @@
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django import template
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.templatetags.static import static
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from apps.core import validators
+from apps.core.icons import SPRITE_PATH
 from apps.core.uploads import private_file_url
 
 register = template.Library()
@@ -53,15 +61,22 @@ def form_error_count(form) -> int:
 @register.simple_tag
 def icon(name: str, label: str = "", **attrs) -> str:
     """An icon from the sprite: ``{% icon "briefcase" %}``; with ``label`` it is announced, else hidden."""
-    from django.templatetags.static import static
-    from django.utils.html import format_html
-    from django.utils.safestring import mark_safe
+    return _icon_html(name, label, attrs.get("class", ""))
 
-    from apps.core.icons import SPRITE_PATH
 
-    css = " ".join(filter(None, ["bi", attrs.pop("class", "")]))
+@lru_cache(maxsize=1024)
+def _icon_html(name: str, label: str, css_class: str) -> str:
+    """The same few dozen icons are printed on every page (about 25 on a job search page): built once
+    per process, since the sprite's address only changes with a deployment."""
+    css = " ".join(filter(None, ["bi", css_class]))
     if label:
         a11y = format_html(' role="img" aria-label="{}"', label)
     else:
         a11y = mark_safe(' aria-hidden="true" focusable="false"')
     return format_html('<svg class="{}"{}><use href="{}#{}"></use></svg>', css, a11y, static(SPRITE_PATH), name)
+
+
+@receiver(setting_changed)
+def _forget_icons(*, setting, **kwargs):
+    if setting in ("STATIC_URL", "STORAGES"):
+        _icon_html.cache_clear()
