@@ -32,6 +32,9 @@ from .common import _apply_draft
 # ---------------------------------------------------------------- public
 _CATEGORY_LABELS = dict(Category.choices)
 _GROUP_LABELS = dict(KeyGroup.choices)
+# The columns a result card prints (_post_cards): the description and the search text stay in the table.
+_CARD_COLUMNS = ("title", "salary_min", "salary_max", "category", "headcount", "video", "published_at",
+                 "enterprise__name", "district__name")
 
 
 def _post_cards(posts, saved_ids) -> list[dict]:
@@ -54,7 +57,7 @@ def _post_cards(posts, saved_ids) -> list[dict]:
 def _search_results(params: dict, page_number) -> dict:
     """The result part of the search page, the same for everyone: the cards (without saved marks),
     each card's HTML, the total and the page links. Cached by ``pagecache.fragment`` under "jobs"."""
-    results = selectors.search_posts(params)
+    results = selectors.search_posts(params).only(*_CARD_COLUMNS)
     if params.get("q") and selectors.search_sort(params) == "relevance":
         paginator = RelevancePaginator(results, 20, title_q=title_match_q(results, params["q"]))
         page = paginator.get_page(page_number)
