@@ -4,32 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-# Like the audit trail: the consent record refuses UPDATE and DELETE at the database itself.
-CREATE = """
-CREATE OR REPLACE FUNCTION core_sensitiveconsent_refuse_change() RETURNS trigger AS $$
-BEGIN
-    RAISE EXCEPTION 'core_sensitiveconsent is append-only';
-END;
-$$ LANGUAGE plpgsql;
-CREATE TRIGGER core_sensitiveconsent_append_only
-    BEFORE UPDATE OR DELETE ON core_sensitiveconsent
-    FOR EACH ROW EXECUTE FUNCTION core_sensitiveconsent_refuse_change();
-"""
-
-DROP = """
-DROP TRIGGER IF EXISTS core_sensitiveconsent_append_only ON core_sensitiveconsent;
-DROP FUNCTION IF EXISTS core_sensitiveconsent_refuse_change();
-"""
-
-
-def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
-
-
-def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
+from apps.core.migration_ops import append_only
 
 
 class Migration(migrations.Migration):
@@ -63,5 +38,6 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['subject', 'purpose'], name='core_consent_subject'), models.Index(fields=['target_type', 'target_id'], name='core_consent_target')],
             },
         ),
-        migrations.RunPython(forwards, backwards),
+        # Like the audit trail: the consent record refuses UPDATE and DELETE at the database itself.
+        append_only("core_sensitiveconsent"),
     ]
