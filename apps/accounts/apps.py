@@ -18,24 +18,6 @@ class AccountsConfig(AppConfig):
     ]
 
     def ready(self) -> None:
-        from django.contrib.auth import get_user_model
-        from django.db.models.signals import m2m_changed
-
         from . import providers
 
         providers.register()
-        # Not business logic: every way of changing someone's groups (services, admin, either side
-        # of the relation) must drop the cached "no group" at once, so a new role asks for the code.
-        m2m_changed.connect(_groups_changed, sender=get_user_model().groups.through,
-                            dispatch_uid="accounts.two_factor.groups_changed")
-
-
-def _groups_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
-    if action not in ("post_add", "post_remove", "post_clear"):
-        return
-    from .two_factor.services import forget_groups
-
-    if not reverse:
-        forget_groups([instance.pk])
-    elif pk_set:
-        forget_groups(pk_set)
