@@ -43,10 +43,13 @@ class ConsentPurpose:
                 ("不同意会怎样", REFUSAL)]
 
     @property
+    def intro(self) -> str:
+        return f"为办理“{self.service}”，需要您单独同意处理以下敏感个人信息（《个人信息保护法》第二十九条）。"
+
+    @property
     def text(self) -> str:
         """The wording the person agrees to, exactly as stored with their consent."""
-        lines = [f"为办理“{self.service}”，需要您单独同意处理以下敏感个人信息（《个人信息保护法》第二十九条）。"]
-        lines += [f"{label}：{value}" for label, value in self.parts()]
+        lines = [self.intro, *(f"{label}：{value}" for label, value in self.parts())]
         return "\n".join(lines)
 
     @property
@@ -57,9 +60,8 @@ class ConsentPurpose:
         """The same wording for the page, shown next to the checkbox."""
         return format_html(
             '<div class="sensitive-consent border rounded p-2 mb-2 small" data-testid="consent-notice">'
-            "<p class=\"mb-1\">为办理“{}”，需要您单独同意处理以下敏感个人信息（《个人信息保护法》第二十九条）。</p>"
-            '<dl class="mb-0">{}</dl></div>',
-            self.service,
+            '<p class="mb-1">{}</p><dl class="mb-0">{}</dl></div>',
+            self.intro,
             format_html_join("", "<dt>{}</dt><dd class=\"mb-1\">{}</dd>", self.parts()))
 
 
@@ -67,10 +69,16 @@ def wording_version(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
+def consent_errors(given: bool, *, attested: bool = False) -> dict[str, str]:
+    """The consent field's error, for a service that gathers every field's error before refusing."""
+    return {} if given is True else {CONSENT_FIELD: consent_error(attested=attested)}
+
+
 def require_consent(given: bool, *, attested: bool = False) -> None:
     """The service's own refusal: no application for sensitive information without the separate consent."""
-    if given is not True:
-        raise ValidationError({CONSENT_FIELD: ATTESTATION_REQUIRED if attested else CONSENT_REQUIRED})
+    errors = consent_errors(given, attested=attested)
+    if errors:
+        raise ValidationError(errors)
 
 
 def consent_error(*, attested: bool = False) -> str:

@@ -128,8 +128,7 @@ def register() -> None:
     _register_privacy()
     for note in PRIVACY_NOTES:
         privacy_notes.register(note)
-    for purpose in (CASE_APPLICATION,):
-        consent_purposes.register(purpose)
+    consent_purposes.register(CASE_APPLICATION)
 
 
 def _negotiation_files(user, obj, field_name: str) -> bool:

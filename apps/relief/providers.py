@@ -16,7 +16,7 @@ PRIVACY_NOTES = (
         when="申请困难职工帮扶",
         purpose="核实困难情况、核定帮扶档次和金额、发放帮扶资金",
         sensitive=True,
-        keep="帮扶申请及资金发放记录属于财务凭证，按财务档案的保管期限保存，注销账号后与您的身份脱钩保留。",
+        keep=AID_APPLICATION.keep + "。",
         order=40,
     ),
 )

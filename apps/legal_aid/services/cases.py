@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from apps.accounts.roles import Role, user_has_role
 from apps.core.audit import audit_record
-from apps.core.consent import CONSENT_FIELD, consent_error
+from apps.core.consent import consent_errors
 from apps.core.models import Enterprise, Organization
 from apps.core.registry import membership
 from apps.core.scoping import can_act_for
@@ -226,8 +226,7 @@ def case_apply(*, worker, category: ConsultationCategory, opponent_name: str, fa
         if district is None or district.org_type not in COUNTY_TYPES:
             errors["district"] = "请选择您所在的县（市、区）总工会。"
         organization = district
-    if sensitive_consent is not True:
-        errors[CONSENT_FIELD] = consent_error()
+    errors.update(consent_errors(sensitive_consent))
     if errors:
         raise ValidationError(errors)
     # One pending application against the same party: a resent form does not file twice.

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from apps.core import crypto
 from apps.core.audit import audit_record
-from apps.core.consent import CONSENT_FIELD, consent_error
+from apps.core.consent import consent_errors
 from apps.core.models import Enterprise, Organization
 from apps.core.registry import membership
 from apps.core.services import consent_record, consent_withdraw
@@ -210,8 +210,7 @@ def application_submit(*, applicant, programme: Programme, real_name: str, id_nu
             except ValidationError as error:
                 errors["receipts"] = f"{uploaded.name[:40]}：{error.messages[0]}"
                 break
-    if sensitive_consent is not True:
-        errors[CONSENT_FIELD] = consent_error()
+    errors.update(consent_errors(sensitive_consent))
     if errors:
         raise ValidationError(errors)
     amount = programme.amount_for(band)
