@@ -61,12 +61,17 @@ def _org(name: str, code: str, org_type: str, parent: Organization | None) -> Or
     return existing or organization_create(name=name, code=code, org_type=org_type, parent=parent)
 
 
+def _enterprise_rows():
+    """(county code, index in its county, row, credit code) for each enterprise of the table above."""
+    for county_code, rows in ENTERPRISES.items():
+        for index, row in enumerate(rows, start=1):
+            yield county_code, index, row, credit_code_for(int(county_code) * 10 + index)
+
+
 def demo_enterprises():
     """The enterprises of the table above (other apps' demo data adds more, e.g. the census import), so
     that an app's demo seeded before or after those gives the same rows."""
-    codes = [credit_code_for(int(county_code) * 10 + index)
-             for county_code, rows in ENTERPRISES.items() for index in range(1, len(rows) + 1)]
-    return Enterprise.objects.filter(credit_code__in=codes)
+    return Enterprise.objects.filter(credit_code__in=[code for *_, code in _enterprise_rows()])
 
 
 def seed(stdout=None) -> None:
@@ -74,25 +79,22 @@ def seed(stdout=None) -> None:
     counties = {code: _org(name, code, Organization.Type.COUNTY, city) for name, code in COUNTIES}
     for name, code in INDUSTRIES:
         _org(name, code, Organization.Type.INDUSTRY, city)
-    serial = 0
     rng = random.Random(2026)
-    for county_code, rows in ENTERPRISES.items():
+    for county_code, index, (name, industry, size, employees, has_union), credit_code in _enterprise_rows():
         county = counties[county_code]
-        for index, (name, industry, size, employees, has_union) in enumerate(rows, start=1):
-            serial += 1
-            union = None
-            if has_union:
-                union = _org(f"{name.replace('有限公司', '').replace('厂', '')}工会", f"{county_code}G{index:02d}",
-                             Organization.Type.GRASSROOTS, county)
-            Enterprise.objects.get_or_create(
-                credit_code=credit_code_for(int(county_code) * 10 + index),
-                defaults={
-                    "name": name, "district": county, "industry": industry, "size": size,
-                    "employee_count": employees, "has_union": has_union, "union": union,
-                    "address": f"{county.name.replace('总工会', '')}{rng.choice(STREETS)}{rng.randint(1, 300)}号",
-                    "contact_name": rng.choice("王李张刘陈杨赵") + rng.choice(["经理", "主任", "女士", "先生"]),
-                    "contact_phone": f"1{rng.choice('3578')}{rng.randint(100000000, 999999999)}",
-                },
-            )
+        union = None
+        if has_union:
+            union = _org(f"{name.replace('有限公司', '').replace('厂', '')}工会", f"{county_code}G{index:02d}",
+                         Organization.Type.GRASSROOTS, county)
+        Enterprise.objects.get_or_create(
+            credit_code=credit_code,
+            defaults={
+                "name": name, "district": county, "industry": industry, "size": size,
+                "employee_count": employees, "has_union": has_union, "union": union,
+                "address": f"{county.name.replace('总工会', '')}{rng.choice(STREETS)}{rng.randint(1, 300)}号",
+                "contact_name": rng.choice("王李张刘陈杨赵") + rng.choice(["经理", "主任", "女士", "先生"]),
+                "contact_phone": f"1{rng.choice('3578')}{rng.randint(100000000, 999999999)}",
+            },
+        )
     if stdout:
         stdout.write(f"  组织 {Organization.objects.count()} 个，企业 {Enterprise.objects.count()} 家")
