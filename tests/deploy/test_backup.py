@@ -35,6 +35,7 @@ def _manage(*args: str, database: str, private: object, media: object) -> subpro
 @pytest.fixture
 def fresh_database():
     """An empty database beside the test database, dropped afterwards."""
+    require_postgres()
     name = f"{connection.settings_dict['NAME']}_restored"[:63]
     with connection.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

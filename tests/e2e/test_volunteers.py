@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from apps.volunteers.models import Signup, Wish
+from tests.conftest import require_postgres
 from tests.e2e.conftest import sign_in
 from tests.protection.factories import PNG
 from tests.volunteers.factories import make_activity, make_wish, volunteer_user
@@ -23,6 +24,7 @@ def _shots(tmp_path) -> Path:
 @pytest.mark.django_db(transaction=True)
 def test_last_place_goes_to_one_the_other_waits_and_moves_up(page, desktop_page, browser, live_server, org_tree,
                                                               xiuwu_staff, tmp_path):
+    require_postgres()  # two sign-ups at the same moment: SQLite would lock one out instead of queuing it
     shots = _shots(tmp_path)
     activity = make_activity(org_tree.xiuwu, xiuwu_staff, capacity=2)
     first_in = volunteer_user(org_tree.xiuwu, "13900000301", name="孙丽")
