@@ -32,9 +32,12 @@ def _groups_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None
 def register() -> None:
     from django.contrib.auth import get_user_model
 
-    from apps.core.registry import my_data_exports
+    from apps.core.registry import my_data_exports, person_cache_keys
 
     from .privacy import my_account_data
+    from .two_factor.services import no_groups_keys
+
+    person_cache_keys.register(no_groups_keys)
 
     my_data_exports.register(my_account_data)
     # Role groups follow the permissions every installed app declares; kept in step after migrate.

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.models import Permission
-from django.core.cache import cache
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 
+from . import personcache
 from .registry import console_menu, nav_items
 from .scoping import is_staff_member
 
@@ -36,7 +36,7 @@ def _layout_links(user) -> dict:
     """The navigation and console menu a person may use: one query, then cached for a minute."""
     staff = is_staff_member(user)
     key = _LAYOUT_KEY.format(user.pk) if user.is_authenticated else None
-    cached = cache.get(key) if key else None
+    cached = personcache.get(user.pk, key) if key else None
     if cached is not None:
         return cached
     # A view that checked a permission has already loaded them (ModelBackend's per-request cache).
@@ -61,13 +61,18 @@ def _layout_links(user) -> dict:
             groups.setdefault(link.group, []).append({"label": link.label, "url": url, "icon": link.icon})
     links = {"nav": nav, "console": list(groups.items()), "staff": staff}
     if key:
-        cache.set(key, links, LAYOUT_SECONDS)
+        personcache.set(user.pk, key, links, LAYOUT_SECONDS)
     return links
 
 
 def forget_layout(user_ids) -> None:
     """Drop the cached layout of these people (after a change of their roles or organisation)."""
-    cache.delete_many([_LAYOUT_KEY.format(pk) for pk in user_ids])
+    personcache.delete_many([_LAYOUT_KEY.format(pk) for pk in user_ids])
+
+
+def layout_keys(person_pk: int) -> list[str]:
+    """The person's cached layout (apps.core.personcache reads it with their other keys)."""
+    return [_LAYOUT_KEY.format(person_pk)]
 
 
 def portal(request) -> dict:

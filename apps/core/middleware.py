@@ -2,12 +2,14 @@ from __future__ import annotations
 
 from django.http import HttpResponseBadRequest
 
+from . import personcache
 from .audit import current_ip
 from .net import client_ip
 
 
 class RequestContextMiddleware:
-    """Makes the client's address available to the audit trail for the length of the request."""
+    """Makes the client's address available to the audit trail for the length of the request, and
+    opens the request's scope of the person cache (apps.core.personcache)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -15,7 +17,8 @@ class RequestContextMiddleware:
     def __call__(self, request):
         token = current_ip.set(client_ip(request))
         try:
-            return self.get_response(request)
+            with personcache.request_scope():
+                return self.get_response(request)
         finally:
             current_ip.reset(token)
 

@@ -41,6 +41,7 @@ def consents_close(*, user):
 def register() -> None:
     from django.db.models.signals import post_migrate
 
+    from .context_processors import layout_keys
     from .registry import (
         ConsoleLink,
         NavItem,
@@ -48,7 +49,9 @@ def register() -> None:
         console_menu,
         my_records,
         nav_items,
+        person_cache_keys,
     )
+
     post_migrate.connect(_sync_periodic_tasks, dispatch_uid="core.sync_periodic_tasks")
 
     nav_items.register(NavItem(label="工作台", url_name="core:console", order=900, icon="speedometer2",
@@ -62,3 +65,4 @@ def register() -> None:
                                           order=990 + order, permissions=permissions))
     my_records.register(my_consents)
     account_closers.register(consents_close)
+    person_cache_keys.register(layout_keys)

@@ -25,6 +25,7 @@ The plug-in convention, the one every app follows (docs/architecture.md tells th
     membership.register(union_of=..., unions_of=...)  # the one membership app answers "whose union?"
     private_files.register(JobPost, can_see_video)  # fn(user, obj, field_name) -> bool (apps.core.uploads)
     guidance_articles.register(guidance)          # fn(topic, limit) -> list[GuidanceArticle] (published pages)
+    person_cache_keys.register(unread_keys)       # fn(person_pk) -> list[str] (apps.core.personcache)
 
    Signal connections (post_migrate, user_registered) belong in register() too. The checks a
    provider makes come from the app's permissions.py, never from its services.
@@ -218,6 +219,9 @@ privacy_notes: Registry = Registry()
 # ConsentPurpose (apps.core.consent): sensitive information a form asks separate consent for (PIPL art. 29);
 # the form uses core.forms.SensitiveConsentMixin, the service core.services.consent_record; /privacy/ lists them.
 consent_purposes: Registry = Registry()
+# fn(person_pk) -> list[str]: the cache keys the app keeps per person and reads on ordinary pages;
+# apps.core.personcache reads all of a person's keys in one round trip per request.
+person_cache_keys: Registry = Registry()
 
 Provider = Callable[..., Any]
 

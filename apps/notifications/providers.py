@@ -49,9 +49,12 @@ def register() -> None:
 
     user_registered.connect(_greet_new_user, dispatch_uid="notifications.greet_new_user")
     my_records.register(_my_messages)
-    from apps.core.registry import account_closers, my_data_exports
+    from apps.core.registry import account_closers, my_data_exports, person_cache_keys
 
     from .privacy import messages_close, my_messages_data
+    from .selectors import unread_keys
+
+    person_cache_keys.register(unread_keys)
 
     my_data_exports.register(my_messages_data)
     account_closers.register(messages_close)

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from django.core.cache import cache
 from django.db.models import QuerySet
+
+from apps.core import personcache
 
 from .models import Notification
 
@@ -19,13 +20,18 @@ def unread_count(user, *, cached: bool = False) -> int:
     if not user.is_authenticated:
         return 0
     key = _UNREAD_KEY.format(user.pk)
-    if cached and (count := cache.get(key)) is not None:
+    if cached and (count := personcache.get(user.pk, key)) is not None:
         return count
     count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
-    cache.set(key, count, UNREAD_SECONDS)
+    personcache.set(user.pk, key, count, UNREAD_SECONDS)
     return count
+
+
+def unread_keys(person_pk: int) -> list[str]:
+    """The cached unread count (apps.core.personcache reads it with the person's other keys)."""
+    return [_UNREAD_KEY.format(person_pk)]
 
 
 def forget_unread(user_ids) -> None:
     """Called by the services that add or read messages: the next page counts again."""
-    cache.delete_many([_UNREAD_KEY.format(pk) for pk in user_ids])
+    personcache.delete_many([_UNREAD_KEY.format(pk) for pk in user_ids])

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import django_otp
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -24,7 +23,7 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from apps.core import ratelimit
+from apps.core import personcache, ratelimit
 from apps.core.audit import audit_record
 from apps.core.crypto import pii_digest
 from apps.core.models import AuditLog
@@ -64,12 +63,17 @@ def needs_second_factor(user) -> bool:
     if user.is_staff or user.is_superuser or getattr(user, "organization_id", None):
         return True
     key = _NO_GROUPS_KEY.format(user.pk)
-    if cache.get(key):
+    if personcache.get(user.pk, key):
         return False
     if user.groups.exists():
         return True
-    cache.set(key, True, NO_GROUPS_SECONDS)
+    personcache.set(user.pk, key, True, NO_GROUPS_SECONDS)
     return False
+
+
+def no_groups_keys(person_pk: int) -> list[str]:
+    """The remembered "no group" (apps.core.personcache reads it with the person's other keys)."""
+    return [_NO_GROUPS_KEY.format(person_pk)]
 
 
 def forget_groups(user_ids) -> None:
@@ -77,8 +81,8 @@ def forget_groups(user_ids) -> None:
     reading the old rows in between must not keep it)."""
     keys = [_NO_GROUPS_KEY.format(pk) for pk in user_ids]
     if keys:
-        cache.delete_many(keys)
-        transaction.on_commit(lambda: cache.delete_many(keys))
+        personcache.delete_many(keys)
+        transaction.on_commit(lambda: personcache.delete_many(keys))
 
 
 def confirmed_totp_device(user) -> TOTPDevice | None:
