@@ -66,6 +66,27 @@ def clear_local() -> None:
     """Forget this process's copies (tests; a bump does it for its namespaces)."""
     _local_pages.clear()
     _local_versions.clear()
+    _local_values.clear()
+
+
+# key -> (monotonic expiry, value)
+_local_values: dict[str, tuple[float, object]] = {}
+
+
+def local_value(key: str, build):
+    """A small value that a public page needs on every request and that changes only with rare edits
+    (the counties of a filter, itself kept in the shared cache by ``build``): kept by this process
+    for ``PUBLIC_PAGE_LOCAL_SECONDS``, like its pages, to save the round trip to Redis."""
+    seconds = _local_seconds()
+    if seconds <= 0:
+        return build()
+    now = time.monotonic()
+    held = _local_values.get(key)
+    if held is not None and held[0] >= now:
+        return held[1]
+    value = build()
+    _local_values[key] = (now + seconds, value)
+    return value
 
 
 def _local_lookup(key: str, namespaces: tuple[str, ...]) -> tuple | None:
@@ -135,8 +156,18 @@ def _lookup(request, namespaces: tuple[str, ...]) -> tuple[str, list[str], tuple
 def _versioned_get(key: str, namespaces: tuple[str, ...]) -> tuple[list[str], tuple | None]:
     """One round trip for the namespaces' versions and the entry at ``key`` (``(versions, ...)``),
     the entry only if it was stored under the current versions."""
+    versions, stored = _versioned_get_many([key], namespaces)
+    return versions, stored.get(key)
+
+
+def _versioned_get_many(keys: list[str], namespaces: tuple[str, ...], *,
+                        also: dict | None = None) -> tuple[list[str], dict]:
+    """As :func:`_versioned_get` for many keys: the versions and the entries stored under them.
+    ``also``: a dict to fill with the plain values of its keys, read in the same round trip."""
     version_keys = [_VERSION_KEY.format(ns) for ns in namespaces]
-    found = cache.get_many([*version_keys, key])
+    found = cache.get_many([*version_keys, *keys, *(also or ())])
+    if also is not None:
+        also.update({key: found[key] for key in also if key in found})
     versions = []
     for version_key in version_keys:
         value = found.get(version_key)
@@ -145,13 +176,20 @@ def _versioned_get(key: str, namespaces: tuple[str, ...]) -> tuple[list[str], tu
             if not cache.add(version_key, value, None):  # two first visitors agree on one version
                 value = cache.get(version_key, value)
         versions.append(str(value))
-    stored = found.get(key)
-    if stored is not None and list(stored[0]) == versions:
-        return versions, stored
-    return versions, None
+    stored = {}
+    for key in keys:
+        entry = found.get(key)
+        if entry is not None and list(entry[0]) == versions:
+            stored[key] = entry
+    return versions, stored
 
 
-def fragment(key: str, namespaces: tuple[str, ...], build, *, timeout: int | None = None):
+def _fragment_key(key: str, today: str) -> str:
+    return "pagecache:fragment:" + hashlib.sha256("\x00".join([key, today]).encode()).hexdigest()
+
+
+def fragment(key: str, namespaces: tuple[str, ...], build, *, timeout: int | None = None,
+             prefetch: tuple[str, ...] = ()):
     """A part of a page that is the same for everyone (e.g. the job search's result cards), kept
     under the same versions as the public pages: a :func:`bump` of any of ``namespaces`` drops it.
 
@@ -159,26 +197,60 @@ def fragment(key: str, namespaces: tuple[str, ...], build, *, timeout: int | Non
     makes it on a miss and must return something picklable without per-person content or tokens.
     Also served to signed-in people, so it is today's (the date is part of the key) and never
     older than ``timeout`` (the page cache's). A cache outage builds it every time.
-    Returns ``(value, hit)``.
+    ``prefetch``: other cache keys the build reads, fetched in the same round trip and passed to it
+    as ``build(found)`` (a dict of those found). Returns ``(value, hit)``.
     """
     seconds = _timeout() if timeout is None else timeout
+    found = dict.fromkeys(prefetch)
+
+    def make():
+        return build({key: value for key, value in found.items() if value is not None}) if prefetch else build()
+
     if seconds <= 0:
-        return build(), False
-    full_key = "pagecache:fragment:" + hashlib.sha256(
-        "\x00".join([key, str(timezone.localdate())]).encode()).hexdigest()
+        return make(), False
+    full_key = _fragment_key(key, str(timezone.localdate()))
     try:
-        versions, stored = _versioned_get(full_key, namespaces)
+        versions, stored = _versioned_get_many([full_key], namespaces, also=found)
     except Exception:  # noqa: BLE001 — the fragment is built without the cache
         logger.warning("page cache unavailable", exc_info=True)
-        return build(), False
-    if stored is not None:
-        return stored[1], True
-    value = build()
+        found = {}
+        return make(), False
+    if full_key in stored:
+        return stored[full_key][1], True
+    value = make()
     try:
         cache.set(full_key, (versions, value), seconds)
     except Exception:  # noqa: BLE001
         logger.warning("page cache unavailable", exc_info=True)
     return value, False
+
+
+def fragments(keys: list[str], namespaces: tuple[str, ...], build, *, timeout: int | None = None) -> dict:
+    """Many fragments of one kind at once (one job card per post on a result page): as :func:`fragment`,
+    with one round trip for all of them, and one ``build(missing_keys)`` returning ``{key: value}``
+    for those missing. Each key names everything its fragment depends on (a post's card: the post and
+    when it last changed), so one changed post costs one fragment, not the page. Returns ``{key: value}``.
+    """
+    seconds = _timeout() if timeout is None else timeout
+    if seconds <= 0 or not keys:
+        return build(list(keys)) if keys else {}
+    today = str(timezone.localdate())
+    full_keys = {key: _fragment_key(key, today) for key in keys}
+    try:
+        versions, stored = _versioned_get_many(list(full_keys.values()), namespaces)
+    except Exception:  # noqa: BLE001 — built without the cache
+        logger.warning("page cache unavailable", exc_info=True)
+        return build(list(keys))
+    values = {key: stored[full][1] for key, full in full_keys.items() if full in stored}
+    missing = [key for key in keys if key not in values]
+    if missing:
+        built = build(missing)
+        values.update(built)
+        try:
+            cache.set_many({full_keys[key]: (versions, value) for key, value in built.items()}, seconds)
+        except Exception:  # noqa: BLE001
+            logger.warning("page cache unavailable", exc_info=True)
+    return values
 
 
 def _cacheable_request(request) -> bool:

@@ -185,3 +185,49 @@ def test_process_copy_is_bounded(client, post, settings, monkeypatch):
         assert len(pagecache._local_pages) == 5
     finally:
         pagecache.clear_local()
+
+
+def test_fragments_build_only_the_missing_and_a_bump_drops_them(settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 60
+    built = []
+
+    def build(missing):
+        built.append(sorted(missing))
+        return {key: f"<{key}>" for key in missing}
+
+    assert pagecache.fragments(["a", "b"], ("jobs",), build) == {"a": "<a>", "b": "<b>"}
+    assert pagecache.fragments(["a", "b", "c"], ("jobs",), build) == {"a": "<a>", "b": "<b>", "c": "<c>"}
+    assert built == [["a", "b"], ["c"]]
+    pagecache.bump("training")  # another namespace: kept
+    pagecache.fragments(["a"], ("jobs",), build)
+    pagecache.bump("jobs")
+    pagecache.fragments(["a"], ("jobs",), build)
+    assert built == [["a", "b"], ["c"], ["a"]]
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    pagecache.fragments(["a"], ("jobs",), build)
+    assert built[-1] == ["a"] and len(built) == 4
+
+
+def test_a_fragment_prefetches_what_its_build_reads(settings):
+    from django.core.cache import cache
+
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 60
+    cache.set("extra:one", 1)
+    seen = []
+    value, hit = pagecache.fragment("f", ("jobs",), lambda found: seen.append(found) or "x",
+                                    prefetch=("extra:one", "extra:two"))
+    assert (value, hit, seen) == ("x", False, [{"extra:one": 1}])
+    assert pagecache.fragment("f", ("jobs",), lambda found: "y", prefetch=("extra:one",)) == ("x", True)
+
+
+def test_a_local_value_is_kept_for_the_local_seconds(settings):
+    calls = []
+    settings.PUBLIC_PAGE_LOCAL_SECONDS = 30
+    for _ in range(3):
+        assert pagecache.local_value("k", lambda: calls.append(1) or "v") == "v"
+    assert len(calls) == 1
+    pagecache.clear_local()
+    settings.PUBLIC_PAGE_LOCAL_SECONDS = 0
+    for _ in range(2):
+        pagecache.local_value("k", lambda: calls.append(1) or "v")
+    assert len(calls) == 3
