@@ -11,6 +11,7 @@ from apps.core.audit import audit_record
 from apps.core.registry import ClosureNote, DataSection
 
 from .models import Application, Category, EmployerMembership, Interview, SavedJob, SavedSearch, SeekerProfile
+from .selectors import forget_saved
 
 S = Application.Status
 OPEN_STATUSES = (S.SUBMITTED, S.VIEWED, S.INTERVIEW, S.OFFERED)
@@ -100,6 +101,7 @@ def seeker_records_close(*, user) -> ClosureNote:
     if withdrawn:
         note.erased.append(f"进行中的求职申请 {withdrawn} 份已撤回")
     saved, _ = SavedJob.objects.filter(user=user).delete()
+    forget_saved([user.pk])
     searches, _ = SavedSearch.objects.filter(user=user).delete()
     if saved or searches:
         note.erased.append("收藏的岗位和保存的搜索")

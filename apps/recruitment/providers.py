@@ -116,11 +116,22 @@ PRIVACY_NOTES = (
 
 
 def register() -> None:
-    from apps.core.registry import ConsoleLink, console_menu, home_sections, my_records, nav_items, privacy_notes
+    from apps.core.registry import (
+        ConsoleLink,
+        console_menu,
+        home_sections,
+        my_records,
+        nav_items,
+        person_cache_keys,
+        privacy_notes,
+    )
     from apps.core.registry import console_todos as todo_registry
     from apps.core.uploads import private_files
 
     from .models import JobPost, SeekerProfile
+    from .selectors import saved_keys
+
+    person_cache_keys.register(saved_keys)
 
     nav_items.register(NavItem(label="招聘求职", url_name="recruitment:job_list", order=10, icon="briefcase",
                                description="线上春风行动：岗位搜索、网络招聘会、远程面试"))

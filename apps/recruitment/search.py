@@ -8,9 +8,10 @@ Other databases: ``icontains`` over the same column (a scan, fine for developmen
 """
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection, transaction
-from django.db.models import BooleanField, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.functional import cached_property
 
@@ -99,24 +100,111 @@ def fetch_in_index_order(queryset: QuerySet) -> list:
         return list(queryset)
 
 
+# How long "more than TOTAL_CAP match" is believed without counting again (see CappedPaginator).
+CAPPED_SECONDS = 60
+
+
+def _row_pk(row) -> int:
+    return row[0] if isinstance(row, tuple) else row.pk
+
+
 class CappedPaginator(Paginator):
-    """Counts at most ``TOTAL_CAP + 1`` rows: an exact total for a common term costs more than the page."""
+    """Counts at most ``TOTAL_CAP + 1`` rows: an exact total for a common term costs more than the page.
+
+    The count reads the matches themselves (their primary keys and sort keys, unordered, at most
+    ``TOTAL_CAP + 1``, which costs what counting them costs): when there are at most ``TOTAL_CAP``,
+    the page is cut from them in Python and read by primary key, so a rare term costs one scan of the
+    index, not one per query (count, page, title group).
+
+    With a ``count_key`` (the search's filters, without page and order), a count over the cap is
+    remembered for ``CAPPED_SECONDS``: a common term's "1000+" does not change when a post is
+    published, edited or closed, and counting it again after every change costs more than the rest of
+    the page (bench/recruitment.md, "cold"). Only the label and the number of page links rest on it;
+    the rows of a page are always read afresh. An exact count (at most the cap) is never kept.
+
+    ``paging``: the same rows, phrased for reading a page in order (``selectors.for_paging``); its
+    ordering is the page's. Rows are model instances or ``values_list`` tuples starting with the pk.
+    """
 
     cap = TOTAL_CAP
 
+    def __init__(self, object_list, per_page, *, count_key: str | None = None, known: dict | None = None,
+                 paging=None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.count_key = count_key
+        if known is not None:  # the caller read capped_keys(count_key) already
+            self._known_capped = known
+        self.paging = object_list if paging is None else paging
+        self.matches: list[tuple] | None = None  # (pk, *sort keys, *flags) of every match when not capped
+
+    @staticmethod
+    def capped_keys(count_key: str) -> tuple[str, str]:
+        """The cache keys of a search's remembered "over the cap": all matches, title matches."""
+        return count_key, count_key + ":title"
+
+    @cached_property
+    def _known_capped(self) -> dict:
+        if not self.count_key:
+            return {}
+        return cache.get_many(list(self.capped_keys(self.count_key)))
+
+    def _remember_capped(self, key: str | None) -> None:
+        if key:
+            cache.set(key, True, CAPPED_SECONDS)
+
+    @property
+    def _order(self) -> list[tuple[str, bool]]:
+        """The page's ordering as (field, descending) pairs."""
+        return [(name.lstrip("-"), name.startswith("-")) for name in self.paging.query.order_by]
+
+    def _flags(self) -> dict:
+        """Extra booleans read with each match (RelevancePaginator: in the title)."""
+        return {}
+
     @cached_property
     def count(self) -> int:
+        if self.count_key and self._known_capped.get(self.count_key):
+            return self.cap + 1
+        flags = self._flags()
         # Without ordering or joins: the index answers "are there 1001 matches?" without walking by date.
-        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
+        rows = list(self.object_list.order_by().annotate(**flags)
+                    .values_list("pk", *[name for name, _desc in self._order], *flags)[: self.cap + 1])
+        if len(rows) > self.cap:
+            self._remember_capped(self.count_key)
+            return self.cap + 1
+        self.matches = rows
+        return len(rows)
 
-    def page(self, number):
-        """As Paginator.page, but a capped count does not cut the last page short."""
+    def _sorted_matches(self, matches: list[tuple]) -> list[tuple]:
+        """``matches`` in the page's order, as PostgreSQL sorts (NULLs first when descending)."""
+        ordered = list(matches)
+        for index, (_name, descending) in reversed(list(enumerate(self._order, start=1))):
+            ordered.sort(key=lambda row, i=index: (row[i] is None, row[i]) if descending
+                         else (row[i] is not None, row[i]), reverse=descending)
+        return ordered
+
+    def _rows_by_pk(self, pks: list[int]) -> list:
+        if not pks:
+            return []
+        position = {pk: i for i, pk in enumerate(pks)}
+        rows = [row for row in self.paging.filter(pk__in=pks) if _row_pk(row) in position]
+        return sorted(rows, key=lambda row: position[_row_pk(row)])
+
+    def _bounds(self, number) -> tuple[int, int, int]:
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
         if not self.is_capped and top + self.orphans >= self.count:
             top = self.count
-        return self._get_page(self.object_list[bottom:top], number, self)
+        return number, bottom, top
+
+    def page(self, number):
+        """As Paginator.page, but a capped count does not cut the last page short."""
+        number, bottom, top = self._bounds(number)
+        if self.matches is not None:
+            pks = [row[0] for row in self._sorted_matches(self.matches)[bottom:top]]
+            return self._get_page(self._rows_by_pk(pks), number, self)
+        return self._get_page(self.paging[bottom:top], number, self)
 
     @property
     def is_capped(self) -> bool:
@@ -131,21 +219,33 @@ class RelevancePaginator(CappedPaginator):
     """Keyword results by relevance: posts with the keyword in the title first, then the others,
     each group in the queryset's own order (newest first).
 
-    Two ordered queries instead of one ``ORDER BY title_match, published_at``: that sort would read
-    every match of a common term (thousands) before the first page; each group alone is walked in
-    the newest-first index like any common term (``fetch_in_index_order``), and its size is
-    counted with the same cap, from the GIN index.
+    At most ``TOTAL_CAP`` matches: cut from the matches read by the count, each marked whether its
+    title holds the keyword. More: two ordered queries instead of one ``ORDER BY title_match,
+    published_at``, which would read every match of a common term (thousands) before the first page;
+    each group alone is walked in the newest-first index like any common term
+    (``fetch_in_index_order``), and the title group is counted with the same cap, from the GIN index.
     """
 
     def __init__(self, object_list, per_page, *, title_q: Q, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.title_q = title_q
 
+    def _flags(self) -> dict:
+        return {"in_title": ExpressionWrapper(self.title_q, output_field=BooleanField())}
+
     @cached_property
     def title_count(self) -> int:
         if self.count == 0:
             return 0
-        return self.object_list.filter(self.title_q).order_by().values("pk")[: self.cap + 1].count()
+        if self.matches is not None:
+            return sum(1 for row in self.matches if row[-1])
+        key = self.capped_keys(self.count_key)[1] if self.count_key else None
+        if key and self._known_capped.get(key):
+            return self.cap + 1
+        count = self.object_list.filter(self.title_q).order_by().values("pk")[: self.cap + 1].count()
+        if count > self.cap:
+            self._remember_capped(key)
+        return count
 
     def _rows(self, queryset: QuerySet, matches: int, start: int, stop: int) -> list:
         if stop <= start:
@@ -154,13 +254,13 @@ class RelevancePaginator(CappedPaginator):
         return fetch_in_index_order(window) if matches > self.cap else list(window)
 
     def page(self, number):
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if not self.is_capped and top + self.orphans >= self.count:
-            top = self.count
+        number, bottom, top = self._bounds(number)
+        if self.matches is not None:
+            ordered = self._sorted_matches(self.matches)
+            ordered = [row for row in ordered if row[-1]] + [row for row in ordered if not row[-1]]
+            return self._get_page(self._rows_by_pk([row[0] for row in ordered[bottom:top]]), number, self)
         in_title = self.title_count
-        titled = self.object_list.filter(self.title_q)
+        titled = self.paging.filter(self.title_q)
         if in_title > self.cap:
             # More title matches than the cap: fetch the page; if the title group ends inside it,
             # its exact size is now known and the other matches follow.
@@ -171,7 +271,7 @@ class RelevancePaginator(CappedPaginator):
         else:
             rows = self._rows(titled, in_title, bottom, min(top, in_title))
         if len(rows) < top - bottom:
-            others = self.object_list.exclude(self.title_q)
+            others = self.paging.exclude(self.title_q)
             start = max(0, bottom - in_title)
             rows += self._rows(others, self.count - in_title if not self.is_capped else self.cap + 1,
                                start, start + (top - bottom - len(rows)))

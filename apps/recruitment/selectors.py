@@ -6,13 +6,14 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.core import pagecache, personcache
 from apps.core.indicators import Indicator, period_bounds, subtree_totals
 from apps.core.models import Enterprise, Organization
 from apps.core.params import parse_id
@@ -42,12 +43,13 @@ DAYS_CHOICES = (1, 3, 7, 30)
 
 # ---------------------------------------------------------------- public search
 def district_choices() -> list[tuple[int, str]]:
-    """The eleven districts for filters, cached: the list page must not spend a query on them."""
-    return cache.get_or_set(
+    """The eleven districts for filters, cached: the list page must not spend a query on them (nor,
+    for a couple of seconds, a round trip to the cache: core.pagecache.local_value)."""
+    return pagecache.local_value("recruitment:district_choices", lambda: cache.get_or_set(
         "recruitment:district_choices",
         lambda: [(o.pk, o.name.replace("总工会", "")) for o in counties()],
         600,
-    )
+    ))
 
 
 def with_key_groups(posts: QuerySet[JobPost]) -> QuerySet[JobPost]:
@@ -88,7 +90,25 @@ def search_posts(params: dict) -> QuerySet[JobPost]:
     if params.get("days"):
         posts = posts.filter(published_at__gte=timezone.now() - timedelta(days=int(params["days"])))
     ordering = ("-salary_max", "-id") if params.get("sort") == "salary" else ("-published_at", "-id")
-    return with_key_groups(posts.select_related("enterprise", "district").order_by(*ordering))
+    return posts.order_by(*ordering)  # the page reads ids; its cards come by posts_by_pk
+
+
+def posts_by_pk(pks) -> QuerySet[JobPost]:
+    """The posts ``pks`` names, whatever their state, with what a result card prints (views.public)."""
+    return with_key_groups(JobPost.objects.filter(pk__in=list(pks)).select_related("enterprise", "district"))
+
+
+def for_paging(results: QuerySet[JobPost], params: dict) -> QuerySet[JobPost]:
+    """``search_posts`` rows phrased for reading one page in order.
+
+    With a keyword and a district, the district is named by its column too, so that the
+    (district, newest) index walks the page (14 ms → 1 ms for 电工 in a district at 200,000 posts).
+    Not for counting: there the planner would AND that index with the keyword's, instead of testing
+    the district in the same GIN scan.
+    """
+    if params.get("district") and params.get("q") and connection.vendor == "postgresql":
+        return results.filter(district_id=params["district"])
+    return results
 
 
 def search_sort(params: dict) -> str:
@@ -128,10 +148,38 @@ def saved_jobs_for_user(user) -> QuerySet[SavedJob]:
             .order_by("-created_at", "-id"))
 
 
+SAVED_SECONDS = 300
+SAVED_KEPT_MAX = 500  # a person saving more is asked the database page by page
+_SAVED_KEY = "recruitment:saved:{}"
+
+
 def saved_post_ids(user, post_ids) -> set[int]:
+    """Which of ``post_ids`` the person saved. Every result page and job page asks, so the person's
+    saved posts are kept in the cache (read with their other per-person values, core.personcache) and
+    dropped by every service that saves, unsaves or erases them (:func:`forget_saved`)."""
     if not user.is_authenticated:
         return set()
-    return set(SavedJob.objects.filter(user=user, post_id__in=list(post_ids)).values_list("post_id", flat=True))
+    key = _SAVED_KEY.format(user.pk)
+    saved = personcache.get(user.pk, key)
+    if saved is None:
+        ids = list(SavedJob.objects.filter(user=user).values_list("post_id", flat=True)[:SAVED_KEPT_MAX + 1])
+        saved = frozenset(ids) if len(ids) <= SAVED_KEPT_MAX else False
+        personcache.set(user.pk, key, saved, SAVED_SECONDS)
+    if saved is False:
+        return set(SavedJob.objects.filter(user=user, post_id__in=list(post_ids)).values_list("post_id", flat=True))
+    return {pk for pk in post_ids if pk in saved}
+
+
+def saved_keys(person_pk: int) -> list[str]:
+    """The person's saved posts (apps.core.personcache reads them with the person's other keys)."""
+    return [_SAVED_KEY.format(person_pk)]
+
+
+def forget_saved(user_ids) -> None:
+    """Drop the kept saved posts of these people, now and again after commit."""
+    keys = [_SAVED_KEY.format(pk) for pk in user_ids]
+    personcache.delete_many(keys)
+    transaction.on_commit(lambda: personcache.delete_many(keys))
 
 
 def public_fairs() -> QuerySet[JobFair]:

@@ -125,3 +125,53 @@ def test_a_renamed_enterprise_shows_at_once_on_cards_and_the_job_page(client, wo
     enterprise_update(actor=xiuwu_staff, enterprise=post.enterprise, data={"name": "修武县恒达重工有限公司"})
     assert "修武县恒达重工有限公司" in client.get(LIST).content.decode()
     assert "修武县恒达重工有限公司" in client.get(detail).content.decode()
+
+
+def test_after_a_change_only_the_changed_posts_card_is_rendered_again(client, worker, xiuwu_staff, post,
+                                                                      xiuwu_enterprise, monkeypatch):
+    from apps.recruitment import selectors
+
+    others = [JobPostFactory(enterprise=xiuwu_enterprise, title=f"焊工{n}") for n in range(3)]
+    client.force_login(worker)
+    client.get(LIST, {"q": "焊工"})
+    asked = []
+    real = selectors.posts_by_pk
+    monkeypatch.setattr(selectors, "posts_by_pk", lambda pks: asked.append(sorted(pks)) or real(pks))
+    services.post_update(actor=xiuwu_staff, post=post, data={"title": "焊工（夜班）"})
+    assert "焊工（夜班）" in titles(client, q="焊工")  # the search ran again ("jobs" was bumped) ...
+    assert asked == [[post.pk]]  # ... and only the edited post's card was rendered again
+    assert {o.title for o in others} <= set(titles(client, q="焊工"))
+
+
+def test_over_the_cap_is_remembered_an_exact_count_never(client, worker, employer, xiuwu_enterprise, monkeypatch,
+                                                           django_assert_max_num_queries):
+    from apps.recruitment.search import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "cap", 3)
+    common = [JobPostFactory(enterprise=xiuwu_enterprise, title=f"焊工{n}") for n in range(5)]
+    rare = [JobPostFactory(enterprise=xiuwu_enterprise, title=f"会计{n}") for n in range(2)]
+    client.force_login(worker)
+    assert "共 3+ 个岗位" in client.get(LIST, {"q": "焊工"}).content.decode()
+    assert "共 2 个岗位" in client.get(LIST, {"q": "会计"}).content.decode()
+    services.post_close(actor=employer, post=common[0])
+    services.post_close(actor=employer, post=rare[0])
+    with django_assert_max_num_queries(10) as captured:
+        page = client.get(LIST, {"q": "焊工"})
+    # "3+" stands for a minute without counting; the page itself is read afresh.
+    assert not any("COUNT(" in q["sql"] for q in captured.captured_queries)
+    assert "共 3+ 个岗位" in page.content.decode()
+    assert common[0].title not in [card["title"] for card in page.context["cards"]]
+    assert "共 1 个岗位" in client.get(LIST, {"q": "会计"}).content.decode()  # an exact count follows at once
+
+
+def test_saving_and_unsaving_show_at_once_on_the_list_and_the_job_page(client, worker, post):
+    client.force_login(worker)
+    detail = reverse("recruitment:job_detail", args=[post.pk])
+    assert "已收藏" not in client.get(LIST).content.decode()  # the person's saved posts are kept now
+    client.get(detail)
+    services.saved_job_toggle(user=worker, post=post)
+    assert client.get(LIST).content.decode().count("已收藏") == 1
+    assert client.get(detail).context["is_saved"]
+    services.saved_job_toggle(user=worker, post=post)
+    assert "已收藏" not in client.get(LIST).content.decode()
+    assert not client.get(detail).context["is_saved"]

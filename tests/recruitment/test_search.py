@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
+from apps.recruitment.models import JobPost
 from apps.recruitment.search import bigram_tsquery, build_document, split_terms
 from apps.recruitment.selectors import search_posts
 from tests.conftest import require_postgres
@@ -139,3 +140,35 @@ def test_relevance_with_many_title_matches_fills_the_page(client, xiuwu_enterpri
     JobPostFactory(enterprise=xiuwu_enterprise, title="装配", description="焊工基础")
     titles = _titles(client, "/jobs/?q=焊工")
     assert len(titles) == 6 and titles[-1] == "装配"
+
+
+@pytest.mark.parametrize("cap", [1000, 3], ids=["read-with-the-count", "walked-in-the-index"])
+@pytest.mark.parametrize(("query", "expected"), [
+    ("q=电焊", ["电焊工", "电焊学徒", "仓管员", "普工", "氩弧焊工"]),
+    ("q=电焊&sort=newest", ["仓管员", "电焊工", "普工", "氩弧焊工", "电焊学徒"]),
+    ("q=电焊&sort=salary", ["电焊学徒", "氩弧焊工", "普工", "电焊工", "仓管员"]),
+])
+def test_a_page_is_in_the_same_order_whether_its_matches_are_few_or_many(client, ranked, monkeypatch, cap, query,
+                                                                          expected):
+    # At most the cap, the page is cut in Python from the matches the count read; over it, each group is
+    # walked in the database's index. Both must give the order the database would.
+    from apps.recruitment.search import CappedPaginator
+
+    for salary, title in enumerate(["仓管员", "电焊工", "普工", "氩弧焊工", "电焊学徒"]):
+        JobPost.objects.filter(pk=ranked[title].pk).update(salary_min=1000, salary_max=5000 + 100 * salary)
+    monkeypatch.setattr(CappedPaginator, "cap", cap)
+    response = client.get(f"/jobs/?{query}")
+    assert response.context["result"]["is_capped"] == (cap == 3)
+    assert [card["title"] for card in response.context["cards"]] == expected
+
+
+def test_a_rare_term_costs_one_scan_for_count_page_and_title_group(client, ranked, worker,
+                                                                   django_assert_max_num_queries):
+    client.force_login(worker)
+    client.get("/jobs/")  # the layout's and the person's cached values
+    # The matches with their sort keys and title flag (the count), then the page's rows by primary key.
+    with django_assert_max_num_queries(3) as captured:  # and the user's row
+        response = client.get("/jobs/?q=电焊&sort=newest")
+    assert [card["title"] for card in response.context["cards"]][:2] == ["仓管员", "电焊工"]
+    assert "共 5 个岗位" in response.content.decode()
+    assert len([q for q in captured.captured_queries if "recruitment_jobpost" in q["sql"]]) == 2

@@ -22,6 +22,7 @@ from ..models import (
     SavedSearch,
     SeekerProfile,
 )
+from ..selectors import forget_saved
 from .common import _delete_file_after_commit, _key, _replace_codes
 
 WISH_FIELDS = ("desired_categories", "desired_districts")
@@ -132,6 +133,7 @@ def _enqueue_post_matching(post_id: int) -> None:
 
 def saved_job_toggle(*, user, post: JobPost) -> bool:
     """Save or unsave a post; returns True when it is now saved."""
+    forget_saved([user.pk])
     deleted, _ = SavedJob.objects.filter(user=user, post=post).delete()
     if deleted:
         return False
@@ -191,7 +193,8 @@ def saved_search_alert(*, search_id: int, now: datetime | None = None) -> int:
         if search is None:
             return 0
         since = search.last_alerted_at or search.created_at
-        posts = list(search_posts(search.params).filter(published_at__gt=since, published_at__lte=now)[:10])
+        posts = list(search_posts(search.params).filter(published_at__gt=since, published_at__lte=now)
+                     .select_related("enterprise")[:10])
         search.last_alerted_at = now
         search.save(update_fields=["last_alerted_at"])
         if posts:

@@ -54,26 +54,52 @@ def _post_cards(posts, saved_ids) -> list[dict]:
     return cards
 
 
-def _search_results(params: dict, page_number) -> dict:
+def _card_html(rows: list[tuple[int, object]]) -> list[tuple[dict, str]]:
+    """Each post's card and its HTML, for the posts ``rows`` names as ``(pk, updated_at)``.
+
+    Kept per post and version (``updated_at``, which every change of a post moves, and the
+    enterprises' version for the employer's name): after any post changes, a search is counted and
+    paged again, but only the changed post's card is rendered again (bench/recruitment.md, "cold").
+    """
+    keys = {pk: f"recruitment:card:{pk}:{updated_at.isoformat()}" for pk, updated_at in rows}
+    pk_of = {key: pk for pk, key in keys.items()}
+
+    def build(missing: list[str]) -> dict:
+        template = get_template("recruitment/_post_card.html")
+        posts = selectors.posts_by_pk([pk_of[key] for key in missing]).only(*_CARD_COLUMNS)
+        return {keys[card["pk"]]: (card, template.render({"card": card})) for card in _post_cards(posts, set())}
+
+    found = pagecache.fragments(list(keys.values()), (pagecache.ENTERPRISES,), build)
+    return [found[key] for key in keys.values() if key in found]  # a post deleted meanwhile is left out
+
+
+def _count_key(params: dict) -> str:
+    """What a search's count depends on: its filters (not the order, not the page) and the day."""
+    filters = urlencode(sorted((name, value) for name, value in params.items() if name != "sort"))
+    return f"recruitment:capped:{timezone.localdate()}:{filters}"
+
+
+def _search_results(params: dict, page_number, known_capped: dict) -> dict:
     """The result part of the search page, the same for everyone: the cards (without saved marks),
     each card's HTML, the total and the page links. Cached by ``pagecache.fragment`` under "jobs"."""
-    results = selectors.search_posts(params).only(*_CARD_COLUMNS)
+    results = selectors.search_posts(params).values_list("pk", "updated_at")
+    paging = selectors.for_paging(results, params)
+    counting = {"count_key": _count_key(params), "known": known_capped, "paging": paging}
     if params.get("q") and selectors.search_sort(params) == "relevance":
-        paginator = RelevancePaginator(results, 20, title_q=title_match_q(results, params["q"]))
+        paginator = RelevancePaginator(results, 20, title_q=title_match_q(results, params["q"]), **counting)
         page = paginator.get_page(page_number)
-        posts = list(page.object_list)
+        rows = list(page.object_list)
     else:
-        paginator = CappedPaginator(results, 20)
+        paginator = CappedPaginator(results, 20, **counting)
         page = paginator.get_page(page_number)
         if params.get("q") and paginator.is_capped:
-            posts = fetch_in_index_order(page.object_list)  # a common term: walk the ordering's index
+            rows = fetch_in_index_order(page.object_list)  # a common term: walk the ordering's index
         else:
-            posts = list(page.object_list)
-    cards = _post_cards(posts, set())
-    card_template = get_template("recruitment/_post_card.html")
+            rows = list(page.object_list)
+    cards = _card_html(rows)
     query = urlencode({name: value for name, value in sorted(params.items())})
     return {
-        "cards": cards, "card_html": [card_template.render({"card": card}) for card in cards],
+        "cards": [card for card, _html in cards], "card_html": [html for _card, html in cards],
         "count_label": paginator.count_label, "is_capped": paginator.is_capped,
         "pagination": render_to_string("includes/pagination.html", {"page_obj": page, "query": query}),
     }
@@ -88,7 +114,8 @@ def job_list(request):
     # Everything but the saved marks is everyone's: one cache round trip when warm (bench/recruitment.md).
     key = "recruitment:results:" + urlencode(sorted({**params, "page": page_number or "1"}.items()))
     result, _hit = pagecache.fragment(key, ("jobs", pagecache.ENTERPRISES),
-                                      lambda: _search_results(params, page_number))
+                                      lambda known: _search_results(params, page_number, known),
+                                      prefetch=CappedPaginator.capped_keys(_count_key(params)))
     saved = selectors.saved_post_ids(request.user, [card["pk"] for card in result["cards"]])
     cards, card_html = result["cards"], result["card_html"]
     if saved:
