@@ -56,7 +56,7 @@ def get(person_pk: int, key: str, default=None):
 
 def set(person_pk: int, key: str, value, timeout: int) -> None:  # noqa: A001 — the cache's own verb
     cache.set(key, value, timeout)
-    bundle = _bundle(person_pk)
+    bundle = (_bundles.get() or {}).get(person_pk)  # not read yet: the next get reads the cache
     if bundle is not None and key in bundle[0]:
         bundle[1][key] = value
 
