@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from functools import lru_cache
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
@@ -86,11 +88,20 @@ class JobSearchForm(forms.Form):
             chosen = str(self.data.get(name, "")) if self.is_bound else ""
             if name == "sort" and chosen not in {"relevance", "newest", "salary"}:
                 chosen = "relevance" if self.is_bound and str(self.data.get("q", "")).strip() else "newest"
-            options = "".join(
-                f'<option value="{escape(value)}"{" selected" if str(value) == chosen else ""}>{escape(label)}</option>'
-                for value, label in self.fields[name].choices)
-            rendered[name] = mark_safe(f'<select name="{name}" class="form-select" id="id_{name}">{options}</select>')
+            choices = tuple((str(value), str(label)) for value, label in self.fields[name].choices)
+            if not any(value == chosen for value, _label in choices):
+                chosen = ""  # nothing is marked; and what a visitor typed never becomes a key of the cache below
+            rendered[name] = _select_html(name, chosen, choices)
         return rendered
+
+
+@lru_cache(maxsize=512)
+def _select_html(name: str, chosen: str, choices: tuple[tuple[str, str], ...]) -> str:
+    """One drop-down's markup, built once per process for each choice list and chosen value."""
+    options = "".join(
+        f'<option value="{escape(value)}"{" selected" if value == chosen else ""}>{escape(label)}</option>'
+        for value, label in choices)
+    return mark_safe(f'<select name="{name}" class="form-select" id="id_{name}">{options}</select>')
 
 
 class JobPostForm(forms.ModelForm):
