@@ -12,13 +12,24 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def spy(monkeypatch):
-    """The cache calls made, by operation."""
+    """The cache reads asked for, by operation (a local-memory get_many calls get itself: not counted)."""
     calls = []
+    depth = [0]
     backend = caches["default"]
+
+    def wrap(name, real):
+        def call(*args, **kwargs):
+            if not depth[0]:
+                calls.append((name, args[0]))
+            depth[0] += 1
+            try:
+                return real(*args, **kwargs)
+            finally:
+                depth[0] -= 1
+        return call
+
     for name in ("get", "get_many"):
-        real = getattr(backend, name)
-        monkeypatch.setattr(backend, name, lambda *args, _real=real, _name=name, **kwargs:
-                            calls.append((_name, args[0])) or _real(*args, **kwargs))
+        monkeypatch.setattr(backend, name, wrap(name, getattr(backend, name)))
     return calls
 
 
