@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.functional import cached_property
@@ -84,6 +84,13 @@ def filter_keyword(queryset: QuerySet, query: str) -> QuerySet:
     return queryset
 
 
+# Planner settings for one query that walks the index of its ordering (fetch_in_index_order).
+_INDEX_WALK = ("SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off; SET LOCAL enable_sort = off; "
+               "SET LOCAL max_parallel_workers_per_gather = 0; ")
+_INDEX_WALK_RESET = ("RESET enable_seqscan; RESET enable_bitmapscan; RESET enable_sort; "
+                     "RESET max_parallel_workers_per_gather")
+
+
 def fetch_in_index_order(queryset: QuerySet) -> list:
     """Evaluate a page of a query known to match many rows by walking the index of its ordering.
 
@@ -91,13 +98,24 @@ def fetch_in_index_order(queryset: QuerySet) -> list:
     it guesses a handful of rows) and would fetch every match and sort them. When the capped count
     already says there are more than ``TOTAL_CAP`` matches, the newest-first (or salary) index
     finds a page within a few hundred rows, so other plans are switched off for this one query.
+
+    The settings travel in the same query string as the SELECT: PostgreSQL runs a string of several
+    statements as one implicit transaction, so ``SET LOCAL`` holds for the SELECT and ends with it —
+    one round trip instead of BEGIN, SET, SELECT, COMMIT. Inside a transaction (a test, an atomic
+    block) it would hold until the end of it, so it is reset at once.
     """
     if connection.vendor != "postgresql":
         return list(queryset)
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off; "
-                       "SET LOCAL enable_sort = off; SET LOCAL max_parallel_workers_per_gather = 0")
-        return list(queryset)
+
+    def walk(execute, sql, params, many, context):
+        return execute(_INDEX_WALK + sql, params, many, context)
+
+    with connection.execute_wrapper(walk):
+        rows = list(queryset)
+    if connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute(_INDEX_WALK_RESET)
+    return rows
 
 
 # How long "more than TOTAL_CAP match" is believed without counting again (see CappedPaginator).

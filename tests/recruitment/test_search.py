@@ -172,3 +172,18 @@ def test_a_rare_term_costs_one_scan_for_count_page_and_title_group(client, ranke
     assert [card["title"] for card in response.context["cards"]][:2] == ["仓管员", "电焊工"]
     assert "共 5 个岗位" in response.content.decode()
     assert len([q for q in captured.captured_queries if "recruitment_jobpost" in q["sql"]]) == 2
+
+
+def test_the_index_walks_planner_settings_end_with_its_query(posts):
+    # fetch_in_index_order sends SET LOCAL with its SELECT; inside a transaction (as here) they are reset at once.
+    require_postgres()
+    from django.db import transaction
+
+    from apps.recruitment.search import fetch_in_index_order
+
+    with transaction.atomic():
+        rows = fetch_in_index_order(search_posts({"q": "焊"}).values_list("pk", flat=True)[:20])
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW enable_bitmapscan")
+            assert cursor.fetchone() == ("on",)
+    assert posts["welder"].pk in rows
