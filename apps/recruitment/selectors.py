@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -122,6 +122,27 @@ def get_public_post(pk: int) -> JobPost:
         pk=pk, status__in=PUBLIC_STATUSES)
 
 
+# The namespace of what a job page shows of its employer's profile (the 已核实 badge): bumped by
+# the services that change a profile, named by the job page's parts (views.public.job_detail).
+EMPLOYERS = "employers"
+OTHER_POSTS = 6  # a job page lists this many of its employer's other open posts
+
+
+def public_post_stamps(pk: int) -> list[tuple] | None:
+    """What a job page's content depends on, read in one light query: ``(pk, status, updated_at)`` of
+    the post while it is public, then of the employer's other open posts the page lists (as
+    :func:`other_posts_of_employer` picks them). None when the post is not public."""
+    enterprise = JobPost.objects.filter(pk=pk).values("enterprise_id")[:1]
+    others = (published_posts().filter(enterprise_id=Subquery(enterprise)).exclude(pk=pk)
+              .order_by("-published_at", "-id").values("pk")[:OTHER_POSTS])
+    rows = sorted(JobPost.objects.filter(Q(pk=pk, status__in=PUBLIC_STATUSES) | Q(pk__in=others))
+                  .annotate(part=Case(When(pk=pk, then=Value(0)), default=Value(1)))
+                  .values_list("part", "pk", "status", "updated_at"))
+    if not rows or rows[0][0] != 0:
+        return None
+    return [row[1:] for row in rows]
+
+
 def get_post_for_reader(user, pk: int) -> JobPost:
     """The public post; or, for its employer and the union staff of its area, any state (a preview)."""
     try:
@@ -136,9 +157,9 @@ def get_post_for_reader(user, pk: int) -> JobPost:
     raise Http404
 
 
-def other_posts_of_employer(post: JobPost, limit: int = 6) -> list[JobPost]:
+def other_posts_of_employer(post: JobPost, limit: int = OTHER_POSTS) -> list[JobPost]:
     return list(published_posts().filter(enterprise_id=post.enterprise_id).exclude(pk=post.pk)
-                .select_related("district").order_by("-published_at")[:limit])
+                .select_related("district").order_by("-published_at", "-id")[:limit])
 
 
 def saved_jobs_for_user(user) -> QuerySet[SavedJob]:

@@ -175,3 +175,44 @@ def test_saving_and_unsaving_show_at_once_on_the_list_and_the_job_page(client, w
     services.saved_job_toggle(user=worker, post=post)
     assert "已收藏" not in client.get(LIST).content.decode()
     assert not client.get(detail).context["is_saved"]
+
+
+def test_the_job_page_is_kept_while_other_posts_change_and_follows_its_own(client, worker, employer, xiuwu_staff,
+                                                                        post, xiuwu_enterprise, boai_post,
+                                                                        other_employer, monkeypatch):
+    from apps.recruitment.views import public
+
+    sibling = JobPostFactory(enterprise=xiuwu_enterprise, title="电工")
+    url = reverse("recruitment:job_detail", args=[post.pk])
+    client.force_login(worker)
+    assert "电工" in client.get(url).content.decode()
+    built = []
+    real = public._public_post
+    monkeypatch.setattr(public, "_public_post", lambda pk: built.append(pk) or real(pk))
+    services.post_close(actor=other_employer, post=boai_post)  # another employer's post: "jobs" is bumped
+    assert client.get(url).context["post"].title == post.title
+    assert built == []  # one light query of the page's posts, then its parts were still kept
+    services.post_update(actor=xiuwu_staff, post=sibling, data={"title": "维修电工"})  # a listed sibling
+    assert "维修电工" in client.get(url).content.decode()
+    services.post_update(actor=xiuwu_staff, post=post, data={"title": "氩弧焊工"})  # the post itself
+    assert client.get(url).context["post"].title == "氩弧焊工"
+    assert built == [post.pk, post.pk]
+
+
+def test_the_job_page_shows_a_verification_and_an_expiry_at_once(client, worker, xiuwu_staff, post):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from apps.recruitment.models import EmployerProfile
+
+    url = reverse("recruitment:job_detail", args=[post.pk])
+    client.force_login(worker)
+    EmployerProfile.objects.filter(enterprise=post.enterprise).update(status=EmployerProfile.Status.PENDING)
+    assert "已核实" not in client.get(url).content.decode()
+    services.employer_profile_verify(actor=xiuwu_staff, enterprise=post.enterprise)
+    assert "已核实" in client.get(url).content.decode()
+    JobPost.objects.filter(pk=post.pk).update(valid_until=timezone.localdate() - timedelta(days=1))
+    services.posts_expire()  # a bulk update of the status: updated_at does not move
+    assert 'data-testid="post-closed"' in client.get(url).content.decode()
+    assert client.get(url).context["post"].status == JobPost.Status.EXPIRED

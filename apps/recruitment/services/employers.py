@@ -18,6 +18,7 @@ from ..models import (
     EmployerProfile,
 )
 from ..permissions import staff_can_manage
+from ..selectors import EMPLOYERS
 
 
 # ---------------------------------------------------------------- employers
@@ -38,8 +39,10 @@ def employer_register(*, user, credit_code: str, name: str, district: Organizati
                                 contact_phone=contact_phone, is_verified=False)
         enterprise.full_clean()
         enterprise.save()
-    profile, _ = EmployerProfile.objects.get_or_create(enterprise=enterprise,
-                                                       defaults={"introduction": introduction})
+    profile, profile_created = EmployerProfile.objects.get_or_create(enterprise=enterprise,
+                                                                     defaults={"introduction": introduction})
+    if profile_created:
+        pagecache.bump(EMPLOYERS)  # a job page of the enterprise shows the introduction
     membership, created = EmployerMembership.objects.get_or_create(user=user, enterprise=enterprise,
                                                                    defaults={"job_title": job_title})
     if not created and membership.status == EmployerMembership.Status.ACTIVE:
@@ -83,7 +86,7 @@ def employer_profile_verify(*, actor, enterprise: Enterprise, note: str = "") ->
         profile.verified_at = timezone.now()
         profile.note = note[:200]
         profile.save(update_fields=["status", "verified_by", "verified_at", "note"])
-        pagecache.bump("jobs")  # the job page marks the employer 已核实
+        pagecache.bump("jobs", EMPLOYERS)  # the job page marks the employer 已核实
         audit_record(actor=actor, action="recruitment.enterprise.verified", target=profile)
     if not enterprise.is_verified:
         Enterprise.objects.filter(pk=enterprise.pk).update(is_verified=True)

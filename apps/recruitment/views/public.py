@@ -135,13 +135,26 @@ def _public_post(pk: int) -> tuple[JobPost, list[JobPost]]:
     return post, selectors.other_posts_of_employer(post)
 
 
+def _job_page_parts(pk: int) -> tuple[JobPost, list[JobPost]]:
+    """The public post and its employer's other posts, kept under the key of what they show: the
+    post's and the listed posts' ``updated_at`` and status (one light query), the enterprises' and
+    the employer profiles' versions. A change of any other post leaves them kept."""
+    stamps = selectors.public_post_stamps(pk)
+    if stamps is None:
+        raise Http404
+    key = f"recruitment:post-parts:{pk}:" + ";".join(f"{p}.{status}.{at.isoformat()}" for p, status, at in stamps)
+    parts, _hit = pagecache.fragment(key, (pagecache.ENTERPRISES, selectors.EMPLOYERS), lambda: _public_post(pk))
+    return parts
+
+
 @login_not_required
 @public_page("jobs", pagecache.ENTERPRISES)
 def job_detail(request, pk: int):
     try:
-        # A public post and its employer's other posts are everyone's: kept like the search results.
+        # A public post and its employer's other posts are everyone's: kept like the search results,
+        # under "jobs" (no query while no post changed), then under what they show (_job_page_parts).
         (post, others), _hit = pagecache.fragment(f"recruitment:post:{pk}", ("jobs", pagecache.ENTERPRISES),
-                                                  lambda: _public_post(pk))
+                                                  lambda: _job_page_parts(pk))
     except Http404:  # not public: its employer's or the area's staff preview, checked per person
         post = selectors.get_post_for_reader(request.user, pk)
         others = selectors.other_posts_of_employer(post)
