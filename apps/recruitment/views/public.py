@@ -137,7 +137,7 @@ def _public_post(pk: int) -> tuple[JobPost, list[JobPost]]:
 
 def _job_page_parts(pk: int) -> tuple[JobPost, list[JobPost]]:
     """The public post and its employer's other posts, kept under the key of what they show: the
-    post's and the listed posts' ``updated_at`` and status (one light query), the enterprises' and
+    post's and the listed posts' ``updated_at`` and status (two light queries), the enterprises' and
     the employer profiles' versions. A change of any other post leaves them kept."""
     stamps = selectors.public_post_stamps(pk)
     if stamps is None:
