@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.core.cache import cache
+from django.db import transaction
 
 from .registry import person_cache_keys
 
@@ -70,3 +71,12 @@ def delete_many(keys) -> None:
     for _registered, values in (_bundles.get() or {}).values():
         for key in keys:
             values.pop(key, None)
+
+
+def forget(keys) -> None:
+    """What an app's ``forget_*`` does after a change: drop ``keys`` now and again after commit, so
+    that a request reading the old rows in between does not keep them."""
+    keys = list(keys)
+    if keys:
+        delete_many(keys)
+        transaction.on_commit(lambda: delete_many(keys))

@@ -33,5 +33,6 @@ def unread_keys(person_pk: int) -> list[str]:
 
 
 def forget_unread(user_ids) -> None:
-    """Called by the services that add or read messages: the next page counts again."""
-    personcache.delete_many([_UNREAD_KEY.format(pk) for pk in user_ids])
+    """Called by the services that add or read messages: the next page counts again (dropped now and
+    again after commit, so no request re-reads the old count in between)."""
+    personcache.forget(_UNREAD_KEY.format(pk) for pk in user_ids)

@@ -97,12 +97,6 @@ def notification_mark_read(*, user, notification_ids: Iterable[int] | None = Non
         unread = unread.filter(pk__in=list(notification_ids))
     count = unread.update(read_at=timezone.now())
     if count:
-        _forget_unread([user.pk])
+        forget_unread([user.pk])
     return count
 
-
-def _forget_unread(user_ids: list[int]) -> None:
-    """The layout's cached unread badge is dropped now and again after commit (no stale re-read)."""
-    if user_ids:
-        forget_unread(user_ids)
-        transaction.on_commit(lambda: forget_unread(user_ids))

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -196,9 +196,7 @@ def saved_keys(person_pk: int) -> list[str]:
 
 def forget_saved(user_ids) -> None:
     """Drop the kept saved posts of these people, now and again after commit."""
-    keys = [_SAVED_KEY.format(pk) for pk in user_ids]
-    personcache.delete_many(keys)
-    transaction.on_commit(lambda: personcache.delete_many(keys))
+    personcache.forget(_SAVED_KEY.format(pk) for pk in user_ids)
 
 
 def public_fairs() -> QuerySet[JobFair]:

@@ -79,10 +79,7 @@ def no_groups_keys(person_pk: int) -> list[str]:
 def forget_groups(user_ids) -> None:
     """Drop the remembered "no group" of these people, now and again after commit (a request
     reading the old rows in between must not keep it)."""
-    keys = [_NO_GROUPS_KEY.format(pk) for pk in user_ids]
-    if keys:
-        personcache.delete_many(keys)
-        transaction.on_commit(lambda: personcache.delete_many(keys))
+    personcache.forget(_NO_GROUPS_KEY.format(pk) for pk in user_ids)
 
 
 def confirmed_totp_device(user) -> TOTPDevice | None:
