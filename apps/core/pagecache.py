@@ -156,18 +156,16 @@ def _lookup(request, namespaces: tuple[str, ...]) -> tuple[str, list[str], tuple
 def _versioned_get(key: str, namespaces: tuple[str, ...]) -> tuple[list[str], tuple | None]:
     """One round trip for the namespaces' versions and the entry at ``key`` (``(versions, ...)``),
     the entry only if it was stored under the current versions."""
-    versions, stored = _versioned_get_many([key], namespaces)
+    versions, stored, _plain = _versioned_get_many([key], namespaces)
     return versions, stored.get(key)
 
 
 def _versioned_get_many(keys: list[str], namespaces: tuple[str, ...], *,
-                        also: dict | None = None) -> tuple[list[str], dict]:
-    """As :func:`_versioned_get` for many keys: the versions and the entries stored under them.
-    ``also``: a dict to fill with the plain values of its keys, read in the same round trip."""
+                        plain: tuple[str, ...] = ()) -> tuple[list[str], dict, dict]:
+    """As :func:`_versioned_get` for many keys: the versions, the entries stored under them, and the
+    values found of the ``plain`` keys (not versioned), all in the same round trip."""
     version_keys = [_VERSION_KEY.format(ns) for ns in namespaces]
-    found = cache.get_many([*version_keys, *keys, *(also or ())])
-    if also is not None:
-        also.update({key: found[key] for key in also if key in found})
+    found = cache.get_many([*version_keys, *keys, *plain])
     versions = []
     for version_key in version_keys:
         value = found.get(version_key)
@@ -181,7 +179,7 @@ def _versioned_get_many(keys: list[str], namespaces: tuple[str, ...], *,
         entry = found.get(key)
         if entry is not None and list(entry[0]) == versions:
             stored[key] = entry
-    return versions, stored
+    return versions, stored, {key: found[key] for key in plain if key in found}
 
 
 def _fragment_key(key: str, today: str) -> str:
@@ -201,23 +199,21 @@ def fragment(key: str, namespaces: tuple[str, ...], build, *, timeout: int | Non
     as ``build(found)`` (a dict of those found). Returns ``(value, hit)``.
     """
     seconds = _timeout() if timeout is None else timeout
-    found = dict.fromkeys(prefetch)
 
-    def make():
-        return build({key: value for key, value in found.items() if value is not None}) if prefetch else build()
+    def make(found: dict):
+        return build(found) if prefetch else build()
 
     if seconds <= 0:
-        return make(), False
+        return make({}), False
     full_key = _fragment_key(key, str(timezone.localdate()))
     try:
-        versions, stored = _versioned_get_many([full_key], namespaces, also=found)
+        versions, stored, found = _versioned_get_many([full_key], namespaces, plain=tuple(prefetch))
     except Exception:  # noqa: BLE001 — the fragment is built without the cache
         logger.warning("page cache unavailable", exc_info=True)
-        found = {}
-        return make(), False
+        return make({}), False
     if full_key in stored:
         return stored[full_key][1], True
-    value = make()
+    value = make(found)
     try:
         cache.set(full_key, (versions, value), seconds)
     except Exception:  # noqa: BLE001
@@ -237,7 +233,7 @@ def fragments(keys: list[str], namespaces: tuple[str, ...], build, *, timeout: i
     today = str(timezone.localdate())
     full_keys = {key: _fragment_key(key, today) for key in keys}
     try:
-        versions, stored = _versioned_get_many(list(full_keys.values()), namespaces)
+        versions, stored, _plain = _versioned_get_many(list(full_keys.values()), namespaces)
     except Exception:  # noqa: BLE001 — built without the cache
         logger.warning("page cache unavailable", exc_info=True)
         return build(list(keys))
