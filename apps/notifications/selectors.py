@@ -32,7 +32,11 @@ def unread_keys(person_pk: int) -> list[str]:
     return [_UNREAD_KEY.format(person_pk)]
 
 
-def forget_unread(user_ids) -> None:
-    """Called by the services that add or read messages: the next page counts again (dropped now and
-    again after commit, so no request re-reads the old count in between)."""
-    personcache.forget(_UNREAD_KEY.format(pk) for pk in user_ids)
+def forget_unread(user_ids, *, after_commit: bool = False) -> None:
+    """Called by the services that add or read messages: the next page counts again. ``after_commit``:
+    inside a transaction, dropped again after commit, so no request re-reads the old count in between."""
+    keys = [_UNREAD_KEY.format(pk) for pk in user_ids]
+    if after_commit:
+        personcache.forget(keys)
+    else:
+        personcache.delete_many(keys)

@@ -97,6 +97,6 @@ def notification_mark_read(*, user, notification_ids: Iterable[int] | None = Non
         unread = unread.filter(pk__in=list(notification_ids))
     count = unread.update(read_at=timezone.now())
     if count:
-        forget_unread([user.pk])
+        forget_unread([user.pk], after_commit=True)
     return count
 
