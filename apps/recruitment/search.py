@@ -142,17 +142,20 @@ class CappedPaginator(Paginator):
 
     ``paging``: the same rows, phrased for reading a page in order (``selectors.for_paging``); its
     ordering is the page's. Rows are model instances or ``values_list`` tuples starting with the pk.
+    ``walk_index``: a page of a capped count is read by :func:`fetch_in_index_order` (a keyword,
+    whose matches the planner cannot estimate).
     """
 
     cap = TOTAL_CAP
 
     def __init__(self, object_list, per_page, *, count_key: str | None = None, known: dict | None = None,
-                 paging=None, **kwargs):
+                 paging=None, walk_index: bool = False, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.count_key = count_key
         if known is not None:  # the caller read capped_keys(count_key) already
             self._known_capped = known
         self.paging = object_list if paging is None else paging
+        self.walk_index = walk_index
         self.matches: list[tuple] | None = None  # (pk, *sort keys, *flags) of every match when not capped
 
     @staticmethod
@@ -205,8 +208,11 @@ class CappedPaginator(Paginator):
         if not pks:
             return []
         position = {pk: i for i, pk in enumerate(pks)}
-        rows = [row for row in self.paging.filter(pk__in=pks) if _row_pk(row) in position]
-        return sorted(rows, key=lambda row: position[_row_pk(row)])
+        return sorted(self.paging.filter(pk__in=pks), key=lambda row: position[_row_pk(row)])
+
+    def _read(self, window: QuerySet, many: bool) -> list:
+        """A window of ordered rows; walked in the ordering's index when there are many matches."""
+        return fetch_in_index_order(window) if many and self.walk_index else list(window)
 
     def _bounds(self, number) -> tuple[int, int, int]:
         number = self.validate_number(number)
@@ -222,7 +228,7 @@ class CappedPaginator(Paginator):
         if self.matches is not None:
             pks = [row[0] for row in self._sorted_matches(self.matches)[bottom:top]]
             return self._get_page(self._rows_by_pk(pks), number, self)
-        return self._get_page(self.paging[bottom:top], number, self)
+        return self._get_page(self._read(self.paging[bottom:top], self.is_capped), number, self)
 
     @property
     def is_capped(self) -> bool:
@@ -245,7 +251,7 @@ class RelevancePaginator(CappedPaginator):
     """
 
     def __init__(self, object_list, per_page, *, title_q: Q, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
+        super().__init__(object_list, per_page, walk_index=True, **kwargs)
         self.title_q = title_q
 
     def _flags(self) -> dict:
@@ -266,16 +272,12 @@ class RelevancePaginator(CappedPaginator):
         return count
 
     def _rows(self, queryset: QuerySet, matches: int, start: int, stop: int) -> list:
-        if stop <= start:
-            return []
-        window = queryset[start:stop]
-        return fetch_in_index_order(window) if matches > self.cap else list(window)
+        return self._read(queryset[start:stop], matches > self.cap) if stop > start else []
 
     def page(self, number):
         number, bottom, top = self._bounds(number)
         if self.matches is not None:
-            ordered = self._sorted_matches(self.matches)
-            ordered = [row for row in ordered if row[-1]] + [row for row in ordered if not row[-1]]
+            ordered = sorted(self._sorted_matches(self.matches), key=lambda row: not row[-1])  # stable: titles first
             return self._get_page(self._rows_by_pk([row[0] for row in ordered[bottom:top]]), number, self)
         in_title = self.title_count
         titled = self.paging.filter(self.title_q)

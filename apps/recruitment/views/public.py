@@ -26,7 +26,7 @@ from ..models import (
     JobPost,
     KeyGroup,
 )
-from ..search import CappedPaginator, RelevancePaginator, fetch_in_index_order, title_match_q
+from ..search import CappedPaginator, RelevancePaginator, title_match_q
 from .common import _apply_draft
 
 # ---------------------------------------------------------------- public
@@ -79,24 +79,17 @@ def _count_key(params: dict) -> str:
     return f"recruitment:capped:{timezone.localdate()}:{filters}"
 
 
-def _search_results(params: dict, page_number, known_capped: dict) -> dict:
+def _search_results(params: dict, page_number, count_key: str, known_capped: dict) -> dict:
     """The result part of the search page, the same for everyone: the cards (without saved marks),
     each card's HTML, the total and the page links. Cached by ``pagecache.fragment`` under "jobs"."""
     results = selectors.search_posts(params).values_list("pk", "updated_at")
-    paging = selectors.for_paging(results, params)
-    counting = {"count_key": _count_key(params), "known": known_capped, "paging": paging}
+    counting = {"count_key": count_key, "known": known_capped, "paging": selectors.for_paging(results, params)}
     if params.get("q") and selectors.search_sort(params) == "relevance":
         paginator = RelevancePaginator(results, 20, title_q=title_match_q(results, params["q"]), **counting)
-        page = paginator.get_page(page_number)
-        rows = list(page.object_list)
-    else:
-        paginator = CappedPaginator(results, 20, **counting)
-        page = paginator.get_page(page_number)
-        if params.get("q") and paginator.is_capped:
-            rows = fetch_in_index_order(page.object_list)  # a common term: walk the ordering's index
-        else:
-            rows = list(page.object_list)
-    cards = _card_html(rows)
+    else:  # a common keyword's page is walked in its ordering's index
+        paginator = CappedPaginator(results, 20, walk_index=bool(params.get("q")), **counting)
+    page = paginator.get_page(page_number)
+    cards = _card_html(list(page.object_list))
     query = urlencode({name: value for name, value in sorted(params.items())})
     return {
         "cards": [card for card, _html in cards], "card_html": [html for _card, html in cards],
@@ -113,9 +106,10 @@ def job_list(request):
     page_number = request.GET.get("page")
     # Everything but the saved marks is everyone's: one cache round trip when warm (bench/recruitment.md).
     key = "recruitment:results:" + urlencode(sorted({**params, "page": page_number or "1"}.items()))
+    count_key = _count_key(params)
     result, _hit = pagecache.fragment(key, ("jobs", pagecache.ENTERPRISES),
-                                      lambda known: _search_results(params, page_number, known),
-                                      prefetch=CappedPaginator.capped_keys(_count_key(params)))
+                                      lambda known: _search_results(params, page_number, count_key, known),
+                                      prefetch=CappedPaginator.capped_keys(count_key))
     saved = selectors.saved_post_ids(request.user, [card["pk"] for card in result["cards"]])
     cards, card_html = result["cards"], result["card_html"]
     if saved:
