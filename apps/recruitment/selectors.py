@@ -136,9 +136,12 @@ def public_post_stamps(pk: int) -> list[tuple] | None:
            .values_list("pk", "status", "updated_at", "enterprise_id").first())
     if own is None:
         return None
-    others = (published_posts().filter(enterprise_id=own[3]).exclude(pk=pk).order_by("-published_at", "-id")
-              .values_list("pk", "status", "updated_at")[:OTHER_POSTS])
-    return [own[:3], *others]
+    return [own[:3], *_other_open_posts(own[3], pk).values_list("pk", "status", "updated_at")[:OTHER_POSTS]]
+
+
+def _other_open_posts(enterprise_id: int, pk: int) -> QuerySet[JobPost]:
+    """The employer's open posts other than ``pk``, in the order a job page lists them."""
+    return published_posts().filter(enterprise_id=enterprise_id).exclude(pk=pk).order_by("-published_at", "-id")
 
 
 def get_post_for_reader(user, pk: int) -> JobPost:
@@ -156,8 +159,7 @@ def get_post_for_reader(user, pk: int) -> JobPost:
 
 
 def other_posts_of_employer(post: JobPost, limit: int = OTHER_POSTS) -> list[JobPost]:
-    return list(published_posts().filter(enterprise_id=post.enterprise_id).exclude(pk=post.pk)
-                .select_related("district").order_by("-published_at", "-id")[:limit])
+    return list(_other_open_posts(post.enterprise_id, post.pk).select_related("district")[:limit])
 
 
 def saved_jobs_for_user(user) -> QuerySet[SavedJob]:
