@@ -143,6 +143,8 @@ TEMPLATES = [
             ],
             # {% icon %} and the other portal tags in every template without {% load %}.
             "builtins": ["apps.core.templatetags.portal"],
+            # {% load static %} loads Django's tags with constant addresses kept (static_once).
+            "libraries": {"static": "apps.core.templatetags.static_once"},
         },
     },
 ]
