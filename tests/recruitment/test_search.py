@@ -187,3 +187,16 @@ def test_the_index_walks_planner_settings_end_with_its_query(posts):
             cursor.execute("SHOW enable_bitmapscan")
             assert cursor.fetchone() == ("on",)
     assert posts["welder"].pk in rows
+
+
+def test_the_search_form_follows_the_districts_and_still_reports_bad_input(monkeypatch):
+    from apps.recruitment import forms, selectors
+
+    monkeypatch.setattr(selectors, "district_choices", lambda: [(1, "修武县"), (2, "博爱县")])
+    assert forms.JobSearchForm({"district": "2"}).params() == {"district": 2}
+    monkeypatch.setattr(selectors, "district_choices", lambda: [(3, "温县")])
+    form = forms.JobSearchForm({"district": "2", "salary": "-5"})
+    assert form.params() == {}
+    assert set(form.errors) == {"district", "salary"}
+    assert "温县" in form.selects()["district"] and "博爱县" not in form.selects()["district"]
+    assert forms.JobSearchForm({"district": "3"}).params() == {"district": 3}
