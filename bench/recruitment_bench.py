@@ -300,6 +300,10 @@ def main() -> None:
     print(f"基准数据库：{connection.settings_dict['NAME']}")
     try:
         fill(args.refill)
+        from apps.recruitment import search
+
+        # What the periodic task keeps every ten minutes in production (tasks.refresh_bigram_shares).
+        print(f"二元组统计 {search.refresh_bigram_shares()} 项")
         report(args.rounds)
     finally:
         if not args.keep:

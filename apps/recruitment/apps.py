@@ -21,6 +21,8 @@ class RecruitmentConfig(AppConfig):
          "crontab": {"minute": "5", "hour": "*"}},
         {"name": "招聘：企业更名后刷新岗位搜索", "task": "apps.recruitment.tasks.refresh_stale_search_documents",
          "crontab": {"minute": "35", "hour": "*"}},
+        {"name": "招聘：更新搜索用的二元组统计", "task": "apps.recruitment.tasks.refresh_bigram_shares",
+         "crontab": {"minute": "*/10"}},
         {"name": "招聘：面试前一小时提醒", "task": "apps.recruitment.tasks.send_interview_reminders",
          "crontab": {"minute": "*/5"}},
         {"name": "招聘：保存的搜索每日推送", "task": "apps.recruitment.tasks.send_saved_search_alerts",

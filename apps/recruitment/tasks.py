@@ -5,7 +5,7 @@ from celery import shared_task
 
 from apps.core.outbox import enqueue
 
-from . import services
+from . import search, services
 
 RETRY = {"autoretry_for": (Exception,), "retry_backoff": True, "max_retries": 5, "soft_time_limit": 300,
          "time_limit": 330}
@@ -20,6 +20,12 @@ def expire_job_posts() -> int:
 def refresh_stale_search_documents() -> int:
     """Self-healing search text after an enterprise is renamed in core."""
     return services.posts_refresh_stale_search()
+
+
+@shared_task(**RETRY)
+def refresh_bigram_shares() -> int:
+    """The search's bigram statistics for the cache (search.bigram_shares)."""
+    return search.refresh_bigram_shares()
 
 
 @shared_task(**RETRY)

@@ -4,8 +4,9 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
+from apps.recruitment import search
 from apps.recruitment.models import JobPost
-from apps.recruitment.search import bigram_tsquery, build_document, split_terms
+from apps.recruitment.search import bigram_tsquery, build_document, split_terms, title_bigram_tsquery
 from apps.recruitment.selectors import search_posts
 from tests.conftest import require_postgres
 
@@ -69,6 +70,45 @@ def test_postgres_keyword_search_uses_the_bigram_index(posts):
         cursor.execute("SET LOCAL enable_seqscan = off")
     plan = search_posts({"q": "焊工"}).order_by().explain()
     assert "recruit_post_bigrams" in plan, plan
+
+
+def test_a_longer_term_asks_the_index_only_for_its_uncommon_bigrams():
+    shares = {"企业": 0.99, "压测": 0.99, "测企": 0.99, "业0": 0.5, "00": 0.07, "07": 0.07, " 企业": 0.4}
+    assert bigram_tsquery("压测企业0007", shares) == "'00' & '07'"
+    assert bigram_tsquery("压测企业", shares) in {"'企业'", "'压测'", "'测企'"}  # all common: the rarest one
+    assert bigram_tsquery("企业", shares) == "'企业'"  # two characters: no exact check follows, nothing dropped
+    assert set(bigram_tsquery("压测企业0007").split(" & ")) == {"'00'", "'07'", "'业0'", "'企业'", "'压测'", "'测企'"}
+    assert title_bigram_tsquery("企业家", shares) == "' 业家'"
+
+
+@pytest.fixture
+def forget_shares():
+    search.forget_bigram_shares()
+    yield
+    search.forget_bigram_shares()
+
+
+def test_postgres_common_bigrams_are_left_to_the_exact_check(xiuwu_enterprise, forget_shares):
+    require_postgres()
+    for index in range(40):
+        JobPostFactory(enterprise=xiuwu_enterprise, title=f"普工{index}", description="焊接车间")
+    target = JobPostFactory(enterprise=xiuwu_enterprise, title="质检员", description="焊接车间a7 工位")
+    decoy = JobPostFactory(enterprise=xiuwu_enterprise, title="仓管员", description="空间a7 仓库")  # 间a, a7, 车间
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE recruitment_jobpost")
+    before = set(search_posts({"q": "车间a7"}).values_list("pk", flat=True))
+    from django.apps import apps
+
+    from apps.recruitment import tasks
+
+    assert "apps.recruitment.tasks.refresh_bigram_shares" in {
+        t["task"] for t in apps.get_app_config("recruitment").periodic_tasks}
+    assert tasks.refresh_bigram_shares.delay().get() > 0
+    assert search.bigram_shares()["车间"] > search.COMMON_BIGRAM_SHARE  # held by 41 of 42 posts
+    query = search_posts({"q": "车间a7"})
+    assert "'车间'" not in str(query.query) and "'a7'" in str(query.query)  # only the rare bigrams ask the index
+    assert set(query.values_list("pk", flat=True)) == before == {target.pk}  # the decoy has them too: dropped
+    assert decoy.pk not in before
 
 
 # ---------------------------------------------------------------- relevance (相关度)
