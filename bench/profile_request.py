@@ -22,14 +22,13 @@ import benchenv  # noqa: E402
 
 benchenv.prepare()
 
-import django  # noqa: E402
-
-django.setup()
-
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+
+# Django loaded as a gunicorn worker loads it (jiaozuo_union/wsgi.py: setup, then gc.freeze).
+import jiaozuo_union.wsgi  # noqa: E402,F401
 
 
 def main() -> None:
@@ -41,7 +40,10 @@ def main() -> None:
     parser.add_argument("--no-profile", action="store_true")
     parser.add_argument("--cold", action="store_true", help="bump the \"jobs\" version before each request")
     parser.add_argument("--instrument", action="store_true", help="setup_test_environment (copies every context)")
+    parser.add_argument("--bare-urls", action="store_true", help="serve bench/bench_urls.py (for /bench/bare/)")
     args = parser.parse_args()
+    if args.bare_urls:
+        settings.ROOT_URLCONF = "bench.bench_urls"
     connection.close()
     settings.DATABASES["default"]["NAME"] += "_recruit"
     from apps.accounts.models import User

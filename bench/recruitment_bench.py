@@ -24,16 +24,15 @@ import benchenv  # noqa: E402  (production settings: DEBUG off, no query log)
 
 benchenv.prepare()
 
-import django  # noqa: E402
-
-django.setup()
-
 from django.conf import settings  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
+
+# Django loaded as a gunicorn worker loads it (jiaozuo_union/wsgi.py: setup, then gc.freeze).
+import jiaozuo_union.wsgi  # noqa: E402,F401
 
 POSTS = 200_000
 SEEKERS = 50_000

@@ -1,3 +1,4 @@
+import gc
 import os
 
 from django.core.wsgi import get_wsgi_application
@@ -5,3 +6,8 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiaozuo_union.settings")
 
 application = get_wsgi_application()
+
+# What is loaded by now (modules, settings, URL patterns, model metadata: some hundred thousand
+# objects) lives as long as the worker. Frozen, the cyclic collector stops walking it on every full
+# collection, which otherwise lands on a random request (bench/recruitment.md, 3 Dec).
+gc.freeze()
