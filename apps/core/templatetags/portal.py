@@ -9,8 +9,8 @@ from django.dispatch import receiver
 from django.template import defaulttags
 from django.template.defaulttags import URLNode
 from django.templatetags.static import static
-from django.urls import get_script_prefix, get_urlconf
-from django.utils.html import format_html
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
@@ -94,6 +94,15 @@ def _is_literal(expression) -> bool:
     return not isinstance(expression.var, template.Variable) or expression.var.lookups is None
 
 
+def _reversal_key(context) -> tuple:
+    """What a reversal depends on besides the name and arguments (see ConstantURLNode)."""
+    request = context.get("request")
+    current_app = getattr(request, "current_app", None)
+    if current_app is None:
+        current_app = getattr(getattr(request, "resolver_match", None), "namespace", None)
+    return get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF, get_language(), current_app
+
+
 class ConstantURLNode(URLNode):
     """A ``{% url %}`` whose view name and arguments are all literals (the layout's links, about
     twenty on every page): reversed once per script prefix, URLconf, language and current app, and
@@ -104,23 +113,58 @@ class ConstantURLNode(URLNode):
         self._rendered: dict[tuple, str] = {}
 
     def render(self, context):
-        request = context.get("request")
-        current_app = getattr(request, "current_app", None)
-        if current_app is None:
-            current_app = getattr(getattr(request, "resolver_match", None), "namespace", None)
-        key = (get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF, get_language(), current_app,
-               context.autoescape)
+        key = (*_reversal_key(context), context.autoescape)
         rendered = self._rendered.get(key)
         if rendered is None:
             rendered = self._rendered[key] = super().render(context)
         return rendered
 
 
+@lru_cache(maxsize=4096)
+def _kept_reverse(view_name: str, args: tuple, kwargs: tuple, current_app, *_conditions) -> str:
+    """``reverse()`` kept per process; ``_conditions`` (prefix, URLconf, language) are only part of the key."""
+    return reverse(view_name, args=args, kwargs=dict(kwargs), current_app=current_app)
+
+
+@receiver(setting_changed)
+def _forget_reversals(*, setting, **kwargs):
+    if setting == "ROOT_URLCONF":
+        _kept_reverse.cache_clear()
+
+
+def _keepable(value) -> bool:
+    return isinstance(value, (int, str))
+
+
+class KeptURLNode(URLNode):
+    """A ``{% url %}`` with variables (a post's page in a list of posts, its apply and save forms):
+    when the name and every argument are strings or integers, the address is kept per process under
+    the same conditions as :class:`ConstantURLNode`'s; other arguments go to Django's own rendering."""
+
+    def render(self, context):
+        args = tuple(arg.resolve(context) for arg in self.args)
+        kwargs = tuple(sorted((name, value.resolve(context)) for name, value in self.kwargs.items()))
+        view_name = self.view_name.resolve(context)
+        if not (_keepable(view_name) and all(map(_keepable, args)) and all(_keepable(v) for _n, v in kwargs)):
+            return super().render(context)
+        prefix, urlconf, root_urlconf, language, current_app = _reversal_key(context)
+        url = ""
+        try:
+            url = _kept_reverse(view_name, args, kwargs, current_app, prefix, urlconf, root_urlconf, language)
+        except NoReverseMatch:
+            if self.asvar is None:
+                raise
+        if self.asvar:
+            context[self.asvar] = url
+            return ""
+        return conditional_escape(url) if context.autoescape else url
+
+
 @register.tag
 def url(parser, token):
-    """Django's ``{% url %}`` (this library is a builtin, so it takes the name); constant links are
-    a :class:`ConstantURLNode`, anything with a variable or ``as`` is Django's own node."""
+    """Django's ``{% url %}`` (this library is a builtin, so it takes the name): constant links are
+    a :class:`ConstantURLNode`, the others a :class:`KeptURLNode`."""
     node = defaulttags.url(parser, token)
     if node.asvar is None and all(_is_literal(part) for part in (node.view_name, *node.args, *node.kwargs.values())):
         return ConstantURLNode(node.view_name, node.args, node.kwargs, node.asvar)
-    return node
+    return KeptURLNode(node.view_name, node.args, node.kwargs, node.asvar)
