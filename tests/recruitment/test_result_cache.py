@@ -38,6 +38,25 @@ def test_an_edited_post_shows_at_once(client, worker, employer, xiuwu_staff, pos
     assert titles(client, q="焊工") == []
 
 
+def test_a_draft_or_a_post_in_review_changes_no_kept_page(client, worker, employer, xiuwu_enterprise, post,
+                                                          django_assert_max_num_queries):
+    pending = JobPostFactory(enterprise=xiuwu_enterprise, title="焊工（待审）", status=JobPost.Status.PENDING)
+    draft = JobPostFactory(enterprise=xiuwu_enterprise, title="焊工（草稿）", status=JobPost.Status.DRAFT)
+    client.force_login(worker)
+    assert titles(client, q="焊工") == ["焊工"]
+    with django_assert_max_num_queries(20) as warm:
+        client.get(LIST, {"q": "焊工"})
+    services.post_update(actor=employer, post=pending, data={"title": "焊工（待审，已改）"})
+    services.post_close(actor=employer, post=draft)
+    with django_assert_max_num_queries(20) as after:
+        assert titles(client, q="焊工") == ["焊工"]
+    assert len(after.captured_queries) == len(warm.captured_queries)  # still the kept block: nothing counted
+    closed_page = client.get(reverse("recruitment:job_detail", args=[draft.pk])).content.decode()
+    assert 'data-testid="post-closed"' in closed_page
+    services.post_close(actor=employer, post=post)  # a published post: gone at once
+    assert titles(client, q="焊工") == []
+
+
 def test_a_closed_post_leaves_at_once(client, worker, employer, post):
     client.force_login(worker)
     assert titles(client) == ["焊工"]

@@ -109,6 +109,14 @@ def post_create(*, actor, enterprise: Enterprise, data: dict, submit: bool = Tru
     return post
 
 
+def _bump_if_public(*statuses: str) -> None:
+    """Drop the kept search results and job pages (the "jobs" version) when the post was or is
+    published: a draft or a post in review shows on no public page, so its edits leave them kept
+    (during a campaign employers edit drafts all day)."""
+    if JobPost.Status.PUBLISHED in statuses:
+        pagecache.bump("jobs")
+
+
 @transaction.atomic
 def post_update(*, actor, post: JobPost, data: dict) -> JobPost:
     """Edit a post; a published post goes back to review (unless a reviewer of its area edits it)."""
@@ -130,7 +138,7 @@ def post_update(*, actor, post: JobPost, data: dict) -> JobPost:
         fields.append("status")
     post.save(update_fields=fields)
     groups_changed = "key_groups" in data and _replace_codes(post.key_groups, data["key_groups"] or [])
-    pagecache.bump("jobs")
+    _bump_if_public(before["status"], post.status)
     if post.status != JobPost.Status.PUBLISHED or groups_changed or _matching_fields(post) != matched_on:
         recommendations_drop_for_post(post)  # recomputed after commit when still published
     if old_video and post.video.name != old_video:
@@ -227,7 +235,7 @@ def post_close(*, actor, post: JobPost) -> JobPost:
     before = post.status
     post.status = JobPost.Status.CLOSED
     post.save(update_fields=["status", "updated_at"])
-    pagecache.bump("jobs")
+    _bump_if_public(before)
     recommendations_drop_for_post(post)
     audit_record(actor=actor, action="recruitment.post.closed", target=post, before={"status": before},
                  organization=post.enterprise.district)
