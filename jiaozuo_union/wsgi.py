@@ -9,5 +9,5 @@ application = get_wsgi_application()
 
 # What is loaded by now (modules, settings, URL patterns, model metadata: some hundred thousand
 # objects) lives as long as the worker. Frozen, the cyclic collector stops walking it on every full
-# collection, which otherwise lands on a random request (bench/recruitment.md, 3 Dec).
+# collection, which otherwise lands on a random request (bench/recruitment.md, 2 Dec morning).
 gc.freeze()

@@ -88,7 +88,7 @@ def _narrowing(lexemes: list[str], shares: dict[str, float]) -> list[str]:
     """The lexemes worth asking the GIN index for: those held by at most ``COMMON_BIGRAM_SHARE`` of
     the posts, or else the rarest one. 压测企业0007 asked for six, three of them in 99 % of the posts:
     the index intersected three posting lists of 200,000 entries (11.7 ms); its two rare ones take
-    2.3 ms (bench/recruitment.md, 3 Dec). Only for terms that the exact substring check follows, so
+    2.3 ms (bench/recruitment.md, 2 Dec morning). Only for terms that the exact substring check follows, so
     the matches do not change."""
     rare = [lexeme for lexeme in lexemes if shares.get(lexeme, 0.0) <= COMMON_BIGRAM_SHARE]
     return rare or [min(lexemes, key=lambda lexeme: shares.get(lexeme, 0.0))]
