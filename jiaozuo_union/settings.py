@@ -143,8 +143,6 @@ TEMPLATES = [
             ],
             # {% icon %} and the other portal tags in every template without {% load %}.
             "builtins": ["apps.core.templatetags.portal"],
-            # {% load static %} loads Django's tags with constant addresses kept (static_once).
-            "libraries": {"static": "apps.core.templatetags.static_once"},
         },
     },
 ]
@@ -244,9 +242,10 @@ STORAGES = {
         "OPTIONS": {"location": env("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private_media"))},
     },
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        # Whitenoise's compressed manifest storage, or Django's plain one, with addresses kept per process.
+        "BACKEND": "apps.core.storage.ManifestStaticStorage"
         if not DEBUG and env.bool("STATIC_MANIFEST", default=True)
-        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        else "apps.core.storage.StaticStorage"
     },
 }
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "media"))
