@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
@@ -48,6 +49,29 @@ def require_redis() -> None:
     from django.conf import settings
 
     require(bool(settings.REDIS_URL), "需要 Redis（设置 REDIS_URL）")
+
+
+@contextmanager
+def real_worker(*queues: str, shutdown_timeout: int = 30):
+    """A real Celery worker in a thread, consuming ``queues`` from Redis (tests marked ``celery_worker``);
+    the database connections its thread opens are closed after each task, not left to the garbage
+    collector."""
+    from celery.contrib.testing.worker import start_worker
+    from celery.signals import task_postrun
+    from django.db import connections
+
+    from jiaozuo_union.celery import app
+
+    def close_connections(**kwargs):
+        connections.close_all()
+
+    task_postrun.connect(close_connections, weak=False)
+    try:
+        with start_worker(app, queues=list(queues), pool="solo", perform_ping_check=False,
+                          shutdown_timeout=shutdown_timeout):
+            yield app
+    finally:
+        task_postrun.disconnect(close_connections)
 
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)

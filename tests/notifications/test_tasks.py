@@ -7,7 +7,7 @@ import pytest
 
 from apps.notifications.models import Notification
 from apps.notifications.services import notify
-from tests.conftest import require_redis
+from tests.conftest import real_worker, require_redis
 from tests.factories import UserFactory
 
 
@@ -15,13 +15,11 @@ from tests.factories import UserFactory
 @pytest.mark.django_db(transaction=True)
 def test_real_worker_writes_inbox_rows():
     require_redis()
-    from celery.contrib.testing.worker import start_worker
-
     from jiaozuo_union.celery import app
 
     people = UserFactory.create_batch(3)
     app.conf.task_always_eager = False
-    with start_worker(app, pool="solo", perform_ping_check=False, queues=["notifications"], shutdown_timeout=30):
+    with real_worker("notifications"):
         notify(recipients=people, title="真实队列投递", body="来自 Celery 工作进程")
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and Notification.objects.filter(title="真实队列投递").count() < 3:

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from apps.recruitment.models import JobPost
-from tests.conftest import require_redis
+from tests.conftest import real_worker, require_redis
 
 from .factories import JobPostFactory
 
@@ -17,14 +17,12 @@ from .factories import JobPostFactory
 @pytest.mark.django_db(transaction=True)
 def test_expiry_runs_on_a_real_worker_from_the_matching_queue(xiuwu_enterprise):
     require_redis()
-    from celery.contrib.testing.worker import start_worker
-
     from apps.recruitment import tasks
     from jiaozuo_union.celery import app
 
     stale = JobPostFactory(enterprise=xiuwu_enterprise, valid_until=timezone.localdate() - timedelta(days=1))
     assert app.amqp.router.route({}, tasks.expire_job_posts.name)["queue"].name == "matching"
-    with start_worker(app, queues=["matching"], perform_ping_check=False, pool="solo", shutdown_timeout=10):
+    with real_worker("matching", shutdown_timeout=10):
         tasks.expire_job_posts.delay()
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:

@@ -57,19 +57,16 @@ def test_beat_schedules_are_declared(db):
 def test_export_runs_on_a_real_worker_through_redis(city_staff, xiuwu_staff, org_tree):
     import time
 
-    from celery.contrib.testing.worker import start_worker
-
     from apps.reports import services
     from apps.reports.models import Submission
-    from jiaozuo_union.celery import app
-    from tests.conftest import require_postgres, require_redis
+    from tests.conftest import real_worker, require_postgres, require_redis
 
     require_redis()
     require_postgres()
     task = make_task(city_staff)
     services.submission_submit(actor=xiuwu_staff, values={"applications": 5, "hired": 1, "narrative": "好"},
                                submission=Submission.objects.get(round__task=task, organization=org_tree.xiuwu))
-    with start_worker(app, queues=["reports"], pool="solo", perform_ping_check=False, shutdown_timeout=30):
+    with real_worker("reports"):
         job = services.export_job_create(actor=city_staff, round_=task.rounds.get())
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
