@@ -10,8 +10,6 @@ Other databases: ``icontains`` over the same column (a scan, fine for developmen
 """
 from __future__ import annotations
 
-import time
-
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
@@ -19,6 +17,7 @@ from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.functional import cached_property
 
+from apps.core import pagecache
 from apps.core.search import MAX_TERMS, build_document, split_terms  # noqa: F401  (re-exported)
 
 TOTAL_CAP = 1000
@@ -28,16 +27,10 @@ def _quote_lexeme(lexeme: str) -> str:
     return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def _bigrams(term: str) -> list[str]:
-    return sorted({term[i:i + 2] for i in range(len(term) - 1) if not any(c.isspace() for c in term[i:i + 2])})
-
-
 # A bigram held by more than this share of the posts narrows nothing worth an index lookup.
 COMMON_BIGRAM_SHARE = 0.2
 SHARES_KEY = "recruitment:bigram_shares"
 SHARES_SECONDS = 2 * 3600  # refreshed every ten minutes (tasks.refresh_bigram_shares)
-SHARES_LOCAL_SECONDS = 60  # how long a process keeps what it read
-_shares: tuple[float, dict[str, float]] = (0.0, {})
 
 
 def read_bigram_shares() -> dict[str, float]:
@@ -62,36 +55,36 @@ def refresh_bigram_shares() -> int:
     """Keep the statistics in the cache for the searches (a periodic task); returns how many."""
     shares = read_bigram_shares()
     cache.set(SHARES_KEY, shares, SHARES_SECONDS)
-    forget_bigram_shares()
     return len(shares)
 
 
 def bigram_shares() -> dict[str, float]:
-    """What refresh_bigram_shares kept, read from the cache once a minute per process (never a query
-    in a request); empty until the task has run, and then every bigram is asked for."""
-    global _shares
-    expires, shares = _shares
-    if time.monotonic() < expires:
-        return shares
-    shares = cache.get(SHARES_KEY) or {}
-    _shares = (time.monotonic() + SHARES_LOCAL_SECONDS, shares)
-    return shares
-
-
-def forget_bigram_shares() -> None:
-    """Read the kept statistics again at the next search."""
-    global _shares
-    _shares = (0.0, {})
+    """What refresh_bigram_shares kept (never a query in a request), held by each process like the
+    filter's districts (``pagecache.local_value``); empty until the task has run, and then every
+    bigram is asked for."""
+    if connection.vendor != "postgresql":
+        return {}
+    return pagecache.local_value(SHARES_KEY, lambda: cache.get(SHARES_KEY) or {})
 
 
 def _narrowing(lexemes: list[str], shares: dict[str, float]) -> list[str]:
     """The lexemes worth asking the GIN index for: those held by at most ``COMMON_BIGRAM_SHARE`` of
     the posts, or else the rarest one. 压测企业0007 asked for six, three of them in 99 % of the posts:
     the index intersected three posting lists of 200,000 entries (11.7 ms); its two rare ones take
-    2.3 ms (bench/recruitment.md, 2 Dec morning). Only for terms that the exact substring check follows, so
-    the matches do not change."""
+    2.3 ms (bench/recruitment.md, 2 Dec morning). Only for terms that the exact substring check
+    follows, so the matches do not change."""
     rare = [lexeme for lexeme in lexemes if shares.get(lexeme, 0.0) <= COMMON_BIGRAM_SHARE]
     return rare or [min(lexemes, key=lambda lexeme: shares.get(lexeme, 0.0))]
+
+
+def _tsquery(term: str, prefix: str, shares: dict[str, float] | None) -> str:
+    if len(term) == 1:
+        return _quote_lexeme(prefix + term) + ":*"
+    pieces = sorted({prefix + term[i:i + 2] for i in range(len(term) - 1)
+                     if not any(c.isspace() for c in term[i:i + 2])})
+    if shares and len(term) > 2:
+        pieces = _narrowing(pieces, shares)
+    return " & ".join(_quote_lexeme(piece) for piece in pieces)
 
 
 def bigram_tsquery(term: str, shares: dict[str, float] | None = None) -> str:
@@ -99,22 +92,12 @@ def bigram_tsquery(term: str, shares: dict[str, float] | None = None) -> str:
 
     With ``shares`` (bigram_shares) a term of three characters or more, which the caller also checks
     as an exact substring, asks only for its uncommon bigrams (_narrowing)."""
-    if len(term) == 1:
-        return _quote_lexeme(term) + ":*"
-    pieces = _bigrams(term)
-    if shares and len(term) > 2:
-        pieces = _narrowing(pieces, shares)
-    return " & ".join(_quote_lexeme(piece) for piece in pieces)
+    return _tsquery(term, "", shares)
 
 
 def title_bigram_tsquery(term: str, shares: dict[str, float] | None = None) -> str:
     """The same query against the title's bigrams, which the column stores behind a space (migration 0004)."""
-    if len(term) == 1:
-        return _quote_lexeme(" " + term) + ":*"
-    pieces = [" " + piece for piece in _bigrams(term)]
-    if shares and len(term) > 2:
-        pieces = _narrowing(pieces, shares)
-    return " & ".join(_quote_lexeme(piece) for piece in pieces)
+    return _tsquery(term, " ", shares)
 
 
 def title_match_q(queryset: QuerySet, query: str) -> Q | None:
