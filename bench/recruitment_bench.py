@@ -174,6 +174,16 @@ def bare_view(client: Client, rounds: int) -> tuple[float, float, int, int]:
         settings.ROOT_URLCONF = "jiaozuo_union.urls"
 
 
+def followed_to_page(client, url: str, number: int) -> str:
+    """The address of page ``number`` as a reader reaches it: by the 下一页 link of each page before."""
+    import html
+    import re
+
+    for _page in range(number - 1):
+        url = "/jobs/?" + html.unescape(re.search(r'href="\?([^"]*)">下一页</a>', client.get(url).content.decode())[1])
+    return url
+
+
 def report(rounds: int) -> None:
     from apps.accounts.models import User
     from apps.core.selectors import counties
@@ -197,7 +207,8 @@ def report(rounds: int) -> None:
         ("关键词，三字 氩弧焊", "/jobs/?q=氩弧焊"),
         ("关键词，企业名 压测企业0007", "/jobs/?q=压测企业0007"),
         ("关键词，无结果 不存在岗位", "/jobs/?q=不存在岗位"),
-        ("关键词，第 10 页 普工", "/jobs/?q=普工&page=10"),
+        ("关键词，第 10 页 普工（第 9 页的“下一页”）", followed_to_page(client, "/jobs/?q=普工", 10)),
+        ("关键词，第 10 页 普工（手输 page=10）", "/jobs/?q=普工&page=10"),
         ("详情页", f"/jobs/{sample_pk}/"),
     ]
     print(f"\n岗位 {total} 个；每项 {rounds} 次（已登录的求职者，Django 测试客户端，含模板渲染，不含网络）")

@@ -10,6 +10,10 @@ Other databases: ``icontains`` over the same column (a scan, fine for developmen
 """
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
@@ -188,6 +192,53 @@ def _row_pk(row) -> int:
     return row[0] if isinstance(row, tuple) else row.pk
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_CURSOR = re.compile(r"([to]?)(\d{1,18})\.(\d{1,18})")
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where the page before this one ended (keyset pagination): its last row's group (相关度: ``t``
+    title matches, ``o`` the others; otherwise empty), sort value (``published_at`` in microseconds
+    since 1970, or ``salary_max``) and primary key. The 下一页 link carries it as ``after``, so the
+    next page is read from there in the ordering's index instead of walking past every row before
+    it: page 10 of a common term costs what page 1 costs, and a post published meanwhile does not
+    push a row the reader has seen onto the next page again."""
+
+    group: str
+    value: int
+    pk: int
+
+    @classmethod
+    def parse(cls, text) -> Cursor | None:
+        """The cursor ``text`` spells, or None for anything else (the page is then found by number)."""
+        match = _CURSOR.fullmatch(text) if isinstance(text, str) else None
+        return cls(match[1], int(match[2]), int(match[3])) if match else None
+
+    def __str__(self) -> str:
+        return f"{self.group}{self.value}.{self.pk}"
+
+
+def _cursor_value(value) -> int | None:
+    """A sort value as a cursor spells it; None where no cursor can follow (no value)."""
+    if isinstance(value, datetime):
+        return (value - _EPOCH) // timedelta(microseconds=1)
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
+_INT_MAX = 2**31 - 1
+
+
+def _column_value(field, value: int):
+    """A cursor's sort value as ``field`` holds it; None when no row can have it (a hand-made link)."""
+    if field.get_internal_type() == "DateTimeField":
+        try:
+            return _EPOCH + timedelta(microseconds=value)
+        except OverflowError:  # past the year 9999
+            return None
+    return value if value <= _INT_MAX else None
+
+
 class CappedPaginator(Paginator):
     """Counts at most ``TOTAL_CAP + 1`` rows: an exact total for a common term costs more than the page.
 
@@ -206,12 +257,18 @@ class CappedPaginator(Paginator):
     ordering is the page's. Rows are model instances or ``values_list`` tuples starting with the pk.
     ``walk_index``: a page of a capped count is read by :func:`fetch_in_index_order` (a keyword,
     whose matches the planner cannot estimate).
+
+    ``after``: the :class:`Cursor` of the 下一页 link. Over the cap, the page is the rows after it in
+    the ordering (``(value, pk) < cursor``, the index walked from there); :meth:`next_cursor` gives
+    the next link's. At most the cap, pages are cut from the matches by number, and a cursor is not
+    needed. A paging row that carries the ordering's column (``values_list("pk", …, "published_at")``)
+    is what a cursor is made from.
     """
 
     cap = TOTAL_CAP
 
     def __init__(self, object_list, per_page, *, count_key: str | None = None, known: dict | None = None,
-                 paging=None, walk_index: bool = False, **kwargs):
+                 paging=None, walk_index: bool = False, after: Cursor | None = None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.count_key = count_key
         if known is not None:  # the caller read capped_keys(count_key) already
@@ -219,6 +276,9 @@ class CappedPaginator(Paginator):
         self.paging = object_list if paging is None else paging
         self.walk_index = walk_index
         self.matches: list[tuple] | None = None  # (pk, *sort keys, *flags) of every match when not capped
+        self._paged: dict | None = None  # pk -> its paging row, read with the matches
+        self.after = after
+        self._last_group = ""  # the group of the page's last row (RelevancePaginator)
 
     @staticmethod
     def capped_keys(count_key: str) -> tuple[str, str]:
@@ -244,18 +304,29 @@ class CappedPaginator(Paginator):
         """Extra booleans read with each match (RelevancePaginator: in the title)."""
         return {}
 
+    @property
+    def _columns(self) -> tuple[str, ...]:
+        """The paging row's columns after its pk (a ``values_list`` that starts with it)."""
+        names = tuple(self.paging.query.values_select)
+        return names[1:] if names[:1] == ("pk",) else ()
+
     @cached_property
     def count(self) -> int:
         if self.count_key and self._known_capped.get(self.count_key):
             return self.cap + 1
         flags = self._flags()
+        names = ["pk", *[name for name, _desc in self._order], *flags]
+        # The paging row's columns come with the matches: a page cut from them needs no query of its own.
+        extra = [name for name in self._columns if name not in names]
         # Without ordering or joins: the index answers "are there 1001 matches?" without walking by date.
-        rows = list(self.object_list.order_by().annotate(**flags)
-                    .values_list("pk", *[name for name, _desc in self._order], *flags)[: self.cap + 1])
+        rows = list(self.object_list.order_by().annotate(**flags).values_list(*names, *extra)[: self.cap + 1])
         if len(rows) > self.cap:
             self._remember_capped(self.count_key)
             return self.cap + 1
-        self.matches = rows
+        self.matches = [row[:len(names)] for row in rows]
+        if self._columns:
+            at = {name: i for i, name in reversed(list(enumerate([*names, *extra])))}
+            self._paged = {row[0]: (row[0], *(row[at[name]] for name in self._columns)) for row in rows}
         return len(rows)
 
     def _sorted_matches(self, matches: list[tuple]) -> list[tuple]:
@@ -269,6 +340,8 @@ class CappedPaginator(Paginator):
     def _rows_by_pk(self, pks: list[int]) -> list:
         if not pks:
             return []
+        if self._paged is not None:
+            return [self._paged[pk] for pk in pks]
         position = {pk: i for i, pk in enumerate(pks)}
         return sorted(self.paging.filter(pk__in=pks), key=lambda row: position[_row_pk(row)])
 
@@ -284,12 +357,46 @@ class CappedPaginator(Paginator):
             top = self.count
         return number, bottom, top
 
+    def _cursor_field(self):
+        """The ordering's first field when a cursor can follow it: the ordering is that field, then
+        the pk, both descending (newest first, highest salary first)."""
+        order = self._order
+        if len(order) == 2 and order[0][1] and order[1] in (("id", True), ("pk", True)):
+            return self.paging.model._meta.get_field(order[0][0])
+        return None
+
+    def _after(self, group: str) -> Q | None:
+        """The rows after ``self.after`` when it belongs to ``group`` of a capped search, else None.
+
+        ``value <= v`` starts the walk at the cursor in the ordering's index; the rest breaks ties by pk.
+        """
+        field = self._cursor_field() if self.after and self.after.group == group else None
+        value = _column_value(field, self.after.value) if field is not None else None
+        if value is None or not self.is_capped or self.matches is not None:
+            return None
+        name = field.name
+        tie = Q(**{name: value, "pk__lt": self.after.pk})
+        return Q(**{f"{name}__lte": value}) & (Q(**{f"{name}__lt": value}) | tie)
+
+    def next_cursor(self, page) -> Cursor | None:
+        """The cursor of the page after ``page``: over the cap, where its last row is in the ordering."""
+        field = self._cursor_field()
+        rows = page.object_list
+        if (field is None or self.matches is not None or not page.has_next() or not rows
+                or not isinstance(rows[-1], tuple) or field.name not in self._columns):
+            return None
+        value = _cursor_value(rows[-1][1 + self._columns.index(field.name)])
+        return Cursor(self._last_group, value, rows[-1][0]) if value is not None else None
+
     def page(self, number):
         """As Paginator.page, but a capped count does not cut the last page short."""
         number, bottom, top = self._bounds(number)
         if self.matches is not None:
             pks = [row[0] for row in self._sorted_matches(self.matches)[bottom:top]]
             return self._get_page(self._rows_by_pk(pks), number, self)
+        after = self._after("")
+        if after is not None:
+            return self._get_page(self._read(self.paging.filter(after)[: self.per_page], True), number, self)
         return self._get_page(self._read(self.paging[bottom:top], self.is_capped), number, self)
 
     @property
@@ -310,6 +417,8 @@ class RelevancePaginator(CappedPaginator):
     published_at``, which would read every match of a common term (thousands) before the first page;
     each group alone is walked in the newest-first index like any common term
     (``fetch_in_index_order``), and the title group is counted with the same cap, from the GIN index.
+    A cursor names its group: after a title match the title group goes on (and the others follow
+    when it ends), after another match the others go on.
     """
 
     def __init__(self, object_list, per_page, *, title_q: Q, **kwargs):
@@ -341,20 +450,33 @@ class RelevancePaginator(CappedPaginator):
         if self.matches is not None:
             ordered = sorted(self._sorted_matches(self.matches), key=lambda row: not row[-1])  # stable: titles first
             return self._get_page(self._rows_by_pk([row[0] for row in ordered[bottom:top]]), number, self)
+        titled, others = self.paging.filter(self.title_q), self.paging.exclude(self.title_q)
+        if (after := self._after("o")) is not None:  # the cursor is among the others: they go on
+            self._last_group = "o"
+            return self._get_page(self._rows(others.filter(after), self.cap + 1, 0, self.per_page), number, self)
         in_title = self.title_count
-        titled = self.paging.filter(self.title_q)
+        if (after := self._after("t")) is not None:  # the title group goes on, then the others start
+            rows = self._rows(titled.filter(after), in_title, 0, self.per_page)
+            return self._get_page(self._then_others(rows, others, 0), number, self)
         if in_title > self.cap:
             # More title matches than the cap: fetch the page; if the title group ends inside it,
             # its exact size is now known and the other matches follow.
             rows = self._rows(titled, in_title, bottom, top)
             if not rows or len(rows) == top - bottom:
+                self._last_group = "t"
                 return self._get_page(rows, number, self)
             in_title = bottom + len(rows)
         else:
             rows = self._rows(titled, in_title, bottom, min(top, in_title))
-        if len(rows) < top - bottom:
-            others = self.paging.exclude(self.title_q)
-            start = max(0, bottom - in_title)
-            rows += self._rows(others, self.count - in_title if not self.is_capped else self.cap + 1,
-                               start, start + (top - bottom - len(rows)))
-        return self._get_page(rows, number, self)
+        start = max(0, bottom - in_title)
+        return self._get_page(self._then_others(rows, others, start), number, self)
+
+    def _then_others(self, rows: list, others: QuerySet, start: int) -> list:
+        """``rows`` of the title group, filled up from the other matches (from the ``start``-th)."""
+        self._last_group = "t"
+        if len(rows) < self.per_page:
+            more = self._rows(others, self.cap + 1, start, start + self.per_page - len(rows))  # capped here
+            if more:
+                self._last_group = "o"
+            rows += more
+        return rows

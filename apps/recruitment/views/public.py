@@ -26,7 +26,7 @@ from ..models import (
     JobPost,
     KeyGroup,
 )
-from ..search import CappedPaginator, RelevancePaginator, title_match_q
+from ..search import CappedPaginator, Cursor, RelevancePaginator, title_match_q
 from .common import _apply_draft
 
 # ---------------------------------------------------------------- public
@@ -54,14 +54,14 @@ def _post_cards(posts, saved_ids) -> list[dict]:
     return cards
 
 
-def _card_html(rows: list[tuple[int, object]]) -> list[tuple[dict, str]]:
-    """Each post's card and its HTML, for the posts ``rows`` names as ``(pk, updated_at)``.
+def _card_html(rows: list[tuple]) -> list[tuple[dict, str]]:
+    """Each post's card and its HTML, for the posts ``rows`` names as ``(pk, updated_at, …)``.
 
     Kept per post and version (``updated_at``, which every change of a post moves, and the
     enterprises' version for the employer's name): after any post changes, a search is counted and
     paged again, but only the changed post's card is rendered again (bench/recruitment.md, "cold").
     """
-    keys = {pk: f"recruitment:card:{pk}:{updated_at.isoformat()}" for pk, updated_at in rows}
+    keys = {pk: f"recruitment:card:{pk}:{updated_at.isoformat()}" for pk, updated_at, *_sort in rows}
     pk_of = {key: pk for pk, key in keys.items()}
 
     def build(missing: list[str]) -> dict:
@@ -79,11 +79,14 @@ def _count_key(params: dict) -> str:
     return f"recruitment:capped:{timezone.localdate()}:{filters}"
 
 
-def _search_results(params: dict, page_number, count_key: str, known_capped: dict) -> dict:
+def _search_results(params: dict, page_number, after: Cursor | None, count_key: str, known_capped: dict) -> dict:
     """The result part of the search page, the same for everyone: the cards (without saved marks),
-    each card's HTML, the total and the page links. Cached by ``pagecache.fragment`` under "jobs"."""
-    results = selectors.search_posts(params).values_list("pk", "updated_at")
-    counting = {"count_key": count_key, "known": known_capped, "paging": selectors.for_paging(results, params)}
+    each card's HTML, the total and the page links. Cached by ``pagecache.fragment`` under "jobs".
+
+    The rows carry both sort columns, from which the 下一页 link's cursor is made (search.Cursor)."""
+    results = selectors.search_posts(params).values_list("pk", "updated_at", "published_at", "salary_max")
+    counting = {"count_key": count_key, "known": known_capped, "paging": selectors.for_paging(results, params),
+                "after": after}
     if params.get("q") and selectors.search_sort(params) == "relevance":
         paginator = RelevancePaginator(results, 20, title_q=title_match_q(results, params["q"]), **counting)
     else:  # a common keyword's page is walked in its ordering's index
@@ -94,7 +97,8 @@ def _search_results(params: dict, page_number, count_key: str, known_capped: dic
     return {
         "cards": [card for card, _html in cards], "card_html": [html for _card, html in cards],
         "count_label": paginator.count_label, "is_capped": paginator.is_capped,
-        "pagination": render_to_string("includes/pagination.html", {"page_obj": page, "query": query}),
+        "pagination": render_to_string("includes/pagination.html", {
+            "page_obj": page, "query": query, "next_after": paginator.next_cursor(page)}),
     }
 
 
@@ -104,11 +108,13 @@ def job_list(request):
     form = JobSearchForm(request.GET or None)
     params = form.params()
     page_number = request.GET.get("page")
+    after = Cursor.parse(request.GET.get("after"))  # from the 下一页 link; anything else is left out
     # Everything but the saved marks is everyone's: one cache round trip when warm (bench/recruitment.md).
-    key = "recruitment:results:" + urlencode(sorted({**params, "page": page_number or "1"}.items()))
+    where = {"page": page_number or "1", "after": after or ""}
+    key = "recruitment:results:" + urlencode(sorted({**params, **where}.items()))
     count_key = _count_key(params)
     result, _hit = pagecache.fragment(key, ("jobs", pagecache.ENTERPRISES),
-                                      lambda known: _search_results(params, page_number, count_key, known),
+                                      lambda known: _search_results(params, page_number, after, count_key, known),
                                       prefetch=CappedPaginator.capped_keys(count_key))
     saved = selectors.saved_post_ids(request.user, [card["pk"] for card in result["cards"]])
     cards, card_html = result["cards"], result["card_html"]
