@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
@@ -229,6 +230,13 @@ def _cursor_value(value) -> int | None:
 _INT_MAX = 2**31 - 1
 
 
+class _Beyond(NamedTuple):
+    """The rows past a cursor (``q``), after it (``forward``) or before it."""
+
+    q: Q
+    forward: bool
+
+
 def _column_value(field, value: int):
     """A cursor's sort value as ``field`` holds it; None when no row can have it (a hand-made link)."""
     if field.get_internal_type() == "DateTimeField":
@@ -258,17 +266,18 @@ class CappedPaginator(Paginator):
     ``walk_index``: a page of a capped count is read by :func:`fetch_in_index_order` (a keyword,
     whose matches the planner cannot estimate).
 
-    ``after``: the :class:`Cursor` of the 下一页 link. Over the cap, the page is the rows after it in
-    the ordering (``(value, pk) < cursor``, the index walked from there); :meth:`next_cursor` gives
-    the next link's. At most the cap, pages are cut from the matches by number, and a cursor is not
-    needed. A paging row that carries the ordering's column (``values_list("pk", …, "published_at")``)
-    is what a cursor is made from.
+    ``after`` / ``before``: the :class:`Cursor` of the 下一页 / 上一页 link. Over the cap, the page is
+    the rows after (before) it in the ordering (``(value, pk) < cursor``, the index walked from
+    there); :meth:`next_cursor` and :meth:`previous_cursor` give the links'. At most the cap, pages
+    are cut from the matches by number, and a cursor is not needed. A paging row that carries the
+    ordering's column (``values_list("pk", …, "published_at")``) is what a cursor is made from.
     """
 
     cap = TOTAL_CAP
 
     def __init__(self, object_list, per_page, *, count_key: str | None = None, known: dict | None = None,
-                 paging=None, walk_index: bool = False, after: Cursor | None = None, **kwargs):
+                 paging=None, walk_index: bool = False, after: Cursor | None = None,
+                 before: Cursor | None = None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.count_key = count_key
         if known is not None:  # the caller read capped_keys(count_key) already
@@ -277,8 +286,8 @@ class CappedPaginator(Paginator):
         self.walk_index = walk_index
         self.matches: list[tuple] | None = None  # (pk, *sort keys, *flags) of every match when not capped
         self._paged: dict | None = None  # pk -> its paging row, read with the matches
-        self.after = after
-        self._last_group = ""  # the group of the page's last row (RelevancePaginator)
+        self.after, self.before = after, None if after else before
+        self._first_group = self._last_group = ""  # the groups of the page's first and last rows (RelevancePaginator)
 
     @staticmethod
     def capped_keys(count_key: str) -> tuple[str, str]:
@@ -365,28 +374,50 @@ class CappedPaginator(Paginator):
             return self.paging.model._meta.get_field(order[0][0])
         return None
 
-    def _after(self, group: str) -> Q | None:
-        """The rows after ``self.after`` when it belongs to ``group`` of a capped search, else None.
-
-        ``value <= v`` starts the walk at the cursor in the ordering's index; the rest breaks ties by pk.
-        """
-        field = self._cursor_field() if self.after and self.after.group == group else None
-        value = _column_value(field, self.after.value) if field is not None else None
+    def _keyset(self, group: str) -> _Beyond | None:
+        """The rows past the page's cursor when it belongs to ``group`` of a capped search, else None:
+        after it (下一页) or before it (上一页). ``value <= v`` (``>=``) starts the walk at the cursor
+        in the ordering's index; the rest breaks ties by pk."""
+        cursor, forward = (self.after, True) if self.after else (self.before, False)
+        field = self._cursor_field() if cursor and cursor.group == group else None
+        value = _column_value(field, cursor.value) if field is not None else None
         if value is None or not self.is_capped or self.matches is not None:
             return None
-        name = field.name
-        tie = Q(**{name: value, "pk__lt": self.after.pk})
-        return Q(**{f"{name}__lte": value}) & (Q(**{f"{name}__lt": value}) | tie)
+        name, beyond = field.name, "lt" if forward else "gt"
+        tie = Q(**{name: value, f"pk__{beyond}": cursor.pk})
+        return _Beyond(Q(**{f"{name}__{beyond}e": value}) & (Q(**{f"{name}__{beyond}": value}) | tie), forward)
+
+    def _past(self, queryset: QuerySet, matches: int, beyond: _Beyond) -> list:
+        """Up to a page of rows next to the cursor, in order (before it: read backwards, then turned)."""
+        if beyond.forward:
+            return self._read(queryset.filter(beyond.q)[: self.per_page], matches > self.cap)
+        return self._read(queryset.filter(beyond.q).reverse()[: self.per_page], matches > self.cap)[::-1]
+
+    def _page_of(self, segments: list[tuple[str, list]], number):
+        """A page made of (group, rows) pieces; the groups of its first and last rows make its cursors."""
+        groups = [group for group, rows in segments if rows]
+        self._first_group, self._last_group = (groups[0], groups[-1]) if groups else ("", "")
+        return self._get_page([row for _group, rows in segments for row in rows], number, self)
+
+    def _cursor_of(self, row, group: str) -> Cursor | None:
+        field = self._cursor_field()
+        if field is None or not isinstance(row, tuple) or field.name not in self._columns:
+            return None
+        value = _cursor_value(row[1 + self._columns.index(field.name)])
+        return Cursor(group, value, row[0]) if value is not None else None
 
     def next_cursor(self, page) -> Cursor | None:
-        """The cursor of the page after ``page``: over the cap, where its last row is in the ordering."""
-        field = self._cursor_field()
-        rows = page.object_list
-        if (field is None or self.matches is not None or not page.has_next() or not rows
-                or not isinstance(rows[-1], tuple) or field.name not in self._columns):
+        """The 下一页 link's cursor: over the cap, where ``page``'s last row is in the ordering."""
+        if self.matches is not None or not page.has_next() or not page.object_list:
             return None
-        value = _cursor_value(rows[-1][1 + self._columns.index(field.name)])
-        return Cursor(self._last_group, value, rows[-1][0]) if value is not None else None
+        return self._cursor_of(page.object_list[-1], self._last_group)
+
+    def previous_cursor(self, page) -> Cursor | None:
+        """The 上一页 link's cursor: over the cap, where ``page``'s first row is; none back to page 1,
+        which is read from the start (it shows what was published since)."""
+        if self.matches is not None or page.number <= 2 or not page.object_list:
+            return None
+        return self._cursor_of(page.object_list[0], self._first_group)
 
     def page(self, number):
         """As Paginator.page, but a capped count does not cut the last page short."""
@@ -394,10 +425,9 @@ class CappedPaginator(Paginator):
         if self.matches is not None:
             pks = [row[0] for row in self._sorted_matches(self.matches)[bottom:top]]
             return self._get_page(self._rows_by_pk(pks), number, self)
-        after = self._after("")
-        if after is not None:
-            return self._get_page(self._read(self.paging.filter(after)[: self.per_page], True), number, self)
-        return self._get_page(self._read(self.paging[bottom:top], self.is_capped), number, self)
+        if (beyond := self._keyset("")) is not None:
+            return self._page_of([("", self._past(self.paging, self.cap + 1, beyond))], number)
+        return self._page_of([("", self._read(self.paging[bottom:top], self.is_capped))], number)
 
     @property
     def is_capped(self) -> bool:
@@ -451,32 +481,27 @@ class RelevancePaginator(CappedPaginator):
             ordered = sorted(self._sorted_matches(self.matches), key=lambda row: not row[-1])  # stable: titles first
             return self._get_page(self._rows_by_pk([row[0] for row in ordered[bottom:top]]), number, self)
         titled, others = self.paging.filter(self.title_q), self.paging.exclude(self.title_q)
-        if (after := self._after("o")) is not None:  # the cursor is among the others: they go on
-            self._last_group = "o"
-            return self._get_page(self._rows(others.filter(after), self.cap + 1, 0, self.per_page), number, self)
+        if (beyond := self._keyset("o")) is not None:  # the cursor is among the others
+            segments = [("o", self._past(others, self.cap + 1, beyond))]
+            if not beyond.forward and len(segments[0][1]) < self.per_page:  # back into the title group's end
+                tail = self._read(titled.reverse()[: self.per_page - len(segments[0][1])], self.title_count > self.cap)
+                segments.insert(0, ("t", tail[::-1]))
+            return self._page_of(segments, number)
         in_title = self.title_count
-        if (after := self._after("t")) is not None:  # the title group goes on, then the others start
-            rows = self._rows(titled.filter(after), in_title, 0, self.per_page)
-            return self._get_page(self._then_others(rows, others, 0), number, self)
+        if (beyond := self._keyset("t")) is not None:  # the cursor is in the title group
+            segments = [("t", self._past(titled, in_title, beyond))]
+            if beyond.forward and len(segments[0][1]) < self.per_page:  # the others start
+                segments.append(("o", self._rows(others, self.cap + 1, 0, self.per_page - len(segments[0][1]))))
+            return self._page_of(segments, number)
         if in_title > self.cap:
             # More title matches than the cap: fetch the page; if the title group ends inside it,
             # its exact size is now known and the other matches follow.
             rows = self._rows(titled, in_title, bottom, top)
             if not rows or len(rows) == top - bottom:
-                self._last_group = "t"
-                return self._get_page(rows, number, self)
+                return self._page_of([("t", rows)], number)
             in_title = bottom + len(rows)
         else:
             rows = self._rows(titled, in_title, bottom, min(top, in_title))
         start = max(0, bottom - in_title)
-        return self._get_page(self._then_others(rows, others, start), number, self)
-
-    def _then_others(self, rows: list, others: QuerySet, start: int) -> list:
-        """``rows`` of the title group, filled up from the other matches (from the ``start``-th)."""
-        self._last_group = "t"
-        if len(rows) < self.per_page:
-            more = self._rows(others, self.cap + 1, start, start + self.per_page - len(rows))  # capped here
-            if more:
-                self._last_group = "o"
-            rows += more
-        return rows
+        more = self._rows(others, self.cap + 1, start, start + self.per_page - len(rows))  # none when full
+        return self._page_of([("t", rows), ("o", more)], number)

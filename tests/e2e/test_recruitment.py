@@ -143,3 +143,32 @@ def test_applying_before_registering_keeps_the_note_and_returns_to_finish(page, 
     page.get_by_test_id("apply").click()
     assert page.get_by_test_id("application-status").inner_text() == "已投递"
     assert Application.objects.get().cover_letter == note
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_seeker_pages_forward_and_back_through_many_results(page, live_server, worker, org_tree, xiuwu_enterprise,
+                                                            monkeypatch):
+    # Over the cap (lowered here), 下一页 and 上一页 carry where the page ended or began (search.Cursor).
+    from apps.recruitment.search import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "cap", 41)
+    now = timezone.now()
+    for n in range(50):
+        JobPostFactory(enterprise=xiuwu_enterprise, title=f"电焊工{n:02d}", published_at=now - timedelta(minutes=n))
+    sign_in(page, worker.username)
+    page.goto("/jobs/?q=电焊")
+    assert page.get_by_role("link", name="电焊工00").is_visible()
+    page.get_by_role("link", name="下一页").click()
+    page.wait_for_url("**after=**")
+    assert page.get_by_text("第 2 / 3 页").is_visible()
+    assert page.get_by_role("link", name="电焊工20").is_visible()
+    assert page.get_by_role("link", name="电焊工19").count() == 0
+    page.get_by_role("link", name="下一页").click()
+    assert page.get_by_role("link", name="电焊工40").is_visible()
+    page.get_by_role("link", name="上一页").click()
+    page.wait_for_url("**before=**")
+    assert page.get_by_text("第 2 / 3 页").is_visible()
+    assert page.get_by_role("link", name="电焊工39").is_visible()
+    page.get_by_role("link", name="上一页").click()
+    assert page.get_by_role("link", name="电焊工00").is_visible()

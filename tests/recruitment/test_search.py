@@ -246,18 +246,28 @@ def test_the_search_form_follows_the_districts_and_still_reports_bad_input(monke
 
 
 # ---------------------------------------------------------------- the 下一页 link's cursor (keyset pagination)
-def _next_link(response) -> str | None:
+def _link(response, label: str) -> str | None:
     import html
     import re
 
-    found = re.search(r'href="\?([^"]*)">下一页</a>', response.content.decode())
+    found = re.search(rf'href="\?([^"]*)">{label}</a>', response.content.decode())
     return "/jobs/?" + html.unescape(found[1]) if found else None
 
 
+def _next_link(response) -> str | None:
+    return _link(response, "下一页")
+
+
+def _pks(response) -> list[int]:
+    return [card["pk"] for card in response.context["cards"]]
+
+
 @pytest.fixture
-def many(xiuwu_enterprise, monkeypatch):
+def many(client, worker, xiuwu_enterprise, monkeypatch):
     """65 matches of 焊工 (45 in the title), over a cap of 41: three pages, each walked in an index.
-    Pairs of posts share a publication time and posts share salaries, so ties are broken by the pk."""
+    Pairs of posts share a publication time and posts share salaries, so ties are broken by the pk.
+    The client is signed in (an anonymous repeat would be answered by the page cache, without context)."""
+    client.force_login(worker)
     from datetime import timedelta
 
     from django.utils import timezone
@@ -285,6 +295,35 @@ def test_following_the_next_links_gives_the_pages_their_numbers_give(client, man
     by_number = [[card["pk"] for card in client.get(f"/jobs/?{query}&page={n}").context["cards"]] for n in (1, 2, 3)]
     assert by_cursor == by_number
     assert len({pk for page in by_cursor for pk in page}) == sum(len(page) for page in by_cursor) == 60
+
+
+@pytest.mark.parametrize("query", ["q=焊工", "q=焊工&sort=salary", ""])
+def test_following_the_previous_links_back_gives_the_pages_their_numbers_give(client, many, query):
+    third = client.get(_next_link(client.get(_next_link(client.get(f"/jobs/?{query}")))))
+    back = _link(third, "上一页")
+    assert "before=" in back and "page=2" in back
+    second = client.get(back)
+    assert _pks(second) == _pks(client.get(f"/jobs/?{query}&page=2"))
+    first = _link(second, "上一页")
+    assert "before=" not in first and "page=1" in first  # page 1 is read from the start
+    assert _pks(client.get(first)) == _pks(client.get(f"/jobs/?{query}"))
+
+
+def test_relevance_cursor_goes_back_from_the_others_into_the_title_groups_end(client, worker, xiuwu_enterprise,
+                                                                              monkeypatch):
+    from apps.recruitment.search import CappedPaginator
+
+    client.force_login(worker)
+    monkeypatch.setattr(CappedPaginator, "cap", 41)
+    for n in range(65):
+        JobPostFactory(enterprise=xiuwu_enterprise, title=f"焊工{n}" if n < 25 else f"装配{n}", description="焊工")
+    third = client.get("/jobs/?q=焊工&page=3")
+    back = _link(third, "上一页")
+    assert "before=o" in back  # page 3 starts among the others; 15 of them come before it
+    second = _pks(client.get(back))
+    assert second == _pks(client.get("/jobs/?q=焊工&page=2"))
+    titles = [JobPost.objects.get(pk=pk).title for pk in second]
+    assert sum(title.startswith("焊工") for title in titles) == 5 and titles[0].startswith("焊工")
 
 
 def test_relevance_cursor_runs_on_from_the_title_group_into_the_others(client, many):
@@ -322,14 +361,15 @@ def test_a_post_published_meanwhile_does_not_show_a_seen_row_again(client, many,
     assert by_number[0] == seen[-1]  # skipping 20 rows shows the last one seen again
 
 
+@pytest.mark.parametrize("name", ["after", "before"])
 @pytest.mark.parametrize("after", [
     "abc", "t", ".", "t1.", "x1.2", "-1.2", "t1.-2", "1.2.3", "9" * 40, "o1." + "9" * 20,
     "t999999999999999999.1",  # 31,000 years after 1970
     "o" + "9" * 18 + ".5", "1e5.2", "１２.３", "t12 .3",
 ])
-def test_a_hand_made_cursor_is_left_out(client, many, after):
+def test_a_hand_made_cursor_is_left_out(client, many, name, after):
     expected = [card["pk"] for card in client.get("/jobs/?q=焊工&page=2").context["cards"]]
-    response = client.get("/jobs/", {"q": "焊工", "page": "2", "after": after})
+    response = client.get("/jobs/", {"q": "焊工", "page": "2", name: after})
     assert response.status_code == 200
     assert [card["pk"] for card in response.context["cards"]] == expected
 
@@ -341,12 +381,16 @@ def test_a_salary_cursor_beyond_any_salary_or_of_another_order_is_left_out(clien
         assert [card["pk"] for card in response.context["cards"]] == expected
 
 
-def test_the_cursor_starts_the_walk_in_the_index(client, many):
-    # The page after a cursor is not found by skipping rows: PostgreSQL starts the newest-first index at it.
+@pytest.mark.parametrize(("page", "label", "condition"), [
+    (2, "下一页", "published_at <="), (3, "上一页", "published_at >="),
+])
+def test_the_cursor_starts_the_walk_in_the_index(client, many, page, label, condition):
+    # The page next to a cursor is not found by skipping rows: PostgreSQL starts the newest-first index
+    # at it (backwards for the page before).
     require_postgres()
     from django.test.utils import CaptureQueriesContext
 
-    link = _next_link(client.get("/jobs/?q=焊工&sort=newest"))
+    link = _link(client.get(f"/jobs/?q=焊工&sort=newest&page={page}"), label)
     pagecache.bump("jobs")
     with CaptureQueriesContext(connection) as captured:
         client.get(link)
@@ -358,4 +402,4 @@ def test_the_cursor_starts_the_walk_in_the_index(client, many):
         plan = cursor.fetchall()[-1][0][0]["Plan"]
     while plan.get("Node Type") == "Limit":
         plan = plan["Plans"][0]
-    assert plan["Index Name"] == "recruit_post_newest" and "published_at <=" in plan["Index Cond"]
+    assert plan["Index Name"] == "recruit_post_newest" and condition in plan["Index Cond"]

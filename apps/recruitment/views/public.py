@@ -79,14 +79,15 @@ def _count_key(params: dict) -> str:
     return f"recruitment:capped:{timezone.localdate()}:{filters}"
 
 
-def _search_results(params: dict, page_number, after: Cursor | None, count_key: str, known_capped: dict) -> dict:
+def _search_results(params: dict, page_number, cursors: dict, count_key: str, known_capped: dict) -> dict:
     """The result part of the search page, the same for everyone: the cards (without saved marks),
     each card's HTML, the total and the page links. Cached by ``pagecache.fragment`` under "jobs".
 
-    The rows carry both sort columns, from which the 下一页 link's cursor is made (search.Cursor)."""
+    ``cursors``: the ``after`` or ``before`` cursor of the link followed (search.Cursor). The rows
+    carry both sort columns, from which the links' cursors are made."""
     results = selectors.search_posts(params).values_list("pk", "updated_at", "published_at", "salary_max")
     counting = {"count_key": count_key, "known": known_capped, "paging": selectors.for_paging(results, params),
-                "after": after}
+                **cursors}
     if params.get("q") and selectors.search_sort(params) == "relevance":
         paginator = RelevancePaginator(results, 20, title_q=title_match_q(results, params["q"]), **counting)
     else:  # a common keyword's page is walked in its ordering's index
@@ -98,7 +99,8 @@ def _search_results(params: dict, page_number, after: Cursor | None, count_key: 
         "cards": [card for card, _html in cards], "card_html": [html for _card, html in cards],
         "count_label": paginator.count_label, "is_capped": paginator.is_capped,
         "pagination": render_to_string("includes/pagination.html", {
-            "page_obj": page, "query": query, "next_after": paginator.next_cursor(page)}),
+            "page_obj": page, "query": query, "next_after": paginator.next_cursor(page),
+            "previous_before": paginator.previous_cursor(page)}),
     }
 
 
@@ -108,13 +110,14 @@ def job_list(request):
     form = JobSearchForm(request.GET or None)
     params = form.params()
     page_number = request.GET.get("page")
-    after = Cursor.parse(request.GET.get("after"))  # from the 下一页 link; anything else is left out
+    # From the 下一页 / 上一页 link; anything else is left out.
+    cursors = {name: Cursor.parse(request.GET.get(name)) for name in ("after", "before")}
     # Everything but the saved marks is everyone's: one cache round trip when warm (bench/recruitment.md).
-    where = {"page": page_number or "1", "after": after or ""}
+    where = {"page": page_number or "1", **{name: cursor or "" for name, cursor in cursors.items()}}
     key = "recruitment:results:" + urlencode(sorted({**params, **where}.items()))
     count_key = _count_key(params)
     result, _hit = pagecache.fragment(key, ("jobs", pagecache.ENTERPRISES),
-                                      lambda known: _search_results(params, page_number, after, count_key, known),
+                                      lambda known: _search_results(params, page_number, cursors, count_key, known),
                                       prefetch=CappedPaginator.capped_keys(count_key))
     saved = selectors.saved_post_ids(request.user, [card["pk"] for card in result["cards"]])
     cards, card_html = result["cards"], result["card_html"]
