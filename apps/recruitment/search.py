@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
+from django.apps import apps
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
@@ -38,6 +39,10 @@ SHARES_KEY = "recruitment:bigram_shares"
 SHARES_SECONDS = 2 * 3600  # refreshed every ten minutes (tasks.refresh_bigram_shares)
 
 
+def _post_table() -> str:
+    return apps.get_model("recruitment", "JobPost")._meta.db_table
+
+
 def read_bigram_shares() -> dict[str, float]:
     """The share of posts holding each of the search column's most common lexemes (bigrams, title
     bigrams), from PostgreSQL's own statistics (``pg_stats.most_common_elems``, renewed by ANALYZE
@@ -49,7 +54,7 @@ def read_bigram_shares() -> dict[str, float]:
         cursor.execute(
             "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
             "WHERE schemaname = current_schema() AND tablename = %s AND attname = 'search_bigrams'",
-            ["recruitment_jobpost"])
+            [_post_table()])
         row = cursor.fetchone()
     if not row or not row[0]:
         return {}
@@ -127,7 +132,7 @@ def title_match_q(queryset: QuerySet, query: str) -> Q | None:
 
 def district_lexeme(district_id: int) -> Q:
     """PostgreSQL: posts of a district, from the search column's ``@d<id>`` lexeme (migration 0006)."""
-    return Q(RawSQL('"recruitment_jobpost"."search_bigrams" @@ %s::tsquery', (_quote_lexeme(f"@d{district_id}"),),
+    return Q(RawSQL(f'"{_post_table()}"."search_bigrams" @@ %s::tsquery', (_quote_lexeme(f"@d{district_id}"),),
                     output_field=BooleanField()))
 
 
