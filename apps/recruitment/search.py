@@ -199,7 +199,7 @@ def _row_pk(row) -> int:
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_CURSOR = re.compile(r"([to]?)(\d{1,18})\.(\d{1,18})")
+_CURSOR = re.compile(r"([to]?)([0-9]{1,18})\.([0-9]{1,18})")
 
 
 @dataclass(frozen=True)

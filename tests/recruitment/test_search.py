@@ -376,7 +376,7 @@ def test_a_hand_made_cursor_is_left_out(client, many, name, after):
 
 def test_a_salary_cursor_beyond_any_salary_or_of_another_order_is_left_out(client, many):
     expected = [card["pk"] for card in client.get("/jobs/?sort=salary&page=2").context["cards"]]
-    for after in ["9999999999.1", "t5000.1", "o5000.1"]:
+    for after in ["9999999999.1", "t5000.1", "o5000.1", "５０００.１"]:
         response = client.get("/jobs/", {"sort": "salary", "page": "2", "after": after})
         assert [card["pk"] for card in response.context["cards"]] == expected
 
