@@ -232,6 +232,7 @@ def report(rounds: int) -> None:
     explain_relevance("焊工")
     explain_relevance("压测企业0007")
     explain_group("migrant", district)
+    explain_walks(client, [(label, url) for label, url in cases if "第 10 页" in label])
     time_matching()
 
 
@@ -299,6 +300,25 @@ def explain_term(term: str, district: int | None = None) -> None:
             print(queryset[:20].explain(analyze=True))
     else:
         print(queryset[:20].explain(analyze=True))
+
+
+def explain_walks(client, cases: list[tuple[str, str]]) -> None:
+    """EXPLAIN ANALYZE of the index walk a page runs, as the view sends it (its SET LOCAL included),
+    the result block dropped first: page 10 by its number (rows skipped) and by the 下一页 cursor."""
+    from django.test.utils import CaptureQueriesContext
+
+    from apps.core import pagecache
+
+    for label, url in cases:
+        pagecache.bump("jobs")
+        with CaptureQueriesContext(connection) as captured:
+            client.get(url)
+        walks = [query["sql"] for query in captured.captured_queries if query["sql"].startswith("SET LOCAL")]
+        for sql in walks:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(sql.replace("SELECT", "EXPLAIN (ANALYZE, BUFFERS) SELECT", 1))
+                print(f"\n—— {label}：页面查询（索引顺序查找）")
+                print("\n".join(row[0] for row in cursor.fetchall()))
 
 
 def main() -> None:

@@ -119,8 +119,9 @@ def test_bank_returns_a_payment_clerk_records_it_worker_is_told_clerk_pays_again
     sign_in(clerk, "xiuwu_cashier")
     clerk.goto(f"/relief/aid/{application.pk}/")
     clerk.get_by_test_id("record-return").click()
-    assert clerk.evaluate("document.documentElement.scrollWidth") <= 360
+    # The form's page first (the click navigates; measuring before it has loaded found no document).
     assert clerk.get_by_label("退回金额（元）").input_value() == "5000.00"
+    assert clerk.evaluate("document.documentElement.scrollWidth") <= 360
     clerk.get_by_label("退回原因").fill("")
     clerk.get_by_role("button", name="登记退回").click()
     clerk.get_by_text("请填写退回原因。").wait_for()
