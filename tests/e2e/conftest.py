@@ -15,11 +15,18 @@ LAUNCH_ARGS = [
 @pytest.fixture(scope="session")
 def browser():
     require_chromium()
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
         yield launched
+        # While Playwright's event loop runs in this thread (from the first browser test to here), Django
+        # keeps the connections the tests open apart from the thread's own (asgiref stores them per async
+        # context when a loop is running). Closed here, while the loop still runs: otherwise the one the
+        # later tests used outlives the run and the test database cannot be dropped ("is being accessed
+        # by other users").
+        connections.close_all()
         launched.close()
 
 
