@@ -318,7 +318,7 @@ class CappedPaginator(Paginator):
         """Extra booleans read with each match (RelevancePaginator: in the title)."""
         return {}
 
-    @property
+    @cached_property
     def _columns(self) -> tuple[str, ...]:
         """The paging row's columns after its pk (a ``values_list`` that starts with it)."""
         names = tuple(self.paging.query.values_select)
@@ -339,8 +339,8 @@ class CappedPaginator(Paginator):
             return self.cap + 1
         self.matches = [row[:len(names)] for row in rows]
         if self._columns:
-            at = {name: i for i, name in reversed(list(enumerate([*names, *extra])))}
-            self._paged = {row[0]: (row[0], *(row[at[name]] for name in self._columns)) for row in rows}
+            at = [[*names, *extra].index(name) for name in self._columns]
+            self._paged = {row[0]: (row[0], *(row[i] for i in at)) for row in rows}
         return len(rows)
 
     def _sorted_matches(self, matches: list[tuple]) -> list[tuple]:
@@ -371,6 +371,7 @@ class CappedPaginator(Paginator):
             top = self.count
         return number, bottom, top
 
+    @cached_property
     def _cursor_field(self):
         """The ordering's first field when a cursor can follow it: the ordering is that field, then
         the pk, both descending (newest first, highest salary first)."""
@@ -384,7 +385,7 @@ class CappedPaginator(Paginator):
         after it (下一页) or before it (上一页). ``value <= v`` (``>=``) starts the walk at the cursor
         in the ordering's index; the rest breaks ties by pk."""
         cursor, forward = (self.after, True) if self.after else (self.before, False)
-        field = self._cursor_field() if cursor and cursor.group == group else None
+        field = self._cursor_field if cursor and cursor.group == group else None
         value = _column_value(field, cursor.value) if field is not None else None
         if value is None or not self.is_capped or self.matches is not None:
             return None
@@ -405,7 +406,7 @@ class CappedPaginator(Paginator):
         return self._get_page([row for _group, rows in segments for row in rows], number, self)
 
     def _cursor_of(self, row, group: str) -> Cursor | None:
-        field = self._cursor_field()
+        field = self._cursor_field
         if field is None or not isinstance(row, tuple) or field.name not in self._columns:
             return None
         value = _cursor_value(row[1 + self._columns.index(field.name)])
